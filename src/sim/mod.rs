@@ -1,3 +1,50 @@
-//! The simulation engine (filled in below).
+//! The simulation engine: a whole Flink cluster running the study job, as a deterministic,
+//! clock-less, sans-IO state machine.
+//!
+//! # The loop
+//! 1. The caller owns time. The engine never reads a clock; time moves only through
+//!    [`Sim::advance_to`], [`Sim::advance_bounded`] and [`Sim::step`].
+//! 2. Inputs: [`Sim::handle`] applies a [`Command`] at the current simulated instant.
+//! 3. `advance_to(t)` processes every queued event with `time <= t` in `(time, seq)` order.
+//! 4. `step()` processes exactly one event.
+//! 5. Outputs: [`Sim::drain_events`] empties the outbox; [`Sim::next_event_time`] is the next
+//!    deadline; [`Sim::view`] is a cheap read-only projection; `rest` builds Flink's REST JSON.
+//!
+//! # Implementation note: determinism rules
+//! - Simulated time is integer microseconds ([`SimTime`]); no floating point in engine state.
+//! - Randomness comes from named PCG streams derived from the seed per concern, and from a
+//!   stateless hash for the source's records; never from the OS or a platform-sized type.
+//! - Iteration order is always deterministic: dense `Vec`s indexed by ids, no hash maps.
+//! - Ties in the event queue break on a monotonically increasing sequence number.
+//! - Nothing here depends on the browser, threads, async or wall-clock time.
+
+pub mod alignment;
+pub mod channel;
+pub mod checkpoint;
+mod checkpointing;
+pub mod cluster;
+pub mod config;
+mod config_file;
+pub mod coordinator;
+mod dataflow;
+pub mod engine;
+pub mod event;
+pub mod graph;
+pub mod ids;
+pub mod key_group;
+pub mod lifecycle;
+mod recovery;
 pub mod rest;
+pub mod restart;
+pub mod rng;
+pub mod storage;
+pub mod task;
 pub mod time;
+pub mod trace;
+pub mod view;
+pub mod workload;
+
+pub use config::SimConfig;
+pub use engine::Sim;
+pub use event::{Command, Event, TimedEvent};
+pub use time::{SimDuration, SimTime};

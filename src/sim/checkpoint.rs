@@ -1,0 +1,523 @@
+//! Checkpoints as data: what a task acknowledges, what the coordinator tracks while a
+//! checkpoint is pending, and the `_metadata`-like record a completed checkpoint writes.
+//!
+//! Sizes follow what Flink 2.3.0 reported for this job with `HashMapStateBackend` (FLINK.md
+//! Part A): ≈211 B per source subtask (its split offset and serializer snapshots), ≈2 KB per
+//! keyed subtask even without keys, a few bytes more per key, and the in-flight records of an
+//! unaligned checkpoint at their serialized size. All state is small enough to be inlined into
+//! `_metadata`, as it is on a real cluster (20 KB inline threshold).
+
+use crate::sim::channel::Element;
+use crate::sim::ids::{CheckpointId, KeyIndex};
+use crate::sim::time::SimTime;
+use serde::{Deserialize, Serialize};
+
+/// The format version of [`CheckpointMetadata`]; bump it with a migration when the shape changes.
+pub const METADATA_FORMAT_VERSION: u32 = 1;
+/// Flink's `_metadata` magic number (`0x4960672D`), kept for the storage browser.
+pub const METADATA_MAGIC: u32 = 0x4960_672D;
+/// Bytes of one source subtask's operator state.
+pub const SOURCE_STATE_BYTES: u64 = 211;
+/// Bytes of one keyed subtask's state without keys (serializer snapshots, key-group header).
+pub const KEYED_STATE_BASE_BYTES: u64 = 1_990;
+/// Additional bytes per key in a keyed subtask's state.
+pub const KEYED_STATE_PER_KEY_BYTES: u64 = 12;
+/// Bytes `_metadata` adds around the inlined state (observed 9,853 B for 6,657 B of state).
+pub const METADATA_OVERHEAD_BYTES: u64 = 3_200;
+
+/// One key's `ValueState<Integer>` in a snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyedStateEntry {
+    /// The key (`user1`).
+    pub key: String,
+    /// Its key group.
+    pub key_group: u32,
+    /// The abnormal-event count.
+    pub count: u32,
+}
+
+/// The operator state of one subtask.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SubtaskState {
+    /// A source's split position: the next sequence number it will emit.
+    Source {
+        /// The next sequence number.
+        offset: u64,
+    },
+    /// Keyed state of one key-group range.
+    Keyed {
+        /// Inclusive key-group range owned by the subtask.
+        key_group_range: [u32; 2],
+        /// Every key with state, in key-group order.
+        entries: Vec<KeyedStateEntry>,
+    },
+    /// No state (the print sink).
+    Stateless,
+}
+
+/// In-flight data persisted by an unaligned checkpoint for one channel.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelState {
+    /// The sending subtask (of the upstream vertex).
+    pub sender_subtask: u32,
+    /// The receiving subtask (of the downstream vertex).
+    pub receiver_subtask: u32,
+    /// Persisted by the sender (`output`, result subpartition state) or the receiver
+    /// (`input`, input channel state).
+    pub side: ChannelSide,
+    /// The elements, in channel order; they are replayed before new input on restore.
+    pub elements: Vec<Element>,
+}
+
+/// Which end of a channel persisted in-flight data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelSide {
+    /// The sender's result subpartition.
+    Output,
+    /// The receiver's input channel.
+    Input,
+}
+
+/// One subtask's part of a checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubtaskSnapshot {
+    /// Subtask index within its vertex.
+    pub subtask: u32,
+    /// Operator state.
+    pub state: SubtaskState,
+    /// In-flight data (unaligned checkpoints only).
+    pub channel_state: Vec<ChannelState>,
+    /// Bytes of operator state.
+    pub state_bytes: u64,
+    /// Bytes of in-flight data.
+    pub channel_state_bytes: u64,
+}
+
+/// One vertex's part of a checkpoint.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OperatorSnapshot {
+    /// The `JobVertexID`.
+    pub vertex_id: String,
+    /// The vertex name.
+    pub name: String,
+    /// Parallelism at checkpoint time.
+    pub parallelism: u32,
+    /// Max parallelism (number of key groups).
+    pub max_parallelism: u32,
+    /// Per subtask, by index.
+    pub subtasks: Vec<SubtaskSnapshot>,
+}
+
+/// The content of `…/{job-id}/chk-{id}/_metadata`, as JSON instead of Flink's binary format.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckpointMetadata {
+    /// [`METADATA_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// [`METADATA_MAGIC`].
+    pub magic: u32,
+    /// The job id (32 hex digits).
+    pub job_id: String,
+    /// The checkpoint id.
+    pub checkpoint_id: CheckpointId,
+    /// `CHECKPOINT` or `UNALIGNED_CHECKPOINT`.
+    pub checkpoint_type: String,
+    /// Epoch milliseconds of the trigger.
+    pub trigger_timestamp: u64,
+    /// Epoch milliseconds of completion.
+    pub completion_timestamp: u64,
+    /// `file:/tmp/flink-checkpoints/<jid>/chk-<id>` (one slash, as Flink prints it).
+    pub external_path: String,
+    /// Per vertex.
+    pub operators: Vec<OperatorSnapshot>,
+}
+
+impl CheckpointMetadata {
+    /// Bytes of operator state plus in-flight data (`checkpointed_size`).
+    pub fn checkpointed_size(&self) -> u64 {
+        self.operators
+            .iter()
+            .flat_map(|o| &o.subtasks)
+            .map(|s| s.state_bytes + s.channel_state_bytes)
+            .sum()
+    }
+
+    /// Approximate size of the `_metadata` file.
+    pub fn file_size(&self) -> u64 {
+        self.checkpointed_size() + METADATA_OVERHEAD_BYTES
+    }
+
+    /// Checks what a reader must be able to rely on: known version, right magic, consistent
+    /// subtask numbering. Used after loading a record from storage.
+    pub fn check(&self) -> Result<(), String> {
+        if self.format_version != METADATA_FORMAT_VERSION {
+            return Err(format!(
+                "unknown format version {} (this build reads {METADATA_FORMAT_VERSION})",
+                self.format_version
+            ));
+        }
+        if self.magic != METADATA_MAGIC {
+            return Err(format!("bad magic number {:#x}", self.magic));
+        }
+        if self.checkpoint_id.0 == 0 {
+            return Err("checkpoint id 0 does not exist (ids start at 1)".to_string());
+        }
+        for operator in &self.operators {
+            if operator.subtasks.len() != operator.parallelism as usize {
+                return Err(format!(
+                    "{}: {} subtasks for parallelism {}",
+                    operator.name,
+                    operator.subtasks.len(),
+                    operator.parallelism
+                ));
+            }
+            for (index, subtask) in operator.subtasks.iter().enumerate() {
+                if subtask.subtask as usize != index {
+                    return Err(format!(
+                        "{}: subtask {} out of order",
+                        operator.name, subtask.subtask
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Size of a keyed subtask's state with `keys` keys.
+pub fn keyed_state_bytes(keys: usize) -> u64 {
+    KEYED_STATE_BASE_BYTES + KEYED_STATE_PER_KEY_BYTES * keys as u64
+}
+
+/// Why a checkpoint failed, with Flink's `CheckpointFailureReason` messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CheckpointFailureReason {
+    /// `CHECKPOINT_EXPIRED`.
+    Expired,
+    /// `TRIGGER_CHECKPOINT_FAILURE` (the trigger RPC to a source failed).
+    TriggerFailure,
+    /// `NOT_ALL_REQUIRED_TASKS_RUNNING` (fails before an id is assigned).
+    NotAllRequiredTasksRunning,
+    /// `CHECKPOINT_ASYNC_EXCEPTION` (a task could not write its snapshot).
+    AsyncException,
+    /// `FINALIZE_CHECKPOINT_FAILURE` (the coordinator could not write `_metadata`).
+    FinalizeFailure,
+    /// `JOB_FAILOVER_REGION` (a failover aborted the pending checkpoint).
+    JobFailoverRegion,
+    /// `CHECKPOINT_DECLINED_SUBSUMED` (a newer barrier reached a task first).
+    DeclinedSubsumed,
+}
+
+impl CheckpointFailureReason {
+    /// Flink's message for this reason.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::Expired => "Checkpoint expired before completing.",
+            Self::TriggerFailure => "Trigger checkpoint failure.",
+            Self::NotAllRequiredTasksRunning => "Not all required tasks are currently running.",
+            Self::AsyncException => "Asynchronous task checkpoint failed.",
+            Self::FinalizeFailure => "Failure to finalize checkpoint.",
+            Self::JobFailoverRegion => "FailoverRegion is restarting.",
+            Self::DeclinedSubsumed => {
+                "Checkpoint was canceled because a barrier from newer checkpoint was received."
+            }
+        }
+    }
+
+    /// Whether `CheckpointFailureManager` counts it against `tolerable-failed-checkpoints`.
+    pub fn counts_against_tolerable(self) -> bool {
+        matches!(
+            self,
+            Self::Expired | Self::AsyncException | Self::FinalizeFailure
+        )
+    }
+}
+
+/// The status of a checkpoint in the statistics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CheckpointStatus {
+    /// Triggered, not all acknowledgements in.
+    InProgress,
+    /// Completed and written.
+    Completed,
+    /// Aborted.
+    Failed,
+}
+
+impl CheckpointStatus {
+    /// REST `status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InProgress => "IN_PROGRESS",
+            Self::Completed => "COMPLETED",
+            Self::Failed => "FAILED",
+        }
+    }
+}
+
+/// The statistics one subtask reported with its acknowledgement.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubtaskCheckpointStats {
+    /// When the acknowledgement reached the JobManager.
+    pub ack_time: SimTime,
+    /// Bytes of state plus in-flight data.
+    pub checkpointed_bytes: u64,
+    /// Synchronous phase.
+    pub sync_us: u64,
+    /// Asynchronous phase.
+    pub async_us: u64,
+    /// First to last barrier.
+    pub alignment_us: u64,
+    /// Trigger to first barrier.
+    pub start_delay_us: u64,
+    /// Bytes read during alignment.
+    pub processed_bytes: u64,
+    /// Bytes of in-flight data persisted.
+    pub persisted_bytes: u64,
+    /// Whether this subtask's snapshot was unaligned.
+    pub unaligned: bool,
+}
+
+/// Everything the dashboard knows about one checkpoint (a history entry).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckpointRecord {
+    /// The id.
+    pub id: CheckpointId,
+    /// Status.
+    pub status: CheckpointStatus,
+    /// Trigger instant.
+    pub trigger_time: SimTime,
+    /// Whether the checkpoint was triggered as unaligned.
+    pub unaligned: bool,
+    /// Per task (dense task index), once acknowledged.
+    pub subtasks: Vec<Option<SubtaskCheckpointStats>>,
+    /// Acknowledgements received.
+    pub acknowledged: u32,
+    /// Completion instant (completed only).
+    pub completed_at: Option<SimTime>,
+    /// `external_path` (completed only).
+    pub external_path: Option<String>,
+    /// Whether `chk-N` was discarded (subsumed beyond `num-retained`).
+    pub discarded: bool,
+    /// Failure instant and reason (failed only).
+    pub failure: Option<(SimTime, CheckpointFailureReason)>,
+}
+
+impl CheckpointRecord {
+    /// The latest acknowledgement, if any.
+    pub fn latest_ack(&self) -> Option<SimTime> {
+        self.subtasks.iter().flatten().map(|s| s.ack_time).max()
+    }
+
+    /// Sum of a per-subtask figure over acknowledged subtasks.
+    pub fn sum(&self, figure: impl Fn(&SubtaskCheckpointStats) -> u64) -> u64 {
+        self.subtasks.iter().flatten().map(figure).sum()
+    }
+
+    /// Trigger to latest acknowledgement (or to failure), in microseconds.
+    pub fn end_to_end_us(&self) -> Option<u64> {
+        match (self.status, self.latest_ack(), self.failure) {
+            (CheckpointStatus::Failed, _, Some((at, _))) => {
+                Some(at.saturating_since(self.trigger_time).0)
+            }
+            (_, Some(ack), _) => Some(ack.saturating_since(self.trigger_time).0),
+            _ => None,
+        }
+    }
+}
+
+/// A point of the checkpoint plots (kept for many more checkpoints than the history).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CheckpointPoint {
+    /// The id.
+    pub id: CheckpointId,
+    /// Final status.
+    pub status: CheckpointStatus,
+    /// Trigger instant.
+    pub trigger_time: SimTime,
+    /// End-to-end duration.
+    pub end_to_end_us: u64,
+    /// Checkpointed bytes.
+    pub checkpointed_bytes: u64,
+    /// Persisted in-flight bytes.
+    pub persisted_bytes: u64,
+}
+
+/// Pending state collected for `_metadata`, by dense task index.
+#[derive(Clone, Debug)]
+pub struct PendingCheckpoint {
+    /// The id.
+    pub id: CheckpointId,
+    /// Trigger instant.
+    pub trigger_time: SimTime,
+    /// Whether barriers were injected unaligned.
+    pub unaligned: bool,
+    /// Acknowledged snapshots by task.
+    pub snapshots: Vec<Option<SubtaskSnapshot>>,
+    /// Acknowledgements received.
+    pub acknowledged: u32,
+}
+
+impl PendingCheckpoint {
+    /// Whether every task has acknowledged.
+    pub fn is_fully_acknowledged(&self) -> bool {
+        self.acknowledged as usize == self.snapshots.len()
+    }
+}
+
+/// An in-flight data element with the channel it belongs to, while a task collects it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PersistedElement {
+    /// Index of the channel.
+    pub channel: u32,
+    /// Which end persisted it.
+    pub side: ChannelSide,
+    /// The element.
+    pub element: Element,
+}
+
+/// Bytes of one in-flight element.
+pub fn element_bytes(element: &Element, record_bytes: u32) -> u64 {
+    match element {
+        Element::Record { .. } => u64::from(record_bytes),
+        // An alarm line, e.g. "ALARM user=user1 count=3 seq=314", serialized as a String.
+        Element::Alarm { .. } => 36,
+        Element::Barrier { .. } => 0,
+    }
+}
+
+/// Running min/max/sum plus a window of recent values for percentiles (Flink's `StatsSummary`
+/// with its 10,000-value histogram window).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatsSummary {
+    count: u64,
+    min: u64,
+    max: u64,
+    sum: u64,
+    window: std::collections::VecDeque<u64>,
+}
+
+/// Values kept for percentiles.
+pub const SUMMARY_WINDOW_MAX: usize = 10_000;
+
+impl StatsSummary {
+    /// Adds a value.
+    pub fn add(&mut self, value: u64) {
+        if self.count == 0 {
+            self.min = value;
+            self.max = value;
+        }
+        self.min = self.min.min(value);
+        self.max = self.max.max(value);
+        self.sum = self.sum.saturating_add(value);
+        self.count += 1;
+        if self.window.len() == SUMMARY_WINDOW_MAX {
+            self.window.pop_front();
+        }
+        self.window.push_back(value);
+        assert!(self.window.len() <= SUMMARY_WINDOW_MAX);
+    }
+
+    /// Number of values added.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+
+    /// Minimum (0 when empty, as Flink reports).
+    pub fn min(&self) -> u64 {
+        self.min
+    }
+
+    /// Maximum (0 when empty).
+    pub fn max(&self) -> u64 {
+        self.max
+    }
+
+    /// Average, rounded down (0 when empty).
+    pub fn avg(&self) -> u64 {
+        if self.count == 0 {
+            0
+        } else {
+            self.sum / self.count
+        }
+    }
+
+    /// The `p`-th percentile (0 < p ≤ 100) over the window, with commons-math's legacy
+    /// estimation that Flink uses; NaN when empty.
+    pub fn percentile(&self, p: f64) -> f64 {
+        let mut sorted: Vec<u64> = self.window.iter().copied().collect();
+        sorted.sort_unstable();
+        percentile_of_sorted(&sorted, p)
+    }
+}
+
+/// commons-math `Percentile` (LEGACY estimation) over sorted values.
+pub fn percentile_of_sorted(sorted: &[u64], p: f64) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    if n == 1 {
+        return sorted[0] as f64;
+    }
+    let position = p * (n as f64 + 1.0) / 100.0;
+    let floor = position.floor();
+    let fraction = position - floor;
+    if position < 1.0 {
+        return sorted[0] as f64;
+    }
+    if position >= n as f64 {
+        return sorted[n - 1] as f64;
+    }
+    let lower = sorted[floor as usize - 1] as f64;
+    let upper = sorted[floor as usize] as f64;
+    lower + fraction * (upper - lower)
+}
+
+/// Resolves a key name of a snapshot to the run's key, if the run has it.
+pub fn key_by_name(keys: &[crate::sim::graph::KeyLayout], name: &str) -> Option<KeyIndex> {
+    keys.iter()
+        .position(|k| k.name == name)
+        .map(KeyIndex::from_index)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_follow_commons_math_legacy() {
+        // Flink's /checkpoints summary reported p50 = 18.5 for an even window.
+        assert_eq!(percentile_of_sorted(&[10, 17, 20, 30], 50.0), 18.5);
+        assert_eq!(percentile_of_sorted(&[5], 99.0), 5.0);
+        assert!(percentile_of_sorted(&[], 50.0).is_nan());
+        assert_eq!(percentile_of_sorted(&[1, 2, 3], 99.9), 3.0);
+        let mut summary = StatsSummary::default();
+        for v in [9, 96, 22] {
+            summary.add(v);
+        }
+        assert_eq!((summary.min(), summary.max(), summary.avg()), (9, 96, 42));
+    }
+
+    #[test]
+    fn failure_reasons_count_as_flink_counts_them() {
+        assert!(CheckpointFailureReason::Expired.counts_against_tolerable());
+        assert!(!CheckpointFailureReason::TriggerFailure.counts_against_tolerable());
+        assert!(!CheckpointFailureReason::JobFailoverRegion.counts_against_tolerable());
+        assert_eq!(
+            CheckpointFailureReason::TriggerFailure.message(),
+            "Trigger checkpoint failure."
+        );
+    }
+
+    #[test]
+    fn sizes_match_the_reference_cluster() {
+        // 3 sources × 211 B + keyed subtasks with 1, 0 and 2 keys ≈ 6,645 B (observed 6,623-6,766).
+        let total = 3 * SOURCE_STATE_BYTES
+            + keyed_state_bytes(1)
+            + keyed_state_bytes(0)
+            + keyed_state_bytes(2);
+        assert!((6_600..=6_800).contains(&total), "{total}");
+    }
+}

@@ -1,0 +1,576 @@
+//! The JobManager side of checkpointing: periodic triggering under interval, min pause and
+//! max concurrent; trigger RPCs to the sources; acknowledgements; completion with `_metadata`,
+//! retention and subsumption; expiry, declines and aborts; and `CheckpointFailureManager`'s
+//! tolerable-failure rule.
+
+use crate::sim::checkpoint::{
+    element_bytes, ChannelSide, ChannelState, CheckpointFailureReason, CheckpointMetadata,
+    CheckpointRecord, CheckpointStatus, OperatorSnapshot, PendingCheckpoint,
+    SubtaskCheckpointStats, SubtaskSnapshot, METADATA_FORMAT_VERSION, METADATA_MAGIC,
+};
+use crate::sim::coordinator::RestoredCheckpoint;
+use crate::sim::engine::{Sim, Timer, ANY_EPOCH};
+use crate::sim::event::{Event, FailureCause};
+use crate::sim::ids::{CheckpointId, TaskIndex};
+use crate::sim::lifecycle::{ExecutionState, JobStatus};
+use crate::sim::storage::CheckpointStorage;
+use crate::sim::time::{SimDuration, SimTime};
+
+impl<S: CheckpointStorage> Sim<S> {
+    /// Starts the periodic trigger (the job switched to RUNNING): the first trigger comes after
+    /// a random initial delay in [min pause, interval], as `getRandomInitDelay` draws it.
+    pub(crate) fn start_periodic_trigger(&mut self) {
+        let interval = self.config.checkpoint_interval.0;
+        let low = self.config.min_pause.0.min(interval);
+        let delay = self.rng_coordination.between(low, interval);
+        self.reschedule_periodic(self.now.add(SimDuration(delay)));
+    }
+
+    /// Stops the periodic trigger (the job left RUNNING).
+    pub(crate) fn stop_periodic_trigger(&mut self) {
+        self.coordinator.periodic_generation += 1;
+        self.coordinator.periodic_next = None;
+        self.coordinator.trigger_queued = false;
+    }
+
+    fn reschedule_periodic(&mut self, at: SimTime) {
+        self.coordinator.periodic_generation += 1;
+        self.coordinator.periodic_next = Some(at);
+        let generation = self.coordinator.periodic_generation;
+        self.schedule_at(at, ANY_EPOCH, Timer::PeriodicTrigger { generation });
+    }
+
+    pub(crate) fn on_periodic_trigger(&mut self, generation: u32) {
+        if generation != self.coordinator.periodic_generation {
+            return;
+        }
+        let next = self.now.add(self.config.checkpoint_interval);
+        self.coordinator.periodic_next = Some(next);
+        let generation = self.coordinator.periodic_generation;
+        self.schedule_at(next, ANY_EPOCH, Timer::PeriodicTrigger { generation });
+        self.try_trigger();
+    }
+
+    /// `CheckpointRequestDecider` + `startTriggeringCheckpoint`.
+    pub(crate) fn try_trigger(&mut self) {
+        if self.job_status != JobStatus::Running {
+            return;
+        }
+        let max = self.config.max_concurrent_checkpoints as usize;
+        if self.coordinator.pending.len() >= max {
+            self.coordinator.trigger_queued = true;
+            return;
+        }
+        if let Some(last) = self.coordinator.last_completion {
+            let earliest = last.add(self.config.min_pause);
+            if self.now < earliest {
+                // `rescheduleTrigger`: the periodic timer restarts after the min pause.
+                self.coordinator.trigger_queued = false;
+                self.reschedule_periodic(earliest);
+                return;
+            }
+        }
+        self.coordinator.trigger_queued = false;
+        let not_running = (0..self.tasks.len())
+            .map(TaskIndex::from_index)
+            .find(|t| self.tasks[t.index()].state != ExecutionState::Running);
+        if let Some(task) = not_running {
+            let reason = CheckpointFailureReason::NotAllRequiredTasksRunning;
+            self.coordinator.counts.total += 1;
+            self.coordinator.counts.failed += 1;
+            self.emit(Event::CheckpointTriggerRejected { reason, task });
+            return;
+        }
+        self.trigger_checkpoint();
+    }
+
+    fn trigger_checkpoint(&mut self) {
+        let id = CheckpointId(self.coordinator.next_id);
+        self.coordinator.next_id += 1;
+        let now = self.now;
+        let unaligned = self.config.unaligned;
+        let task_count = self.tasks.len();
+        self.coordinator.pending.push(PendingCheckpoint {
+            id,
+            trigger_time: now,
+            unaligned,
+            snapshots: vec![None; task_count],
+            acknowledged: 0,
+        });
+        assert!(self.coordinator.pending.len() <= self.config.max_concurrent_checkpoints as usize);
+        self.coordinator.push_record(CheckpointRecord {
+            id,
+            status: CheckpointStatus::InProgress,
+            trigger_time: now,
+            unaligned,
+            subtasks: vec![None; task_count],
+            acknowledged: 0,
+            completed_at: None,
+            external_path: None,
+            discarded: false,
+            failure: None,
+        });
+        self.coordinator.counts.total += 1;
+        self.coordinator.counts.in_progress += 1;
+        self.emit(Event::CheckpointTriggered {
+            checkpoint: id,
+            unaligned,
+        });
+        self.schedule_at(
+            now.add(self.config.checkpoint_timeout),
+            ANY_EPOCH,
+            Timer::CheckpointTimeout { checkpoint: id },
+        );
+        if unaligned && self.config.aligned_checkpoint_timeout.0 > 0 {
+            let at = now.add(self.config.aligned_checkpoint_timeout);
+            self.schedule(at, Timer::AlignedTimeout { checkpoint: id });
+        }
+        let sources = self.graph.vertices[0].first_task.0..self.graph.vertices[0].parallelism;
+        let mut rpc_failed = false;
+        for task in sources.map(TaskIndex) {
+            let latency = self.rpc_latency();
+            let tm = self.tasks[task.index()]
+                .task_manager
+                .expect("a running task has a slot");
+            if self.task_managers[tm.index()].is_alive() {
+                self.schedule(
+                    now.add(latency),
+                    Timer::TriggerArrived {
+                        task,
+                        checkpoint: id,
+                    },
+                );
+            } else if !rpc_failed {
+                // The RPC to a dead TaskManager fails (connection refused): the checkpoint has
+                // an id and fails as "Trigger checkpoint failure.".
+                rpc_failed = true;
+                self.schedule_at(
+                    now.add(latency),
+                    ANY_EPOCH,
+                    Timer::TriggerRpcFailed { checkpoint: id },
+                );
+            }
+        }
+    }
+
+    pub(crate) fn on_trigger_rpc_failed(&mut self, checkpoint: CheckpointId) {
+        self.abort_checkpoint(checkpoint, CheckpointFailureReason::TriggerFailure);
+    }
+
+    pub(crate) fn on_checkpoint_timeout(&mut self, checkpoint: CheckpointId) {
+        self.abort_checkpoint(checkpoint, CheckpointFailureReason::Expired);
+    }
+
+    pub(crate) fn on_decline_arrived(
+        &mut self,
+        _task: TaskIndex,
+        checkpoint: CheckpointId,
+        subsumed: bool,
+    ) {
+        let reason = if subsumed {
+            CheckpointFailureReason::DeclinedSubsumed
+        } else {
+            CheckpointFailureReason::AsyncException
+        };
+        self.abort_checkpoint(checkpoint, reason);
+    }
+
+    /// The aligned-checkpoint timeout fired: every barrier of the checkpoint still queued
+    /// becomes a priority barrier, and every task still aligning switches to unaligned.
+    pub(crate) fn on_aligned_timeout(&mut self, checkpoint: CheckpointId) {
+        if self.coordinator.pending(checkpoint).is_none() {
+            return;
+        }
+        let now = self.now;
+        for index in 0..self.channels.len() {
+            if let Some(overtaken) = self.channels[index].promote_barrier(checkpoint, now) {
+                self.channels[index].overtaken_stash = overtaken;
+                let receiver = self.graph.channels[index].receiver;
+                self.wake_at(receiver, now);
+            }
+        }
+        for index in 0..self.tasks.len() {
+            let task = TaskIndex::from_index(index);
+            if let Some(progress) = self.tasks[index].barriers.progress_mut(checkpoint) {
+                progress.unaligned = true;
+                self.wake_at(task, now);
+            }
+        }
+    }
+
+    pub(crate) fn on_ack_arrived(&mut self, task: TaskIndex, checkpoint: CheckpointId) {
+        let position = self.tasks[task.index()]
+            .snapshots
+            .iter()
+            .position(|s| s.checkpoint == checkpoint);
+        let Some(position) = position else { return };
+        let snapshot = self.tasks[task.index()].snapshots.remove(position);
+        if self.coordinator.pending(checkpoint).is_none() {
+            return; // a late message for an expired checkpoint: its state is discarded
+        }
+        let record_bytes = self.config.record_bytes;
+        let persisted_bytes: u64 = snapshot
+            .persisted
+            .iter()
+            .map(|p| element_bytes(&p.element, record_bytes))
+            .sum();
+        let stats = SubtaskCheckpointStats {
+            ack_time: self.now,
+            checkpointed_bytes: snapshot.state_bytes + persisted_bytes,
+            sync_us: snapshot.sync_us,
+            async_us: snapshot.async_us,
+            alignment_us: snapshot.alignment_us,
+            start_delay_us: snapshot
+                .first_barrier_at
+                .saturating_since(snapshot.trigger_time)
+                .0,
+            processed_bytes: snapshot.processed_bytes,
+            persisted_bytes,
+            unaligned: snapshot.unaligned,
+        };
+        let channel_state = self.group_channel_state(&snapshot.persisted);
+        let subtask = self.graph.tasks[task.index()].subtask;
+        let stored = SubtaskSnapshot {
+            subtask,
+            state: snapshot.state,
+            channel_state,
+            state_bytes: snapshot.state_bytes,
+            channel_state_bytes: persisted_bytes,
+        };
+        let pending = self
+            .coordinator
+            .pending
+            .iter_mut()
+            .find(|p| p.id == checkpoint)
+            .expect("checked above");
+        assert!(
+            pending.snapshots[task.index()].is_none(),
+            "{task:?} acknowledged {checkpoint} twice"
+        );
+        pending.snapshots[task.index()] = Some(stored);
+        pending.acknowledged += 1;
+        let complete = pending.is_fully_acknowledged();
+        if let Some(record) = self.coordinator.record_mut(checkpoint) {
+            record.subtasks[task.index()] = Some(stats);
+            record.acknowledged += 1;
+        }
+        self.emit(Event::SnapshotAcknowledged { task, checkpoint });
+        if complete {
+            self.complete_checkpoint(checkpoint);
+        }
+    }
+
+    fn group_channel_state(
+        &self,
+        persisted: &[crate::sim::checkpoint::PersistedElement],
+    ) -> Vec<ChannelState> {
+        let mut states: Vec<ChannelState> = Vec::new();
+        for item in persisted {
+            let layout = self.graph.channels[item.channel as usize];
+            let sender_subtask = self.graph.tasks[layout.sender.index()].subtask;
+            let receiver_subtask = self.graph.tasks[layout.receiver.index()].subtask;
+            let existing = states.iter_mut().find(|s| {
+                s.sender_subtask == sender_subtask
+                    && s.receiver_subtask == receiver_subtask
+                    && s.side == item.side
+            });
+            match existing {
+                Some(state) => state.elements.push(item.element),
+                None => states.push(ChannelState {
+                    sender_subtask,
+                    receiver_subtask,
+                    side: item.side,
+                    elements: vec![item.element],
+                }),
+            }
+        }
+        states
+    }
+
+    /// The external path of `chk-{id}` (`file:/tmp/...`, one slash, as Flink prints it).
+    pub fn external_path(&self, checkpoint: CheckpointId) -> String {
+        let dir = self.config.checkpoint_dir.trim_end_matches('/');
+        let dir = dir
+            .strip_prefix("file://")
+            .map_or(dir.to_string(), |rest| format!("file:{rest}"));
+        format!("{dir}/{}/chk-{}", self.job_id, checkpoint.0)
+    }
+
+    /// Epoch milliseconds of a simulated instant.
+    pub fn epoch_ms(&self, time: SimTime) -> u64 {
+        self.config.epoch_ms + time.as_ms()
+    }
+
+    fn complete_checkpoint(&mut self, checkpoint: CheckpointId) {
+        let pending = self
+            .coordinator
+            .take_pending(checkpoint)
+            .expect("completing a pending checkpoint");
+        assert!(
+            pending.is_fully_acknowledged(),
+            "completing {checkpoint} without every acknowledgement"
+        );
+        self.coordinator.counts.in_progress -= 1;
+        let metadata = self.build_metadata(&pending);
+        let written = if self.storage_failing {
+            Err(())
+        } else {
+            self.storage.persist(&metadata).map_err(|_| ())
+        };
+        if written.is_err() {
+            self.record_failure(checkpoint, CheckpointFailureReason::FinalizeFailure);
+            return;
+        }
+        let now = self.now;
+        let bytes = metadata.checkpointed_size();
+        let path = metadata.external_path.clone();
+        if let Some(record) = self.coordinator.record_mut(checkpoint) {
+            record.status = CheckpointStatus::Completed;
+            record.completed_at = Some(now);
+            record.external_path = Some(path);
+        }
+        self.add_summaries(checkpoint);
+        self.coordinator.counts.completed += 1;
+        self.coordinator.last_completion = Some(now);
+        self.coordinator.continuous_failures = 0;
+        self.coordinator.last_successful = checkpoint;
+        self.coordinator.finish_record(checkpoint);
+        let duration = now.since(pending.trigger_time);
+        self.emit(Event::CheckpointCompleted {
+            checkpoint,
+            bytes,
+            duration,
+        });
+        self.retain(checkpoint);
+        // Older pending checkpoints are subsumed by this one.
+        let older: Vec<CheckpointId> = self
+            .coordinator
+            .pending
+            .iter()
+            .map(|p| p.id)
+            .filter(|id| *id < checkpoint)
+            .collect();
+        for old in older {
+            self.abort_checkpoint(old, CheckpointFailureReason::DeclinedSubsumed);
+        }
+        if self.coordinator.trigger_queued {
+            self.try_trigger();
+        }
+    }
+
+    fn add_summaries(&mut self, checkpoint: CheckpointId) {
+        let Some(record) = self.coordinator.record(checkpoint) else {
+            return;
+        };
+        let size = record.sum(|s| s.checkpointed_bytes);
+        let duration_ms = record.end_to_end_us().unwrap_or(0) / 1_000;
+        let processed = record.sum(|s| s.processed_bytes);
+        let persisted = record.sum(|s| s.persisted_bytes);
+        let summaries = &mut self.coordinator.summaries;
+        summaries.checkpointed_size.add(size);
+        summaries.end_to_end_duration.add(duration_ms);
+        summaries.processed_data.add(processed);
+        summaries.persisted_data.add(persisted);
+    }
+
+    /// `num-retained`: keeps the newest checkpoints, discarding the subsumed ones.
+    fn retain(&mut self, checkpoint: CheckpointId) {
+        self.coordinator.retained.push_back(checkpoint);
+        while self.coordinator.retained.len() > self.config.num_retained as usize {
+            let old = self.coordinator.retained.pop_front().expect("non-empty");
+            self.storage.discard(old);
+            if let Some(record) = self.coordinator.record_mut(old) {
+                record.discarded = true;
+            }
+            if let Some(latest) = self
+                .coordinator
+                .latest_completed
+                .as_mut()
+                .filter(|r| r.id == old)
+            {
+                latest.discarded = true;
+            }
+            self.emit(Event::CheckpointDiscarded { checkpoint: old });
+        }
+        assert!(self.coordinator.retained.len() <= self.config.num_retained as usize);
+    }
+
+    fn build_metadata(&self, pending: &PendingCheckpoint) -> CheckpointMetadata {
+        let operators = self
+            .graph
+            .vertices
+            .iter()
+            .map(|vertex| OperatorSnapshot {
+                vertex_id: vertex.id.clone(),
+                name: vertex.name.clone(),
+                parallelism: vertex.parallelism,
+                max_parallelism: vertex.max_parallelism,
+                subtasks: (0..vertex.parallelism)
+                    .map(|s| {
+                        let task = TaskIndex(vertex.first_task.0 + s);
+                        pending.snapshots[task.index()]
+                            .clone()
+                            .expect("fully acknowledged")
+                    })
+                    .collect(),
+            })
+            .collect();
+        let checkpoint_type = if pending.unaligned {
+            "UNALIGNED_CHECKPOINT"
+        } else {
+            "CHECKPOINT"
+        };
+        CheckpointMetadata {
+            format_version: METADATA_FORMAT_VERSION,
+            magic: METADATA_MAGIC,
+            job_id: self.job_id.clone(),
+            checkpoint_id: pending.id,
+            checkpoint_type: checkpoint_type.to_string(),
+            trigger_timestamp: self.epoch_ms(pending.trigger_time),
+            completion_timestamp: self.epoch_ms(self.now),
+            external_path: self.external_path(pending.id),
+            operators,
+        }
+    }
+
+    /// Aborts a pending checkpoint (no-op if it is not pending any more).
+    pub(crate) fn abort_checkpoint(
+        &mut self,
+        checkpoint: CheckpointId,
+        reason: CheckpointFailureReason,
+    ) {
+        if self.coordinator.take_pending(checkpoint).is_none() {
+            return;
+        }
+        self.coordinator.counts.in_progress -= 1;
+        for index in 0..self.tasks.len() {
+            let task = TaskIndex::from_index(index);
+            let was_aligning = self.tasks[index].barriers.abort(checkpoint);
+            self.drop_task_checkpoint(task, checkpoint);
+            if was_aligning && self.tasks[index].barriers.in_progress().is_empty() {
+                // notifyCheckpointAborted: blocked channels are released.
+                let inputs = self.graph.tasks[index].inputs.clone();
+                for channel in inputs {
+                    self.channels[channel.index()].blocked = false;
+                    self.channels[channel.index()].overtaken_stash.clear();
+                }
+                let now = self.now;
+                self.wake_at(task, now);
+            }
+        }
+        self.record_failure(checkpoint, reason);
+    }
+
+    /// Books a failed checkpoint and applies the tolerable-failure rule.
+    fn record_failure(&mut self, checkpoint: CheckpointId, reason: CheckpointFailureReason) {
+        let now = self.now;
+        if let Some(record) = self.coordinator.record_mut(checkpoint) {
+            record.status = CheckpointStatus::Failed;
+            record.failure = Some((now, reason));
+        }
+        self.coordinator.counts.failed += 1;
+        self.coordinator.finish_record(checkpoint);
+        self.emit(Event::CheckpointFailed { checkpoint, reason });
+        if reason.counts_against_tolerable() && checkpoint > self.coordinator.last_successful {
+            self.coordinator.continuous_failures += 1;
+            if self.coordinator.continuous_failures > self.config.tolerable_failed_checkpoints {
+                self.coordinator.continuous_failures = 0;
+                self.fail_job(
+                    FailureCause::TolerableCheckpointFailuresExceeded { reason },
+                    None,
+                );
+                return;
+            }
+        }
+        if self.coordinator.trigger_queued {
+            self.try_trigger();
+        }
+    }
+
+    /// Restores every task from the latest retained checkpoint (or from nothing), as the
+    /// JobManager does when it restarts the failed region (the whole job here).
+    pub(crate) fn restore_latest(&mut self) {
+        let latest = self.storage.latest().cloned();
+        for count in &mut self.key_counts {
+            *count = 0;
+        }
+        for channel in &mut self.channels {
+            channel.clear();
+        }
+        let Some(metadata) = latest else {
+            for index in 0..self.tasks.len() {
+                self.tasks[index].next_seq = 0;
+            }
+            self.emit(Event::JobRestored { checkpoint: None });
+            return;
+        };
+        self.apply_metadata(&metadata);
+        self.coordinator.counts.restored += 1;
+        self.coordinator.latest_restored = Some(RestoredCheckpoint {
+            id: metadata.checkpoint_id,
+            restore_time: self.now,
+            external_path: metadata.external_path.clone(),
+        });
+        self.emit(Event::JobRestored {
+            checkpoint: Some(metadata.checkpoint_id),
+        });
+    }
+
+    /// Gives the tasks the state in `metadata`: source offsets, keyed counts by key group, and
+    /// in-flight data back into the channels (input side first, then output side).
+    pub(crate) fn apply_metadata(&mut self, metadata: &CheckpointMetadata) {
+        let now = self.now;
+        for (v, operator) in metadata.operators.iter().enumerate() {
+            for subtask in &operator.subtasks {
+                let task = TaskIndex(self.graph.vertices[v].first_task.0 + subtask.subtask);
+                match &subtask.state {
+                    crate::sim::checkpoint::SubtaskState::Source { offset } => {
+                        self.tasks[task.index()].next_seq = *offset
+                    }
+                    crate::sim::checkpoint::SubtaskState::Keyed { entries, .. } => {
+                        for entry in entries {
+                            if let Some(key) =
+                                crate::sim::checkpoint::key_by_name(&self.graph.keys, &entry.key)
+                            {
+                                self.key_counts[key.index()] = entry.count;
+                            }
+                        }
+                    }
+                    crate::sim::checkpoint::SubtaskState::Stateless => {}
+                }
+            }
+        }
+        for side in [ChannelSide::Input, ChannelSide::Output] {
+            for (v, operator) in metadata.operators.iter().enumerate() {
+                for subtask in &operator.subtasks {
+                    for state in subtask.channel_state.iter().filter(|s| s.side == side) {
+                        let Some(channel) = self.find_channel(v, state) else {
+                            continue;
+                        };
+                        for element in &state.elements {
+                            self.channels[channel].push(*element, now, now);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The channel a persisted channel state belongs to (the state's owner is vertex `v`).
+    fn find_channel(&self, v: usize, state: &ChannelState) -> Option<usize> {
+        let (upstream, downstream) = match state.side {
+            ChannelSide::Output => (v, v + 1),
+            ChannelSide::Input => (v.checked_sub(1)?, v),
+        };
+        let sender = self.graph.task(
+            crate::sim::ids::VertexIndex(upstream as u32),
+            state.sender_subtask,
+        );
+        let receiver_vertex = self.graph.vertices.get(downstream)?;
+        let receiver = TaskIndex(receiver_vertex.first_task.0 + state.receiver_subtask);
+        self.graph
+            .channels
+            .iter()
+            .position(|c| c.sender == sender && c.receiver == receiver)
+    }
+}

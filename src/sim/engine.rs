@@ -1,0 +1,668 @@
+//! The simulation: state, the timed-event queue, and the sans-IO driving API.
+//!
+//! The loop is always: `handle` commands at the current instant → `advance_to(t)` (or `step`)
+//! → `drain_events` → read the view. Handlers for the data plane, checkpointing and recovery
+//! live in `dataflow.rs`, `checkpointing.rs` and `recovery.rs`; this file owns the queue and
+//! dispatch.
+
+use crate::sim::channel::Channel;
+use crate::sim::cluster::{SlotRef, TaskManager};
+use crate::sim::config::{CheckpointingMode, ConfigError, SimConfig};
+use crate::sim::coordinator::CheckpointCoordinator;
+use crate::sim::event::{Command, Event, FailureCause, TimedEvent};
+use crate::sim::graph::{JobGraph, OperatorKind};
+use crate::sim::ids::{CheckpointId, KeyIndex, TaskIndex, TaskManagerId};
+use crate::sim::lifecycle::{ExecutionState, JobStatus};
+use crate::sim::restart::RestartBackoff;
+use crate::sim::rng::{RngStream, SimRng};
+use crate::sim::storage::{CheckpointStorage, MemoryCheckpointStorage};
+use crate::sim::task::Task;
+use crate::sim::time::{SimDuration, SimTime};
+use crate::sim::trace::TraceHash;
+use crate::sim::workload::Workload;
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// Events kept in the outbox when the caller does not drain it.
+pub const OUTBOX_MAX: usize = 100_000;
+/// Notable events kept for the live log.
+pub const JOURNAL_MAX: usize = 1_000;
+/// Print-sink lines kept for the view.
+pub const SINK_LINES_MAX: usize = 500;
+/// Commands accepted per run (a run is reproducible from its command log).
+pub const COMMAND_LOG_MAX: usize = 10_000;
+/// Metric samples kept (one per simulated second).
+pub const METRIC_SAMPLES_MAX: usize = 300;
+
+/// A timer in the queue. Small and `Copy`: the hot path pushes and pops millions of them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Timer {
+    SourceEmit {
+        task: TaskIndex,
+    },
+    TaskWake {
+        task: TaskIndex,
+    },
+    TriggerArrived {
+        task: TaskIndex,
+        checkpoint: CheckpointId,
+    },
+    TriggerRpcFailed {
+        checkpoint: CheckpointId,
+    },
+    SnapshotDone {
+        task: TaskIndex,
+        checkpoint: CheckpointId,
+    },
+    AckArrived {
+        task: TaskIndex,
+        checkpoint: CheckpointId,
+    },
+    DeclineArrived {
+        task: TaskIndex,
+        checkpoint: CheckpointId,
+        subsumed: bool,
+    },
+    CheckpointTimeout {
+        checkpoint: CheckpointId,
+    },
+    AlignedTimeout {
+        checkpoint: CheckpointId,
+    },
+    PeriodicTrigger {
+        generation: u32,
+    },
+    TaskTransition {
+        task: TaskIndex,
+    },
+    DeployFailed {
+        task: TaskIndex,
+        task_manager: TaskManagerId,
+        incarnation: u32,
+    },
+    RestartJob,
+    Heartbeat {
+        task_manager: TaskManagerId,
+    },
+    TaskManagerRegisters {
+        task_manager: TaskManagerId,
+    },
+    ConnectionLoss {
+        task: TaskIndex,
+        task_manager: TaskManagerId,
+        incarnation: u32,
+    },
+    SlotRequestTimeout,
+    MetricsTick,
+}
+
+impl Timer {
+    /// Two words that identify the timer in the trace hash.
+    fn words(self) -> (u64, u64) {
+        let pair = |tag: u64, a: u32, b: u64| ((tag << 32) | u64::from(a), b);
+        match self {
+            Timer::SourceEmit { task } => pair(1, task.0, 0),
+            Timer::TaskWake { task } => pair(2, task.0, 0),
+            Timer::TriggerArrived { task, checkpoint } => pair(3, task.0, checkpoint.0),
+            Timer::TriggerRpcFailed { checkpoint } => pair(4, 0, checkpoint.0),
+            Timer::SnapshotDone { task, checkpoint } => pair(5, task.0, checkpoint.0),
+            Timer::AckArrived { task, checkpoint } => pair(6, task.0, checkpoint.0),
+            Timer::DeclineArrived {
+                task,
+                checkpoint,
+                subsumed,
+            } => pair(7 + 100 * u64::from(subsumed), task.0, checkpoint.0),
+            Timer::CheckpointTimeout { checkpoint } => pair(8, 0, checkpoint.0),
+            Timer::AlignedTimeout { checkpoint } => pair(9, 0, checkpoint.0),
+            Timer::PeriodicTrigger { generation } => pair(10, generation, 0),
+            Timer::TaskTransition { task } => pair(11, task.0, 0),
+            Timer::DeployFailed {
+                task,
+                task_manager,
+                incarnation,
+            } => pair(
+                12,
+                task.0,
+                (u64::from(task_manager.0) << 32) | u64::from(incarnation),
+            ),
+            Timer::RestartJob => pair(13, 0, 0),
+            Timer::Heartbeat { task_manager } => pair(14, task_manager.0, 0),
+            Timer::TaskManagerRegisters { task_manager } => pair(15, task_manager.0, 0),
+            Timer::ConnectionLoss {
+                task,
+                task_manager,
+                incarnation,
+            } => pair(
+                16,
+                task.0,
+                (u64::from(task_manager.0) << 32) | u64::from(incarnation),
+            ),
+            Timer::SlotRequestTimeout => pair(17, 0, 0),
+            Timer::MetricsTick => pair(18, 0, 0),
+        }
+    }
+}
+
+/// Timers of this epoch are always valid (cluster-level timers).
+pub(crate) const ANY_EPOCH: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Scheduled {
+    pub time: SimTime,
+    pub seq: u64,
+    pub epoch: u32,
+    pub timer: Timer,
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        self.time == other.time && self.seq == other.seq
+    }
+}
+impl Eq for Scheduled {}
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Scheduled {
+    /// Reversed, so the `BinaryHeap` pops the earliest `(time, seq)` first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        (other.time, other.seq).cmp(&(self.time, self.seq))
+    }
+}
+
+/// A line of the print sink.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SinkLine {
+    /// When it was printed.
+    pub time: SimTime,
+    /// The sink subtask (prefix `subtask + 1`).
+    pub subtask: u32,
+    /// The user.
+    pub key: KeyIndex,
+    /// The count.
+    pub count: u32,
+    /// The event's sequence number.
+    pub seq: u64,
+    /// Whether it repeats an alarm printed before (replay after recovery).
+    pub duplicate: bool,
+}
+
+/// An entry of the exception history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExceptionEntry {
+    /// When the failure was handled.
+    pub time: SimTime,
+    /// Why.
+    pub cause: FailureCause,
+    /// The failed task and its attempt, if a task failed.
+    pub task: Option<(TaskIndex, u32)>,
+    /// Where that task ran.
+    pub task_manager: Option<TaskManagerId>,
+}
+
+/// Cumulative counters of one task at one instant (for rates and plots).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TaskSample {
+    /// Records read, all attempts.
+    pub records_in: u64,
+    /// Records written, all attempts.
+    pub records_out: u64,
+    /// Busy time, all attempts.
+    pub busy_us: u64,
+    /// Back-pressured time, all attempts.
+    pub backpressured_us: u64,
+}
+
+/// Samples of every task at one instant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MetricSample {
+    /// When.
+    pub time: SimTime,
+    /// By task.
+    pub tasks: Vec<TaskSample>,
+}
+
+/// Why a command was refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CommandError(pub String);
+
+/// The whole simulated cluster and job. `Clone` is the time-travel snapshot.
+#[derive(Clone, Debug)]
+pub struct Sim<S: CheckpointStorage = MemoryCheckpointStorage> {
+    pub(crate) config: SimConfig,
+    pub(crate) seed: u64,
+    pub(crate) graph: JobGraph,
+    pub(crate) now: SimTime,
+    pub(crate) queue: BinaryHeap<Scheduled>,
+    pub(crate) next_seq: u64,
+    pub(crate) epoch: u32,
+    pub(crate) job_id: String,
+    pub(crate) job_status: JobStatus,
+    pub(crate) job_status_times: Vec<(JobStatus, SimTime)>,
+    pub(crate) tasks: Vec<Task>,
+    pub(crate) slowdowns: Vec<u32>,
+    pub(crate) totals: Vec<TaskSample>,
+    pub(crate) channels: Vec<Channel>,
+    pub(crate) key_counts: Vec<u32>,
+    pub(crate) task_managers: Vec<TaskManager>,
+    pub(crate) pipeline_slots: Vec<Option<SlotRef>>,
+    pub(crate) coordinator: CheckpointCoordinator,
+    pub(crate) storage: S,
+    pub(crate) storage_failing: bool,
+    pub(crate) restart: RestartBackoff,
+    pub(crate) restart_due: Option<SimTime>,
+    pub(crate) rng_network: SimRng,
+    pub(crate) rng_snapshot: SimRng,
+    pub(crate) rng_coordination: SimRng,
+    pub(crate) rng_identity: SimRng,
+    pub(crate) workload: Workload,
+    pub(crate) trace: TraceHash,
+    pub(crate) events_processed: u64,
+    pub(crate) outbox: VecDeque<TimedEvent>,
+    pub(crate) outbox_dropped: u64,
+    pub(crate) verbose: bool,
+    pub(crate) journal: VecDeque<TimedEvent>,
+    pub(crate) sink_lines: VecDeque<SinkLine>,
+    pub(crate) printed_high: Vec<Option<u64>>,
+    pub(crate) alarms_printed: u64,
+    pub(crate) duplicates_printed: u64,
+    pub(crate) exceptions: VecDeque<ExceptionEntry>,
+    pub(crate) samples: VecDeque<MetricSample>,
+    pub(crate) command_log: Vec<(SimTime, Command)>,
+    pub(crate) unassigned_since: Option<SimTime>,
+}
+
+impl Sim<MemoryCheckpointStorage> {
+    /// A new cluster running the job of `config`, seeded with `seed`, at simulated time zero.
+    pub fn new(config: SimConfig, seed: u64) -> Result<Self, ConfigError> {
+        Sim::with_storage(config, seed, MemoryCheckpointStorage::default())
+    }
+}
+
+impl<S: CheckpointStorage> Sim<S> {
+    /// Like [`Sim::new`], writing completed checkpoints to `storage`.
+    pub fn with_storage(config: SimConfig, seed: u64, storage: S) -> Result<Self, ConfigError> {
+        config.validate()?;
+        let graph = JobGraph::build(&config);
+        let mut rng_identity = SimRng::new(seed, RngStream::Identity);
+        let job_id = format!(
+            "{:016x}{:016x}",
+            rng_identity.next_u64(),
+            rng_identity.next_u64()
+        );
+        let concurrent = config.checkpointing_mode == CheckpointingMode::AtLeastOnce;
+        let tasks = graph
+            .tasks
+            .iter()
+            .map(|t| Task::new(t.inputs.len() as u32, concurrent))
+            .collect();
+        let capacity = config.channel_capacity_records();
+        let mut coordination = SimRng::new(seed, RngStream::Coordination);
+        let task_managers = (0..config.task_managers)
+            .map(|i| {
+                let mut tm = TaskManager::new(
+                    TaskManagerId(i),
+                    config.slots_per_task_manager,
+                    &mut rng_identity,
+                    SimTime::ZERO,
+                );
+                tm.heartbeat_phase_us = coordination.below(config.heartbeat_interval.0.max(1));
+                tm
+            })
+            .collect();
+        let task_count = graph.tasks.len();
+        let mut sim = Sim {
+            seed,
+            now: SimTime::ZERO,
+            queue: BinaryHeap::new(),
+            next_seq: 0,
+            epoch: 0,
+            job_id,
+            job_status: JobStatus::Initializing,
+            job_status_times: vec![(JobStatus::Initializing, SimTime::ZERO)],
+            tasks,
+            slowdowns: vec![1; task_count],
+            totals: vec![TaskSample::default(); task_count],
+            channels: graph
+                .channels
+                .iter()
+                .map(|_| Channel::new(capacity))
+                .collect(),
+            key_counts: vec![0; graph.keys.len()],
+            task_managers,
+            pipeline_slots: vec![None; config.parallelism as usize],
+            coordinator: CheckpointCoordinator::new(config.checkpoint_history_size),
+            storage,
+            storage_failing: false,
+            restart: RestartBackoff::new(config.restart_strategy),
+            restart_due: None,
+            rng_network: SimRng::new(seed, RngStream::Network),
+            rng_snapshot: SimRng::new(seed, RngStream::Snapshot),
+            rng_coordination: coordination,
+            rng_identity,
+            workload: Workload::new(seed, config.abnormal_ratio),
+            trace: TraceHash::default(),
+            events_processed: 0,
+            outbox: VecDeque::new(),
+            outbox_dropped: 0,
+            verbose: false,
+            journal: VecDeque::new(),
+            sink_lines: VecDeque::new(),
+            printed_high: vec![None; graph.keys.len()],
+            alarms_printed: 0,
+            duplicates_printed: 0,
+            exceptions: VecDeque::new(),
+            samples: VecDeque::new(),
+            command_log: Vec::new(),
+            unassigned_since: None,
+            graph,
+            config,
+        };
+        sim.start_cluster();
+        Ok(sim)
+    }
+
+    fn start_cluster(&mut self) {
+        for tm in 0..self.task_managers.len() {
+            let phase = self.task_managers[tm].heartbeat_phase_us;
+            let at = SimTime::ZERO.add(SimDuration(phase));
+            self.schedule_at(
+                at,
+                ANY_EPOCH,
+                Timer::Heartbeat {
+                    task_manager: TaskManagerId::from_index(tm),
+                },
+            );
+        }
+        self.schedule_at(SimTime::from_ms(1_000), ANY_EPOCH, Timer::MetricsTick);
+        self.set_job_status(JobStatus::Created);
+        self.set_job_status(JobStatus::Running);
+        self.schedule_all_tasks();
+        self.start_periodic_trigger();
+    }
+
+    /// Whether per-record events (`RecordEmitted`, `RecordProcessed`) go to the outbox.
+    pub fn set_verbose(&mut self, verbose: bool) {
+        self.verbose = verbose;
+    }
+
+    /// The current simulated time.
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    /// The instant of the next queued event.
+    pub fn next_event_time(&self) -> Option<SimTime> {
+        self.queue.peek().map(|s| s.time)
+    }
+
+    /// Processes every event up to and including `until`, then sets the clock to `until`.
+    /// Returns the number of events processed.
+    ///
+    /// # Panics
+    /// If `until` is in the past.
+    pub fn advance_to(&mut self, until: SimTime) -> u64 {
+        assert!(
+            until >= self.now,
+            "advance_to({until:?}) is before now ({:?})",
+            self.now
+        );
+        let mut processed = 0;
+        while self.queue.peek().is_some_and(|s| s.time <= until) {
+            self.process_next();
+            processed += 1;
+        }
+        self.now = until;
+        processed
+    }
+
+    /// Like [`Sim::advance_to`] but stops after `max_events`; returns the events processed and
+    /// whether `until` was reached (the clock stays at the last event otherwise).
+    pub fn advance_bounded(&mut self, until: SimTime, max_events: u64) -> (u64, bool) {
+        assert!(
+            until >= self.now,
+            "advance_bounded({until:?}) is before now ({:?})",
+            self.now
+        );
+        let mut processed = 0;
+        while self.queue.peek().is_some_and(|s| s.time <= until) {
+            if processed == max_events {
+                return (processed, false);
+            }
+            self.process_next();
+            processed += 1;
+        }
+        self.now = until;
+        (processed, true)
+    }
+
+    /// Processes exactly one event, if there is one; returns its instant.
+    pub fn step(&mut self) -> Option<SimTime> {
+        self.queue.peek()?;
+        self.process_next();
+        Some(self.now)
+    }
+
+    /// Moves events out of the outbox into `into` (oldest first).
+    pub fn drain_events(&mut self, into: &mut Vec<TimedEvent>) {
+        into.extend(self.outbox.drain(..));
+    }
+
+    /// Applies a command at the current instant. A command that makes no sense now (an unknown
+    /// TaskManager, killing a dead one) is refused with a reason and changes nothing.
+    pub fn handle(&mut self, command: Command) -> Result<(), CommandError> {
+        if self.command_log.len() >= COMMAND_LOG_MAX {
+            return Err(CommandError(format!(
+                "at most {COMMAND_LOG_MAX} commands per run"
+            )));
+        }
+        self.check_command(&command)?;
+        self.trace.word(0xC0DE);
+        self.trace.word(self.now.0);
+        self.trace.word(crate::sim::trace::fnv1a64(
+            format!("{command:?}").as_bytes(),
+        ));
+        self.command_log.push((self.now, command.clone()));
+        self.apply_command(command);
+        Ok(())
+    }
+
+    fn process_next(&mut self) {
+        let scheduled = self.queue.pop().expect("caller checked the queue");
+        debug_assert!(scheduled.time >= self.now, "event in the past");
+        self.now = scheduled.time;
+        self.events_processed += 1;
+        let (a, b) = scheduled.timer.words();
+        self.trace.word(scheduled.time.0);
+        self.trace.word(a);
+        self.trace.word(b);
+        if scheduled.epoch != ANY_EPOCH && scheduled.epoch != self.epoch {
+            return;
+        }
+        self.dispatch(scheduled.timer);
+    }
+
+    fn dispatch(&mut self, timer: Timer) {
+        match timer {
+            Timer::SourceEmit { task } => self.on_source_emit(task),
+            Timer::TaskWake { task } => self.on_task_wake(task),
+            Timer::TriggerArrived { task, checkpoint } => self.on_trigger_arrived(task, checkpoint),
+            Timer::TriggerRpcFailed { checkpoint } => self.on_trigger_rpc_failed(checkpoint),
+            Timer::SnapshotDone { task, checkpoint } => self.on_snapshot_done(task, checkpoint),
+            Timer::AckArrived { task, checkpoint } => self.on_ack_arrived(task, checkpoint),
+            Timer::DeclineArrived {
+                task,
+                checkpoint,
+                subsumed,
+            } => {
+                self.on_decline_arrived(task, checkpoint, subsumed);
+            }
+            Timer::CheckpointTimeout { checkpoint } => self.on_checkpoint_timeout(checkpoint),
+            Timer::AlignedTimeout { checkpoint } => self.on_aligned_timeout(checkpoint),
+            Timer::PeriodicTrigger { generation } => self.on_periodic_trigger(generation),
+            Timer::TaskTransition { task } => self.on_task_transition(task),
+            Timer::DeployFailed {
+                task,
+                task_manager,
+                incarnation,
+            } => {
+                self.on_deploy_failed(task, task_manager, incarnation);
+            }
+            Timer::RestartJob => self.on_restart_job(),
+            Timer::Heartbeat { task_manager } => self.on_heartbeat(task_manager),
+            Timer::TaskManagerRegisters { task_manager } => {
+                self.on_task_manager_registers(task_manager)
+            }
+            Timer::ConnectionLoss {
+                task,
+                task_manager,
+                incarnation,
+            } => {
+                self.on_connection_loss(task, task_manager, incarnation);
+            }
+            Timer::SlotRequestTimeout => self.on_slot_request_timeout(),
+            Timer::MetricsTick => self.on_metrics_tick(),
+        }
+    }
+
+    pub(crate) fn schedule_at(&mut self, time: SimTime, epoch: u32, timer: Timer) {
+        assert!(time >= self.now, "timer {timer:?} scheduled in the past");
+        let seq = self.next_seq;
+        self.next_seq += 1;
+        self.queue.push(Scheduled {
+            time,
+            seq,
+            epoch,
+            timer,
+        });
+    }
+
+    /// Schedules a timer of the current job epoch.
+    pub(crate) fn schedule(&mut self, time: SimTime, timer: Timer) {
+        self.schedule_at(time, self.epoch, timer);
+    }
+
+    pub(crate) fn emit(&mut self, event: Event) {
+        let timed = TimedEvent {
+            time: self.now,
+            event,
+        };
+        if !timed.event.is_record_level() {
+            if self.journal.len() == JOURNAL_MAX {
+                self.journal.pop_front();
+            }
+            self.journal.push_back(timed.clone());
+        }
+        if self.outbox.len() == OUTBOX_MAX {
+            self.outbox.pop_front();
+            self.outbox_dropped += 1;
+        }
+        self.outbox.push_back(timed);
+    }
+
+    pub(crate) fn rpc_latency(&mut self) -> SimDuration {
+        let (low, high) = (self.config.rpc_latency_min.0, self.config.rpc_latency_max.0);
+        SimDuration(self.rng_network.between(low, high))
+    }
+
+    pub(crate) fn channel_latency(&mut self) -> SimDuration {
+        let (low, high) = (
+            self.config.channel_latency_min.0,
+            self.config.channel_latency_max.0,
+        );
+        SimDuration(self.rng_network.between(low, high))
+    }
+
+    pub(crate) fn set_job_status(&mut self, to: JobStatus) {
+        let from = self.job_status;
+        assert!(
+            from.can_become(to),
+            "illegal job transition {from:?} -> {to:?}"
+        );
+        self.job_status = to;
+        self.job_status_times.retain(|(status, _)| *status != to);
+        self.job_status_times.push((to, self.now));
+        self.emit(Event::JobStatusChanged { from, to });
+    }
+
+    pub(crate) fn set_task_state(&mut self, task: TaskIndex, to: ExecutionState) {
+        let now = self.now;
+        let t = &mut self.tasks[task.index()];
+        let from = t.state;
+        assert!(
+            from.can_become(to),
+            "illegal task transition {from:?} -> {to:?} for {task:?}"
+        );
+        if from == ExecutionState::Running {
+            let activity = t.activity;
+            t.set_activity(activity, now);
+        }
+        t.state = to;
+        t.state_since = now;
+        let slot = ExecutionState::ALL
+            .iter()
+            .position(|s| *s == to)
+            .expect("every state is listed");
+        t.state_entered[slot] = Some(now);
+        let attempt = t.attempt;
+        self.emit(Event::TaskStateChanged {
+            task,
+            attempt,
+            from,
+            to,
+        });
+    }
+
+    /// Whether `task` is really running: RUNNING and its TaskManager's process alive.
+    pub(crate) fn is_live(&self, task: TaskIndex) -> bool {
+        let t = &self.tasks[task.index()];
+        t.state == ExecutionState::Running
+            && t.task_manager
+                .is_some_and(|tm| self.task_managers[tm.index()].is_alive())
+    }
+
+    pub(crate) fn kind_of(&self, task: TaskIndex) -> OperatorKind {
+        self.graph.vertex_of(task).kind
+    }
+
+    fn on_metrics_tick(&mut self) {
+        let now = self.now;
+        let tasks = (0..self.tasks.len())
+            .map(|i| {
+                let (busy, backpressured, _) = self.tasks[i].time_split(now);
+                let base = self.totals[i];
+                let current = self.tasks[i].metrics;
+                TaskSample {
+                    records_in: base.records_in + current.records_in,
+                    records_out: base.records_out + current.records_out,
+                    busy_us: base.busy_us + busy,
+                    backpressured_us: base.backpressured_us + backpressured,
+                }
+            })
+            .collect();
+        if self.samples.len() == METRIC_SAMPLES_MAX {
+            self.samples.pop_front();
+        }
+        self.samples.push_back(MetricSample { time: now, tasks });
+        self.schedule_at(
+            now.add(SimDuration::from_secs(1)),
+            ANY_EPOCH,
+            Timer::MetricsTick,
+        );
+    }
+
+    /// Folds an ending attempt's metrics into the per-task totals.
+    pub(crate) fn retire_attempt_metrics(&mut self, task: TaskIndex) {
+        let now = self.now;
+        let t = &mut self.tasks[task.index()];
+        let (busy, backpressured, _) = t.time_split(now);
+        let total = &mut self.totals[task.index()];
+        total.records_in += t.metrics.records_in;
+        total.records_out += t.metrics.records_out;
+        total.busy_us += busy;
+        total.backpressured_us += backpressured;
+    }
+}

@@ -1,0 +1,276 @@
+//! What goes in (commands, imperative) and what comes out (events, past tense).
+
+use crate::sim::checkpoint::CheckpointFailureReason;
+use crate::sim::ids::{CheckpointId, KeyIndex, TaskIndex, TaskManagerId, VertexIndex};
+use crate::sim::lifecycle::{ExecutionState, JobStatus};
+use crate::sim::time::{SimDuration, SimTime};
+use serde::{Deserialize, Serialize};
+
+/// A user's intent, applied at the current simulated time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "snake_case")]
+pub enum Command {
+    /// Kill a TaskManager's process (kill -9).
+    KillTaskManager {
+        /// Which one.
+        task_manager: TaskManagerId,
+    },
+    /// Start a killed TaskManager again; it registers after `simulation.taskmanager.startup`.
+    RestartTaskManager {
+        /// Which one.
+        task_manager: TaskManagerId,
+    },
+    /// Throw an exception in one task's user code.
+    FailTask {
+        /// The vertex.
+        vertex: VertexIndex,
+        /// The subtask.
+        subtask: u32,
+    },
+    /// Make checkpoint storage fail (or work again): snapshot writes and `_metadata` fail.
+    SetCheckpointStorageFailing {
+        /// Whether writes fail.
+        failing: bool,
+    },
+    /// Multiply a subtask's per-record processing time by `factor` (1 restores it).
+    SlowDownSubtask {
+        /// The vertex.
+        vertex: VertexIndex,
+        /// The subtask.
+        subtask: u32,
+        /// Slowdown factor, 1 ..= 1,000,000.
+        factor: u32,
+    },
+    /// Trigger a checkpoint now (`POST /jobs/:jid/checkpoints`), subject to max-concurrent.
+    TriggerCheckpoint,
+}
+
+/// Why a job failed over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FailureCause {
+    /// The JobManager's heartbeat RPCs to a TaskManager failed.
+    TaskManagerUnreachable {
+        /// The TaskManager.
+        task_manager: TaskManagerId,
+        /// Its incarnation at the time.
+        incarnation: u32,
+    },
+    /// A task lost its network connection to a dead TaskManager.
+    ConnectionLost {
+        /// The dead TaskManager.
+        task_manager: TaskManagerId,
+        /// Its incarnation.
+        incarnation: u32,
+    },
+    /// Deploying a task to a dead TaskManager failed.
+    DeployFailed {
+        /// The dead TaskManager.
+        task_manager: TaskManagerId,
+        /// Its incarnation.
+        incarnation: u32,
+    },
+    /// User code threw.
+    UserException,
+    /// Too many checkpoints failed in a row.
+    TolerableCheckpointFailuresExceeded {
+        /// The latest checkpoint failure.
+        reason: CheckpointFailureReason,
+    },
+    /// No slot arrived within `slot.request.timeout`.
+    NoResourceAvailable,
+}
+
+/// Something that happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The job switched state.
+    JobStatusChanged {
+        /// Old.
+        from: JobStatus,
+        /// New.
+        to: JobStatus,
+    },
+    /// A task attempt switched state.
+    TaskStateChanged {
+        /// The task.
+        task: TaskIndex,
+        /// Its attempt number.
+        attempt: u32,
+        /// Old.
+        from: ExecutionState,
+        /// New.
+        to: ExecutionState,
+    },
+    /// A TaskManager registered at the ResourceManager.
+    TaskManagerRegistered {
+        /// Which.
+        task_manager: TaskManagerId,
+    },
+    /// A TaskManager process was killed.
+    TaskManagerKilled {
+        /// Which.
+        task_manager: TaskManagerId,
+    },
+    /// A TaskManager process started again (it will register soon).
+    TaskManagerStarted {
+        /// Which.
+        task_manager: TaskManagerId,
+    },
+    /// The JobManager declared a TaskManager lost (heartbeat RPC failures).
+    TaskManagerLost {
+        /// Which.
+        task_manager: TaskManagerId,
+    },
+    /// A checkpoint was triggered.
+    CheckpointTriggered {
+        /// The id.
+        checkpoint: CheckpointId,
+        /// Unaligned barriers.
+        unaligned: bool,
+    },
+    /// A periodic trigger failed before an id was assigned.
+    CheckpointTriggerRejected {
+        /// Why.
+        reason: CheckpointFailureReason,
+        /// A task that was not running.
+        task: TaskIndex,
+    },
+    /// A source injected a barrier into its outputs.
+    BarrierInjected {
+        /// The source task.
+        task: TaskIndex,
+        /// The checkpoint.
+        checkpoint: CheckpointId,
+    },
+    /// A barrier reached a task on one input.
+    BarrierReceived {
+        /// The task.
+        task: TaskIndex,
+        /// The checkpoint.
+        checkpoint: CheckpointId,
+        /// Input position.
+        input: u32,
+    },
+    /// A task took its (synchronous) snapshot.
+    SnapshotTaken {
+        /// The task.
+        task: TaskIndex,
+        /// The checkpoint.
+        checkpoint: CheckpointId,
+        /// Whether it was unaligned.
+        unaligned: bool,
+    },
+    /// A task's acknowledgement reached the JobManager.
+    SnapshotAcknowledged {
+        /// The task.
+        task: TaskIndex,
+        /// The checkpoint.
+        checkpoint: CheckpointId,
+    },
+    /// A checkpoint completed and was written.
+    CheckpointCompleted {
+        /// The id.
+        checkpoint: CheckpointId,
+        /// Checkpointed bytes.
+        bytes: u64,
+        /// Trigger to completion.
+        duration: SimDuration,
+    },
+    /// A checkpoint failed.
+    CheckpointFailed {
+        /// The id.
+        checkpoint: CheckpointId,
+        /// Why.
+        reason: CheckpointFailureReason,
+    },
+    /// A retained checkpoint was subsumed and its `chk-N` discarded.
+    CheckpointDiscarded {
+        /// The id.
+        checkpoint: CheckpointId,
+    },
+    /// The job failed over.
+    JobFailed {
+        /// Why.
+        cause: FailureCause,
+        /// The task that failed, if one did.
+        task: Option<TaskIndex>,
+    },
+    /// A restart was scheduled.
+    RestartScheduled {
+        /// Backoff until the restart.
+        backoff: SimDuration,
+    },
+    /// Tasks were given the state of a checkpoint (or none).
+    JobRestored {
+        /// The checkpoint, if one existed.
+        checkpoint: Option<CheckpointId>,
+    },
+    /// A source emitted an event (only with verbose events).
+    RecordEmitted {
+        /// The source task.
+        task: TaskIndex,
+        /// Sequence number.
+        seq: u64,
+        /// User.
+        key: KeyIndex,
+        /// Abnormal.
+        abnormal: bool,
+    },
+    /// The keyed function processed an event (only with verbose events).
+    RecordProcessed {
+        /// The keyed task.
+        task: TaskIndex,
+        /// Sequence number.
+        seq: u64,
+        /// User.
+        key: KeyIndex,
+        /// Abnormal.
+        abnormal: bool,
+        /// The count after processing.
+        count: u32,
+    },
+    /// The print sink wrote an alarm line.
+    AlarmPrinted {
+        /// The sink subtask (the line's prefix is this + 1).
+        subtask: u32,
+        /// User.
+        key: KeyIndex,
+        /// Count.
+        count: u32,
+        /// Sequence number of the event that raised it.
+        seq: u64,
+        /// Whether the same alarm was printed before (a replay after recovery).
+        duplicate: bool,
+    },
+    /// Checkpoint storage started or stopped failing.
+    CheckpointStorageChanged {
+        /// Whether writes fail now.
+        failing: bool,
+    },
+    /// A subtask's slowdown changed.
+    SubtaskSlowed {
+        /// The task.
+        task: TaskIndex,
+        /// The factor.
+        factor: u32,
+    },
+}
+
+impl Event {
+    /// Whether this event is one of the per-record events emitted only when verbose.
+    pub fn is_record_level(&self) -> bool {
+        matches!(
+            self,
+            Event::RecordEmitted { .. } | Event::RecordProcessed { .. }
+        )
+    }
+}
+
+/// An event with the instant it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimedEvent {
+    /// When.
+    pub time: SimTime,
+    /// What.
+    pub event: Event,
+}
