@@ -93,6 +93,12 @@ const mimeTypes = {
   '.webmanifest': 'application/manifest+json',
 };
 
+/** A path relative to the current directory when it is inside it, else absolute. */
+function displayPath(file) {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith('..') ? file : relative;
+}
+
 function isFile(file) {
   try {
     return statSync(file).isFile();
@@ -148,10 +154,17 @@ function safeName(name) {
     .slice(0, 120) || 'test';
 }
 
+/** An error whose message says everything: printed without the runner's own stack frames. */
+function plainError(message) {
+  const error = new Error(message);
+  error.stack = `Error: ${message}`;
+  return error;
+}
+
 /** Turns a spec module's export into [{ name, fn }]. */
 function testsOf(module) {
   const exported = module.tests ?? module.default;
-  if (exported == null) throw new Error('exports neither `tests` nor a default export');
+  if (exported == null) throw plainError('exports neither `tests` nor a default export');
   const entries = Array.isArray(exported)
     ? exported.map((item, index) => {
         if (typeof item === 'function') return [item.name || `test ${index + 1}`, item];
@@ -160,7 +173,7 @@ function testsOf(module) {
       })
     : Object.entries(exported);
   return entries.map(([name, fn]) => {
-    if (typeof fn !== 'function') throw new Error(`test "${name}" is not a function`);
+    if (typeof fn !== 'function') throw plainError(`test "${name}" is not a function`);
     return { name: String(name), fn };
   });
 }
@@ -176,7 +189,7 @@ function describeError(error) {
 function withTimeout(promise, timeoutMs, what) {
   let timer;
   const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} timed out after ${timeoutMs} ms`)), timeoutMs);
+    timer = setTimeout(() => reject(plainError(`${what} timed out after ${timeoutMs} ms`)), timeoutMs);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -230,15 +243,17 @@ async function runTest({ context, baseUrl, spec, test }) {
   }
   await page.close().catch(() => {});
   if (!failure && consoleErrors.length > 0) {
-    failure = new Error(`console errors during the test:\n${consoleErrors.join('\n')}`);
+    failure = plainError(`console errors during the test:\n${consoleErrors.join('\n')}`);
   } else if (failure && consoleErrors.length > 0) {
-    failure.message += `\nconsole errors during the test:\n${consoleErrors.join('\n')}`;
+    const extra = `\nconsole errors during the test:\n${consoleErrors.join('\n')}`;
+    if (failure instanceof Error) failure.stack = `${failure.stack || failure.message}${extra}`;
+    else failure = plainError(`${failure}${extra}`);
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   if (failure) {
     console.log(`not ok - ${fullName} (${seconds} s)`);
     console.log(describeError(failure));
-    console.log(`    screenshot: ${path.relative(process.cwd(), `${shotBase}.png`)}`);
+    console.log(`    screenshot: ${displayPath(`${shotBase}.png`)}`);
   } else {
     console.log(`ok - ${fullName} (${seconds} s)`);
   }
@@ -255,7 +270,7 @@ async function loadSpecs(files) {
     try {
       const module = await import(pathToFileURL(file).href);
       const timeoutMs = Number(module.timeoutMs ?? config.timeoutMs);
-      if (!(timeoutMs > 0)) throw new Error(`timeoutMs must be a positive number, got ${module.timeoutMs}`);
+      if (!(timeoutMs > 0)) throw plainError(`timeoutMs must be a positive number, got ${module.timeoutMs}`);
       const allowConsoleErrors = (module.allowConsoleErrors ?? []).map((p) =>
         p instanceof RegExp ? p : new RegExp(String(p)),
       );

@@ -191,9 +191,13 @@ impl<S: CheckpointStorage> Sim<S> {
         }
         for index in 0..self.tasks.len() {
             let task = TaskIndex::from_index(index);
-            if let Some(progress) = self.tasks[index].barriers.progress_mut(checkpoint) {
-                progress.unaligned = true;
-                self.wake_at(task, now);
+            let aligning = self.tasks[index]
+                .barriers
+                .in_progress()
+                .iter()
+                .any(|p| p.checkpoint == checkpoint && !p.unaligned);
+            if aligning && self.tasks[index].snapshot_mut(checkpoint).is_none() {
+                self.switch_to_unaligned(task, checkpoint);
             }
         }
     }

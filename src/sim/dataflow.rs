@@ -167,13 +167,14 @@ impl<S: CheckpointStorage> Sim<S> {
             .find(|c| !self.channels[c.index()].has_credit())
     }
 
-    /// Picks the readable, unblocked channel whose head arrived first (round robin on ties).
+    /// Picks the next input like Flink's input gate: a channel whose head is a priority
+    /// (unaligned) barrier first, otherwise round robin over the readable, unblocked channels.
     fn select_input(&mut self, task: TaskIndex) -> Option<u32> {
         let now = self.now;
         let inputs = &self.graph.tasks[task.index()].inputs;
         let n = inputs.len() as u32;
         let cursor = self.tasks[task.index()].input_cursor;
-        let mut best: Option<(SimTime, u32)> = None;
+        let mut first_ready = None;
         for k in 0..n {
             let position = (cursor + k) % n;
             let channel = &self.channels[inputs[position as usize].index()];
@@ -181,12 +182,19 @@ impl<S: CheckpointStorage> Sim<S> {
                 continue;
             }
             if let Some(head) = channel.peek_available(now) {
-                if best.is_none_or(|(at, _)| head.available_at < at) {
-                    best = Some((head.available_at, position));
+                if matches!(
+                    head.element,
+                    Element::Barrier {
+                        unaligned: true,
+                        ..
+                    }
+                ) {
+                    return Some(position);
                 }
+                first_ready.get_or_insert(position);
             }
         }
-        let (_, position) = best?;
+        let position = first_ready?;
         self.tasks[task.index()].input_cursor = (position + 1) % n;
         Some(position)
     }
@@ -546,6 +554,24 @@ impl<S: CheckpointStorage> Sim<S> {
             snapshot.alignment_us = now.saturating_since(snapshot.first_barrier_at).0;
             self.maybe_acknowledge(task, checkpoint);
         }
+    }
+
+    /// The aligned-checkpoint timeout fired while `task` was aligning: it takes its snapshot
+    /// now, releases the blocked channels and persists what still arrives before the missing
+    /// barriers.
+    pub(crate) fn switch_to_unaligned(&mut self, task: TaskIndex, checkpoint: CheckpointId) {
+        let Some(trigger_time) = self.coordinator.pending(checkpoint).map(|p| p.trigger_time)
+        else {
+            return;
+        };
+        let progress = self.tasks[task.index()]
+            .barriers
+            .progress_mut(checkpoint)
+            .expect("aligning");
+        progress.unaligned = true;
+        let first = (progress.first_barrier_at, progress.processed_bytes);
+        self.unblock_inputs(task);
+        self.snapshot_after_barriers(task, checkpoint, trigger_time, true, true, first);
     }
 
     fn unblock_inputs(&mut self, task: TaskIndex) {

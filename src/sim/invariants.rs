@@ -46,7 +46,8 @@ impl InvariantChecker {
             ..InvariantChecker::default()
         };
         for key in 0..keys {
-            checker.expected_next[key] = checker.first_seq_at_or_after(sim, KeyIndex::from_index(key), 0);
+            checker.expected_next[key] =
+                checker.first_seq_at_or_after(sim, KeyIndex::from_index(key), 0);
         }
         checker
     }
@@ -58,8 +59,16 @@ impl InvariantChecker {
     }
 
     /// Abnormal events of `key` among its source's sequence numbers `< end`.
-    fn abnormal_before<S: CheckpointStorage>(&mut self, sim: &Sim<S>, key: KeyIndex, end: u64) -> u32 {
-        assert!(end < 50_000_000, "reference stream too long for the checker");
+    fn abnormal_before<S: CheckpointStorage>(
+        &mut self,
+        sim: &Sim<S>,
+        key: KeyIndex,
+        end: u64,
+    ) -> u32 {
+        assert!(
+            end < 50_000_000,
+            "reference stream too long for the checker"
+        );
         while (self.prefix[key.index()].len() as u64) <= end {
             let seq = self.prefix[key.index()].len() as u64 - 1;
             let (mine, abnormal) = Self::key_event(sim, key, seq);
@@ -69,12 +78,46 @@ impl InvariantChecker {
         self.prefix[key.index()][end as usize]
     }
 
-    fn first_seq_at_or_after<S: CheckpointStorage>(&self, sim: &Sim<S>, key: KeyIndex, from: u64) -> u64 {
-        (from..from + 1_000_000).find(|seq| Self::key_event(sim, key, *seq).0).expect("a key appears in its source's stream")
+    fn first_seq_at_or_after<S: CheckpointStorage>(
+        &self,
+        sim: &Sim<S>,
+        key: KeyIndex,
+        from: u64,
+    ) -> u64 {
+        (from..from + 1_000_000)
+            .find(|seq| Self::key_event(sim, key, *seq).0)
+            .expect("a key appears in its source's stream")
+    }
+
+    /// The exactly-once `ValueState` count of `key` once every event of its source before
+    /// sequence number `end` was processed (the reference a failure-free run gives).
+    pub fn reference_count<S: CheckpointStorage>(
+        &mut self,
+        sim: &Sim<S>,
+        key: KeyIndex,
+        end: u64,
+    ) -> u32 {
+        self.abnormal_before(sim, key, end) % crate::sim::dataflow::ALARM_THRESHOLD
+    }
+
+    /// Whether a failure-free run prints an alarm for `key` at sequence number `seq`.
+    pub fn is_reference_alarm<S: CheckpointStorage>(
+        &mut self,
+        sim: &Sim<S>,
+        key: KeyIndex,
+        seq: u64,
+    ) -> bool {
+        let (mine, abnormal) = Self::key_event(sim, key, seq);
+        mine && abnormal
+            && self.abnormal_before(sim, key, seq + 1) % crate::sim::dataflow::ALARM_THRESHOLD == 0
     }
 
     /// Checks the engine's state after an event, then the events it produced.
-    pub fn check<S: CheckpointStorage>(&mut self, sim: &Sim<S>, events: &[TimedEvent]) -> Result<(), String> {
+    pub fn check<S: CheckpointStorage>(
+        &mut self,
+        sim: &Sim<S>,
+        events: &[TimedEvent],
+    ) -> Result<(), String> {
         self.check_structure(sim)?;
         for event in events {
             self.check_event(sim, event)?;
@@ -85,63 +128,150 @@ impl InvariantChecker {
     fn check_structure<S: CheckpointStorage>(&self, sim: &Sim<S>) -> Result<(), String> {
         let config = &sim.config;
         let coordinator = &sim.coordinator;
-        ensure(coordinator.pending.len() <= config.max_concurrent_checkpoints as usize, || {
-            format!("{} pending checkpoints > max concurrent {}", coordinator.pending.len(), config.max_concurrent_checkpoints)
-        })?;
-        ensure(coordinator.pending.windows(2).all(|w| w[0].id < w[1].id), || "pending ids out of order".into())?;
+        ensure(
+            coordinator.pending.len() <= config.max_concurrent_checkpoints as usize,
+            || {
+                format!(
+                    "{} pending checkpoints > max concurrent {}",
+                    coordinator.pending.len(),
+                    config.max_concurrent_checkpoints
+                )
+            },
+        )?;
+        ensure(
+            coordinator.pending.windows(2).all(|w| w[0].id < w[1].id),
+            || "pending ids out of order".into(),
+        )?;
         for (index, channel) in sim.channels.iter().enumerate() {
-            ensure(channel.data_len() <= 2 * channel.capacity(), || format!("channel {index} holds {} > 2×{}", channel.data_len(), channel.capacity()))?;
+            ensure(channel.data_len() <= 2 * channel.capacity(), || {
+                format!(
+                    "channel {index} holds {} > 2×{}",
+                    channel.data_len(),
+                    channel.capacity()
+                )
+            })?;
             if channel.blocked {
                 let layout = sim.graph.channels[index];
                 let handler = &sim.tasks[layout.receiver.index()].barriers;
-                let justified = handler.in_progress().iter().any(|p| p.received[layout.input_position as usize] && !p.unaligned);
-                ensure(justified, || format!("channel {index} is blocked without an aligned barrier received on it"))?;
-                ensure(config.checkpointing_mode == CheckpointingMode::ExactlyOnce, || "a channel blocked in at-least-once mode".into())?;
+                let justified = handler
+                    .in_progress()
+                    .iter()
+                    .any(|p| p.received[layout.input_position as usize] && !p.unaligned);
+                ensure(justified, || {
+                    format!("channel {index} is blocked without an aligned barrier received on it")
+                })?;
+                ensure(
+                    config.checkpointing_mode == CheckpointingMode::ExactlyOnce,
+                    || "a channel blocked in at-least-once mode".into(),
+                )?;
             }
         }
-        let used: usize = sim.task_managers.iter().map(|tm| tm.slots.iter().filter(|s| s.is_some()).count()).sum();
+        let used: usize = sim
+            .task_managers
+            .iter()
+            .map(|tm| tm.slots.iter().filter(|s| s.is_some()).count())
+            .sum();
         let total: usize = sim.task_managers.iter().map(|tm| tm.slots.len()).sum();
-        ensure(used <= total && used <= config.parallelism as usize, || format!("{used} slots used of {total}"))?;
+        ensure(used <= total && used <= config.parallelism as usize, || {
+            format!("{used} slots used of {total}")
+        })?;
         let queue_bound = 64 * (sim.tasks.len() + sim.channels.len()) + 1_000;
-        ensure(sim.queue.len() <= queue_bound, || format!("event queue holds {} > {queue_bound}", sim.queue.len()))?;
-        ensure(sim.outbox.len() <= OUTBOX_MAX && sim.journal.len() <= JOURNAL_MAX, || "outbox or journal beyond its bound".into())?;
-        ensure(sim.sink_lines.len() <= SINK_LINES_MAX, || "sink lines beyond their bound".into())?;
-        ensure(coordinator.history.len() <= config.checkpoint_history_size as usize, || "history beyond its bound".into())?;
-        ensure(sim.storage.retained().len() <= config.num_retained as usize, || "more checkpoints retained than num-retained".into())?;
-        ensure(sim.exceptions.len() <= config.exception_history_size as usize, || "exception history beyond its bound".into())
+        ensure(sim.queue.len() <= queue_bound, || {
+            format!("event queue holds {} > {queue_bound}", sim.queue.len())
+        })?;
+        ensure(
+            sim.outbox.len() <= OUTBOX_MAX && sim.journal.len() <= JOURNAL_MAX,
+            || "outbox or journal beyond its bound".into(),
+        )?;
+        ensure(sim.sink_lines.len() <= SINK_LINES_MAX, || {
+            "sink lines beyond their bound".into()
+        })?;
+        ensure(
+            coordinator.history.len() <= config.checkpoint_history_size as usize,
+            || "history beyond its bound".into(),
+        )?;
+        ensure(
+            sim.storage.retained().len() <= config.num_retained as usize,
+            || "more checkpoints retained than num-retained".into(),
+        )?;
+        ensure(
+            sim.exceptions.len() <= config.exception_history_size as usize,
+            || "exception history beyond its bound".into(),
+        )
     }
 
-    fn check_event<S: CheckpointStorage>(&mut self, sim: &Sim<S>, timed: &TimedEvent) -> Result<(), String> {
+    fn check_event<S: CheckpointStorage>(
+        &mut self,
+        sim: &Sim<S>,
+        timed: &TimedEvent,
+    ) -> Result<(), String> {
         let exactly_once = sim.config.checkpointing_mode == CheckpointingMode::ExactlyOnce;
         match &timed.event {
             Event::CheckpointTriggered { checkpoint, .. } => {
-                ensure(*checkpoint > self.last_triggered, || format!("checkpoint {checkpoint} triggered after {}", self.last_triggered))?;
+                ensure(*checkpoint > self.last_triggered, || {
+                    format!(
+                        "checkpoint {checkpoint} triggered after {}",
+                        self.last_triggered
+                    )
+                })?;
                 self.last_triggered = *checkpoint;
             }
             Event::CheckpointCompleted { checkpoint, .. } => {
                 if let Some(record) = sim.coordinator.record(*checkpoint) {
                     let all = record.subtasks.iter().all(Option::is_some);
-                    ensure(record.status == CheckpointStatus::Completed && all && record.acknowledged as usize == sim.tasks.len(), || {
-                        format!("checkpoint {checkpoint} completed with {} of {} acknowledgements", record.acknowledged, sim.tasks.len())
-                    })?;
+                    ensure(
+                        record.status == CheckpointStatus::Completed
+                            && all
+                            && record.acknowledged as usize == sim.tasks.len(),
+                        || {
+                            format!(
+                                "checkpoint {checkpoint} completed with {} of {} acknowledgements",
+                                record.acknowledged,
+                                sim.tasks.len()
+                            )
+                        },
+                    )?;
                 }
             }
             Event::JobRestored { checkpoint } => self.on_restored(sim, *checkpoint)?,
-            Event::RecordProcessed { key, seq, abnormal, count, .. } if exactly_once => {
+            Event::RecordProcessed {
+                key,
+                seq,
+                abnormal,
+                count,
+                ..
+            } if exactly_once => {
                 let expected = self.expected_next[key.index()];
-                ensure(*seq == expected, || format!("user {key:?} processed seq {seq}, expected {expected} (exactly-once order)"))?;
-                ensure(Self::key_event(sim, *key, *seq) == (true, *abnormal), || format!("record {seq} is not the source's"))?;
-                let reference = self.abnormal_before(sim, *key, seq + 1) % crate::sim::dataflow::ALARM_THRESHOLD;
-                ensure(*count == reference, || format!("user {key:?} count {count} after seq {seq}, failure-free run has {reference}"))?;
+                ensure(*seq == expected, || {
+                    format!("user {key:?} processed seq {seq}, expected {expected} (exactly-once order)")
+                })?;
+                ensure(
+                    Self::key_event(sim, *key, *seq) == (true, *abnormal),
+                    || format!("record {seq} is not the source's"),
+                )?;
+                let reference = self.abnormal_before(sim, *key, seq + 1)
+                    % crate::sim::dataflow::ALARM_THRESHOLD;
+                ensure(*count == reference, || {
+                    format!("user {key:?} count {count} after seq {seq}, failure-free run has {reference}")
+                })?;
                 self.expected_next[key.index()] = self.first_seq_at_or_after(sim, *key, seq + 1);
             }
-            Event::AlarmPrinted { key, seq, duplicate, .. } => self.on_alarm(sim, *key, *seq, *duplicate, exactly_once)?,
+            Event::AlarmPrinted {
+                key,
+                seq,
+                duplicate,
+                ..
+            } => self.on_alarm(sim, *key, *seq, *duplicate, exactly_once)?,
             _ => {}
         }
         Ok(())
     }
 
-    fn on_restored<S: CheckpointStorage>(&mut self, sim: &Sim<S>, checkpoint: Option<CheckpointId>) -> Result<(), String> {
+    fn on_restored<S: CheckpointStorage>(
+        &mut self,
+        sim: &Sim<S>,
+        checkpoint: Option<CheckpointId>,
+    ) -> Result<(), String> {
         self.restores += 1;
         self.printed_before_restore = self.printed_high.clone();
         let metadata = checkpoint.and_then(|id| sim.storage.get(id).cloned());
@@ -163,39 +293,63 @@ impl InvariantChecker {
                 .flat_map(|(v, o)| o.subtasks.iter().map(move |s| (v, s)))
                 .flat_map(|(v, s)| s.channel_state.iter().map(move |c| (v, c)))
                 .filter(|(v, c)| {
-                    let side = if *v == 0 { ChannelSide::Output } else { ChannelSide::Input };
+                    let side = if *v == 0 {
+                        ChannelSide::Output
+                    } else {
+                        ChannelSide::Input
+                    };
                     c.side == side && c.sender_subtask == source
                 })
                 .flat_map(|(_, c)| &c.elements)
-                .filter_map(|e| match e { crate::sim::channel::Element::Record { seq } => Some(*seq), _ => None })
+                .filter_map(|e| match e {
+                    crate::sim::channel::Element::Record { seq } => Some(*seq),
+                    _ => None,
+                })
                 .filter(|seq| Self::key_event(sim, k, *seq).0)
                 .min();
             let next = in_flight.unwrap_or_else(|| self.first_seq_at_or_after(sim, k, offset));
             self.expected_next[key] = next;
             self.replay_from[key] = next;
             if sim.config.checkpointing_mode == CheckpointingMode::ExactlyOnce {
-                let reference = self.abnormal_before(sim, k, next) % crate::sim::dataflow::ALARM_THRESHOLD;
+                let reference =
+                    self.abnormal_before(sim, k, next) % crate::sim::dataflow::ALARM_THRESHOLD;
                 let restored = sim.key_counts[key];
-                ensure(restored == reference, || format!("user {key} restored count {restored}, failure-free run has {reference} before seq {next}"))?;
+                ensure(restored == reference, || {
+                    format!("user {key} restored count {restored}, failure-free run has {reference} before seq {next}")
+                })?;
             }
         }
         Ok(())
     }
 
-    fn on_alarm<S: CheckpointStorage>(&mut self, sim: &Sim<S>, key: KeyIndex, seq: u64, duplicate: bool, exactly_once: bool) -> Result<(), String> {
+    fn on_alarm<S: CheckpointStorage>(
+        &mut self,
+        sim: &Sim<S>,
+        key: KeyIndex,
+        seq: u64,
+        duplicate: bool,
+        exactly_once: bool,
+    ) -> Result<(), String> {
         self.alarms += 1;
         let high = self.printed_high[key.index()];
-        ensure(duplicate == high.is_some_and(|h| seq <= h), || format!("alarm {key:?}@{seq} duplicate flag {duplicate} wrong"))?;
+        ensure(duplicate == high.is_some_and(|h| seq <= h), || {
+            format!("alarm {key:?}@{seq} duplicate flag {duplicate} wrong")
+        })?;
         if duplicate {
             self.duplicates += 1;
             let before = self.printed_before_restore[key.index()];
             let window = self.replay_from[key.index()]..=before.unwrap_or(0);
-            ensure(self.restores > 0 && window.contains(&seq), || format!("duplicate alarm {key:?}@{seq} outside the replay window {window:?}"))?;
+            ensure(self.restores > 0 && window.contains(&seq), || {
+                format!("duplicate alarm {key:?}@{seq} outside the replay window {window:?}")
+            })?;
         }
         if exactly_once {
             let (mine, abnormal) = Self::key_event(sim, key, seq);
             let hits = self.abnormal_before(sim, key, seq + 1);
-            ensure(mine && abnormal && hits % crate::sim::dataflow::ALARM_THRESHOLD == 0, || format!("alarm {key:?}@{seq} not raised by a failure-free run"))?;
+            ensure(
+                mine && abnormal && hits % crate::sim::dataflow::ALARM_THRESHOLD == 0,
+                || format!("alarm {key:?}@{seq} not raised by a failure-free run"),
+            )?;
         }
         self.printed_high[key.index()] = Some(high.map_or(seq, |h| h.max(seq)));
         Ok(())

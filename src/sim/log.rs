@@ -70,14 +70,24 @@ pub fn category(event: &Event) -> LogCategory {
 pub fn format_timestamp(epoch_ms: u64) -> String {
     let (date, ms_of_day) = (epoch_ms / 86_400_000, epoch_ms % 86_400_000);
     let (year, month, day) = civil_from_days(date as i64);
-    let (h, m, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1_000 % 60, ms_of_day % 1_000);
+    let (h, m, s, ms) = (
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1_000 % 60,
+        ms_of_day % 1_000,
+    );
     format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02}:{s:02},{ms:03}")
 }
 
 /// `HH:MM:SS.mmm` (UTC) of epoch milliseconds, as Flink's web UI shows times.
 pub fn format_clock(epoch_ms: u64) -> String {
     let ms_of_day = epoch_ms % 86_400_000;
-    let (h, m, s, ms) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60, ms_of_day / 1_000 % 60, ms_of_day % 1_000);
+    let (h, m, s, ms) = (
+        ms_of_day / 3_600_000,
+        ms_of_day / 60_000 % 60,
+        ms_of_day / 1_000 % 60,
+        ms_of_day % 1_000,
+    );
     format!("{h:02}:{m:02}:{s:02}.{ms:03}")
 }
 
@@ -99,11 +109,20 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
 pub fn attempt_id(graph: &JobGraph, job_id: &str, task: TaskIndex, attempt: u32) -> String {
     let layout = &graph.tasks[task.index()];
     let vertex = &graph.vertices[layout.vertex.index()];
-    format!("{}_{}_{}_{}", &job_id[..16.min(job_id.len())], vertex.id, layout.subtask, attempt)
+    format!(
+        "{}_{}_{}_{}",
+        &job_id[..16.min(job_id.len())],
+        vertex.id,
+        layout.subtask,
+        attempt
+    )
 }
 
 /// The log lines an event produces, with the process that writes each.
-pub fn lines<S: CheckpointStorage>(view: &SimView<'_, S>, event: &TimedEvent) -> Vec<(LogSource, String)> {
+pub fn lines<S: CheckpointStorage>(
+    view: &SimView<'_, S>,
+    event: &TimedEvent,
+) -> Vec<(LogSource, String)> {
     let stamp = format_timestamp(view.epoch_ms(event.time));
     let line = |class: &str, message: String| format!("{stamp} INFO  {class} [] - {message}");
     let jid = view.job_id();
@@ -197,21 +216,50 @@ fn task_state_lines<S: CheckpointStorage>(
     let graph = view.graph();
     let name = graph.task_name(task, attempt);
     let id = attempt_id(graph, view.job_id(), task, attempt);
-    let message = format!("{name} ({id}) switched from {} to {}.", from.as_str(), to.as_str());
-    let mut lines = vec![(LogSource::JobManager, line("org.apache.flink.runtime.executiongraph.ExecutionGraph", message.clone()))];
+    let message = format!(
+        "{name} ({id}) switched from {} to {}.",
+        from.as_str(),
+        to.as_str()
+    );
+    let mut lines = vec![(
+        LogSource::JobManager,
+        line(
+            "org.apache.flink.runtime.executiongraph.ExecutionGraph",
+            message.clone(),
+        ),
+    )];
     let tm = view.tasks()[task.index()].task_manager;
-    let on_tm = matches!(to, ExecutionState::Initializing | ExecutionState::Running | ExecutionState::Canceled | ExecutionState::Failed);
+    let on_tm = matches!(
+        to,
+        ExecutionState::Initializing
+            | ExecutionState::Running
+            | ExecutionState::Canceled
+            | ExecutionState::Failed
+    );
     if let (Some(tm), true) = (tm, on_tm) {
         if view.task_managers()[tm.index()].is_alive() {
-            lines.push((LogSource::TaskManager(tm.0), line("org.apache.flink.runtime.taskmanager.Task", message)));
+            lines.push((
+                LogSource::TaskManager(tm.0),
+                line("org.apache.flink.runtime.taskmanager.Task", message),
+            ));
         }
     }
     lines
 }
 
 /// The print sink's line (without the process), exactly as Flink prints it to stdout.
-pub fn sink_line(graph: &JobGraph, subtask: u32, key: crate::sim::ids::KeyIndex, count: u32, seq: u64) -> String {
-    format!("{}> ALARM user={} count={count} seq={seq}", subtask + 1, graph.keys[key.index()].name)
+pub fn sink_line(
+    graph: &JobGraph,
+    subtask: u32,
+    key: crate::sim::ids::KeyIndex,
+    count: u32,
+    seq: u64,
+) -> String {
+    format!(
+        "{}> ALARM user={} count={count} seq={seq}",
+        subtask + 1,
+        graph.keys[key.index()].name
+    )
 }
 
 #[cfg(test)]
@@ -221,7 +269,10 @@ mod tests {
     #[test]
     fn timestamps_are_utc_civil_dates() {
         assert_eq!(format_timestamp(0), "1970-01-01 00:00:00,000");
-        assert_eq!(format_timestamp(1_795_608_343_117), "2026-11-25 12:05:43,117");
+        assert_eq!(
+            format_timestamp(1_795_608_343_117),
+            "2026-11-25 12:05:43,117"
+        );
         assert_eq!(format_timestamp(951_782_400_000), "2000-02-29 00:00:00,000");
         assert_eq!(format_clock(1_795_608_343_117), "12:05:43.117");
     }

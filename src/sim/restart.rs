@@ -159,7 +159,10 @@ mod tests {
             "the first two left the window"
         );
         assert!(strategy.on_failure(s(110), &mut rng).is_some());
-        assert!(strategy.on_failure(s(120), &mut rng).is_none(), "a third within a minute");
+        assert!(
+            strategy.on_failure(s(120), &mut rng).is_none(),
+            "a third within a minute"
+        );
         let mut none = RestartBackoff::new(RestartStrategyConfig::None);
         assert!(none.on_failure(s(0), &mut rng).is_none());
     }

@@ -29,17 +29,26 @@ pub fn secs(s: u64) -> SimTime {
 
 /// Kill TaskManager `n` (1-based, as the talk numbers them).
 pub fn kill(n: u32) -> Command {
-    Command::KillTaskManager { task_manager: TaskManagerId(n - 1) }
+    Command::KillTaskManager {
+        task_manager: TaskManagerId(n - 1),
+    }
 }
 
 /// Restart TaskManager `n` (1-based).
 pub fn restart(n: u32) -> Command {
-    Command::RestartTaskManager { task_manager: TaskManagerId(n - 1) }
+    Command::RestartTaskManager {
+        task_manager: TaskManagerId(n - 1),
+    }
 }
 
 /// Runs `config` with `seed` until `until`, applying `commands` at their instants and checking
 /// every invariant after every event. Panics with a readable message on a violation.
-pub fn run_checked(config: SimConfig, seed: u64, until: SimTime, commands: &[(SimTime, Command)]) -> Run {
+pub fn run_checked(
+    config: SimConfig,
+    seed: u64,
+    until: SimTime,
+    commands: &[(SimTime, Command)],
+) -> Run {
     let mut sim = Sim::new(config, seed).expect("valid configuration");
     sim.set_verbose(true);
     let mut checker = InvariantChecker::new(&sim);
@@ -64,12 +73,19 @@ pub fn run_checked(config: SimConfig, seed: u64, until: SimTime, commands: &[(Si
         }
         sim.drain_events(&mut batch);
         if let Err(violation) = checker.check(&sim, &batch) {
-            panic!("invariant violated at {:?} (seed {seed}): {violation}", sim.now());
+            panic!(
+                "invariant violated at {:?} (seed {seed}): {violation}",
+                sim.now()
+            );
         }
         events.append(&mut batch);
     }
     sim.advance_to(until);
-    Run { sim, events, checker }
+    Run {
+        sim,
+        events,
+        checker,
+    }
 }
 
 /// The alarm lines printed, with their duplicate flag.
@@ -77,7 +93,12 @@ pub fn alarms(run: &Run) -> Vec<(u64, u32, u64, bool)> {
     run.events
         .iter()
         .filter_map(|e| match e.event {
-            Event::AlarmPrinted { key, seq, duplicate, .. } => Some((e.time.as_us(), key.0, seq, duplicate)),
+            Event::AlarmPrinted {
+                key,
+                seq,
+                duplicate,
+                ..
+            } => Some((e.time.as_us(), key.0, seq, duplicate)),
             _ => None,
         })
         .collect()
