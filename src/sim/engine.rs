@@ -462,9 +462,8 @@ impl<S: CheckpointStorage> Sim<S> {
         self.check_command(&command)?;
         self.trace.word(0xC0DE);
         self.trace.word(self.now.0);
-        self.trace.word(crate::sim::trace::fnv1a64(
-            format!("{command:?}").as_bytes(),
-        ));
+        let encoded = serde_json::to_vec(&command).expect("commands serialise");
+        self.trace.word(crate::sim::trace::fnv1a64(&encoded));
         self.command_log.push((self.now, command.clone()));
         self.apply_command(command);
         Ok(())

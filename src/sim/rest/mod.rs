@@ -30,6 +30,7 @@
 //! - Pure data: no I/O, no clock; timestamps arrive as values.
 
 mod backpressure;
+pub mod build;
 mod checkpoint_config;
 mod checkpoint_details;
 mod checkpoint_statistics;
