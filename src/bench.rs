@@ -1,0 +1,87 @@
+//! Benchmark scenarios shared by the native runner (`flinkscope bench`) and the browser test
+//! layer (the same code compiled to wasm). They only count; the caller owns the clock.
+
+use crate::sim::event::Command;
+use crate::sim::ids::VertexIndex;
+use crate::sim::{Sim, SimConfig, SimDuration, SimTime};
+
+/// A benchmark scenario.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scenario {
+    /// The study talk's job (an event every 5 s per source) over 24 simulated hours.
+    Seed24h,
+    /// 3 sources × 10,000 events/s, keyed subtask 2 slowed 10× (backpressure), 60 simulated s.
+    HighRate,
+}
+
+impl Scenario {
+    /// Every scenario.
+    pub const ALL: [Scenario; 2] = [Scenario::Seed24h, Scenario::HighRate];
+
+    /// A short name for reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scenario::Seed24h => "seed-24h",
+            Scenario::HighRate => "high-rate-backpressure",
+        }
+    }
+
+    /// The configuration and the simulated duration.
+    pub fn setup(self) -> (SimConfig, SimTime) {
+        match self {
+            Scenario::Seed24h => (SimConfig::default(), SimTime::from_ms(24 * 3_600_000)),
+            Scenario::HighRate => {
+                let config = SimConfig {
+                    source_interval: SimDuration::from_us(100),
+                    record_cost: SimDuration::from_us(20),
+                    ..SimConfig::default()
+                };
+                (config, SimTime::from_ms(60_000))
+            }
+        }
+    }
+
+    /// A simulation ready to run (high-rate has its slow subtask).
+    pub fn start(self, seed: u64) -> (Sim, SimTime) {
+        let (config, until) = self.setup();
+        let mut sim = Sim::new(config, seed).expect("benchmark configurations are valid");
+        if self == Scenario::HighRate {
+            let slow = Command::SlowDownSubtask { vertex: VertexIndex(1), subtask: 2, factor: 10 };
+            sim.handle(slow).expect("valid command");
+        }
+        (sim, until)
+    }
+}
+
+/// What a benchmark run did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BenchOutcome {
+    /// Engine events processed.
+    pub events: u64,
+    /// Simulated time covered.
+    pub simulated: SimDuration,
+    /// The trace hash (identical natively and in wasm).
+    pub trace_hash: u64,
+    /// Completed checkpoints.
+    pub checkpoints: u64,
+}
+
+/// Runs a scenario to its end.
+pub fn run(scenario: Scenario, seed: u64) -> BenchOutcome {
+    let (mut sim, until) = scenario.start(seed);
+    let events = sim.advance_to(until);
+    let view = sim.view();
+    BenchOutcome {
+        events,
+        simulated: SimDuration(until.as_us()),
+        trace_hash: view.trace_hash(),
+        checkpoints: view.coordinator().counts.completed,
+    }
+}
+
+/// The default scenario after one simulated hour, for measuring the cost of a clone.
+pub fn default_after_one_hour(seed: u64) -> Sim {
+    let mut sim = Sim::new(SimConfig::default(), seed).expect("valid");
+    sim.advance_to(SimTime::from_ms(3_600_000));
+    sim
+}
