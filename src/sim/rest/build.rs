@@ -15,6 +15,15 @@
 //!   the heartbeat one is copied from the capture.
 //! - Read/write bytes count records only (the engine does not size barriers and buffer
 //!   headers, which real Flink includes).
+//! - The engine's `idle` rate is not sampled; a subtask's `idleRatio` is the rest of the
+//!   second after busy and back-pressured time (Flink derives busy the same way, reversed).
+//! - A `ConnectionLost` failure is reported for the task the engine chose as the watcher. Real
+//!   Flink fails the *consumer* whose input channel reads from the lost TaskManager; the
+//!   engine may pick the producer side (e.g. `Source (1/3)` on TaskManager 1 when keyed
+//!   subtask 1 lived on the dead TaskManager 2).
+//! - History entries compute durations from epoch milliseconds, as Flink does; the engine's
+//!   `end_to_end_duration` summary truncates microseconds instead, so the two may differ by
+//!   1 ms.
 
 use crate::sim::checkpoint::{
     CheckpointRecord, CheckpointStatus, StatsSummary, SubtaskCheckpointStats,
