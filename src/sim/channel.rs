@@ -14,6 +14,11 @@ use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
+/// Network bytes of one checkpoint barrier event with its buffer header. In the reference run a
+/// keyed subtask that received no records read 3,318 B: about 45 barriers (15 checkpoints × 3
+/// channels) of ≈74 B.
+pub const BARRIER_BYTES: u64 = 74;
+
 /// What travels in a channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -436,11 +436,7 @@ impl StatsSummary {
 
     /// Average, rounded down (0 when empty).
     pub fn avg(&self) -> u64 {
-        if self.count == 0 {
-            0
-        } else {
-            self.sum / self.count
-        }
+        self.sum.checked_div(self.count).unwrap_or(0)
     }
 
     /// The `p`-th percentile (0 < p ≤ 100) over the window, with commons-math's legacy

@@ -367,7 +367,9 @@ impl<S: CheckpointStorage> Sim<S> {
             return;
         };
         let size = record.sum(|s| s.checkpointed_bytes);
-        let duration_ms = record.end_to_end_us().unwrap_or(0) / 1_000;
+        // Flink subtracts epoch milliseconds (latest acknowledgement − trigger).
+        let latest_ack = record.latest_ack().unwrap_or(record.trigger_time);
+        let duration_ms = self.epoch_ms(latest_ack) - self.epoch_ms(record.trigger_time);
         let processed = record.sum(|s| s.processed_bytes);
         let persisted = record.sum(|s| s.persisted_bytes);
         let summaries = &mut self.coordinator.summaries;

@@ -3,7 +3,7 @@
 //! snapshot (sync phase, async phase, acknowledgement).
 
 use crate::sim::alignment::BarrierOutcome;
-use crate::sim::channel::Element;
+use crate::sim::channel::{Element, BARRIER_BYTES};
 use crate::sim::checkpoint::{
     element_bytes, keyed_state_bytes, ChannelSide, KeyedStateEntry, PersistedElement, SubtaskState,
     SOURCE_STATE_BYTES,
@@ -144,6 +144,7 @@ impl<S: CheckpointStorage> Sim<S> {
                 unaligned,
             } = queued.element
             {
+                self.tasks[task.index()].metrics.bytes_in += BARRIER_BYTES;
                 self.on_barrier(task, input, channel, checkpoint, unaligned);
             }
         }
@@ -634,6 +635,7 @@ impl<S: CheckpointStorage> Sim<S> {
                 checkpoint,
                 unaligned,
             };
+            self.tasks[task.index()].metrics.bytes_out += BARRIER_BYTES;
             if unaligned {
                 let overtaken = self.channels[channel.index()].push_priority(barrier, now, arrives);
                 persisted.extend(overtaken.into_iter().map(|element| PersistedElement {

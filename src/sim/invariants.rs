@@ -109,7 +109,9 @@ impl InvariantChecker {
     ) -> bool {
         let (mine, abnormal) = Self::key_event(sim, key, seq);
         mine && abnormal
-            && self.abnormal_before(sim, key, seq + 1) % crate::sim::dataflow::ALARM_THRESHOLD == 0
+            && self
+                .abnormal_before(sim, key, seq + 1)
+                .is_multiple_of(crate::sim::dataflow::ALARM_THRESHOLD)
     }
 
     /// Checks the engine's state after an event, then the events it produced.
@@ -347,7 +349,7 @@ impl InvariantChecker {
             let (mine, abnormal) = Self::key_event(sim, key, seq);
             let hits = self.abnormal_before(sim, key, seq + 1);
             ensure(
-                mine && abnormal && hits % crate::sim::dataflow::ALARM_THRESHOLD == 0,
+                mine && abnormal && hits.is_multiple_of(crate::sim::dataflow::ALARM_THRESHOLD),
                 || format!("alarm {key:?}@{seq} not raised by a failure-free run"),
             )?;
         }

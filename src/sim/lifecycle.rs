@@ -114,15 +114,17 @@ impl ExecutionState {
     /// Whether `self → to` is a transition Flink makes.
     pub fn can_become(self, to: ExecutionState) -> bool {
         use ExecutionState::*;
-        match (self, to) {
-            (Created, Scheduled) | (Scheduled, Deploying) | (Deploying, Initializing) => true,
-            (Initializing, Running) => true,
-            (Created | Scheduled, Canceled) => true,
-            (Deploying | Initializing | Running, Canceling | Failed) => true,
-            (Canceling, Canceled | Failed) => true,
-            (Scheduled, Failed) => true,
-            _ => false,
-        }
+        matches!(
+            (self, to),
+            (Created, Scheduled)
+                | (Scheduled, Deploying)
+                | (Deploying, Initializing)
+                | (Initializing, Running)
+                | (Created | Scheduled, Canceled)
+                | (Deploying | Initializing | Running, Canceling | Failed)
+                | (Canceling, Canceled | Failed)
+                | (Scheduled, Failed)
+        )
     }
 }
 

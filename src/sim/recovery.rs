@@ -510,21 +510,27 @@ impl<S: CheckpointStorage> Sim<S> {
             }
         }
         // A live task exchanging data with the dead TaskManager notices the closed connection.
-        let peer = self.graph.channels.iter().find_map(|c| {
-            let (sender, receiver) = (c.sender, c.receiver);
-            let on_dead = |t: TaskIndex| self.tasks[t.index()].task_manager == Some(task_manager);
-            let watcher = if on_dead(sender) && !on_dead(receiver) {
-                receiver
-            } else if on_dead(receiver) && !on_dead(sender) {
-                sender
-            } else {
-                return None;
-            };
-            (self.is_live(watcher)
-                && self.tasks[if watcher == sender { receiver } else { sender }.index()].state
-                    == ExecutionState::Running)
-                .then_some(watcher)
+        // The consumer reading from the lost TaskManager fails first (its netty connection
+        // closes); a producer writing to it is the fallback.
+        let on_dead = |t: TaskIndex| self.tasks[t.index()].task_manager == Some(task_manager);
+        let running = |t: TaskIndex| self.tasks[t.index()].state == ExecutionState::Running;
+        let consumer = self.graph.channels.iter().find_map(|c| {
+            (on_dead(c.sender)
+                && running(c.sender)
+                && !on_dead(c.receiver)
+                && self.is_live(c.receiver))
+            .then_some(c.receiver)
         });
+        let producer = || {
+            self.graph.channels.iter().find_map(|c| {
+                (on_dead(c.receiver)
+                    && running(c.receiver)
+                    && !on_dead(c.sender)
+                    && self.is_live(c.sender))
+                .then_some(c.sender)
+            })
+        };
+        let peer = consumer.or_else(producer);
         if let Some(task) = peer {
             let at = now.add(self.config.connection_loss_detection);
             self.schedule(

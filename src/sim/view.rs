@@ -166,18 +166,55 @@ impl<'a, S: CheckpointStorage> SimView<'a, S> {
     pub fn approx_heap_bytes(&self) -> usize {
         use std::mem::size_of;
         let sim = self.sim;
-        let channels: usize = sim.channels.iter().map(|c| c.len() * size_of::<crate::sim::channel::Queued>()).sum();
+        let channels: usize = sim
+            .channels
+            .iter()
+            .map(|c| c.len() * size_of::<crate::sim::channel::Queued>())
+            .sum();
         let tasks = sim.tasks.len() * size_of::<Task>()
-            + sim.tasks.iter().map(|t| t.snapshots.iter().map(|s| s.persisted.capacity() * 16 + 128).sum::<usize>()).sum::<usize>();
-        let history = sim.coordinator.history.len() * (size_of::<CheckpointRecord>() + sim.tasks.len() * 80);
-        let summaries = 4 * sim.coordinator.summaries.checkpointed_size.count().min(10_000) as usize * 8;
+            + sim
+                .tasks
+                .iter()
+                .map(|t| {
+                    t.snapshots
+                        .iter()
+                        .map(|s| s.persisted.capacity() * 16 + 128)
+                        .sum::<usize>()
+                })
+                .sum::<usize>();
+        let history =
+            sim.coordinator.history.len() * (size_of::<CheckpointRecord>() + sim.tasks.len() * 80);
+        let summaries = 4
+            * sim
+                .coordinator
+                .summaries
+                .checkpointed_size
+                .count()
+                .min(10_000) as usize
+            * 8;
         let points = sim.coordinator.points.len() * size_of::<CheckpointPoint>();
-        let journal = sim.journal.len() * size_of::<TimedEvent>() + sim.outbox.len() * size_of::<TimedEvent>();
+        let journal = sim.journal.len() * size_of::<TimedEvent>()
+            + sim.outbox.len() * size_of::<TimedEvent>();
         let sink = sim.sink_lines.len() * size_of::<SinkLine>();
-        let samples = sim.samples.len() * (size_of::<MetricSample>() + sim.tasks.len() * size_of::<TaskSample>());
+        let samples = sim.samples.len()
+            * (size_of::<MetricSample>() + sim.tasks.len() * size_of::<TaskSample>());
         let queue = sim.queue.capacity() * 40;
-        let retained: usize = sim.storage.retained().iter().map(|m| m.checkpointed_size() as usize * 2 + 1_024).sum();
-        channels + tasks + history + summaries + points + journal + sink + samples + queue + retained
+        let retained: usize = sim
+            .storage
+            .retained()
+            .iter()
+            .map(|m| m.checkpointed_size() as usize * 2 + 1_024)
+            .sum();
+        channels
+            + tasks
+            + history
+            + summaries
+            + points
+            + journal
+            + sink
+            + samples
+            + queue
+            + retained
     }
 
     /// Events processed so far.

@@ -28,7 +28,7 @@ impl Workload {
     /// The workload of a run with `seed`.
     pub fn new(seed: u64, abnormal_ratio: Ratio) -> Workload {
         Workload {
-            seed: crate::sim::rng::mix64(seed ^ 0x5EED_0F_E7E2),
+            seed: crate::sim::rng::mix64(seed ^ 0x5E_ED0F_E7E2),
             abnormal_ratio,
         }
     }
