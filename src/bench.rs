@@ -46,7 +46,11 @@ impl Scenario {
         let (config, until) = self.setup();
         let mut sim = Sim::new(config, seed).expect("benchmark configurations are valid");
         if self == Scenario::HighRate {
-            let slow = Command::SlowDownSubtask { vertex: VertexIndex(1), subtask: 2, factor: 10 };
+            let slow = Command::SlowDownSubtask {
+                vertex: VertexIndex(1),
+                subtask: 2,
+                factor: 10,
+            };
             sim.handle(slow).expect("valid command");
         }
         (sim, until)

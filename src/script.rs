@@ -70,38 +70,72 @@ impl RunScript {
             version: RUN_VERSION,
             seed: self.seed,
             config: self.config.to_json(),
-            commands: self.commands.iter().map(|(at, command)| ScheduledCommand { at_us: at.as_us(), command: command.clone() }).collect(),
+            commands: self
+                .commands
+                .iter()
+                .map(|(at, command)| ScheduledCommand {
+                    at_us: at.as_us(),
+                    command: command.clone(),
+                })
+                .collect(),
             until: SimDuration(self.until.as_us()).to_string(),
         }
     }
 
     /// Reads and validates a run file's text.
     pub fn from_json(text: &str) -> Result<RunScript, ScriptError> {
-        let file: RunFile = serde_json::from_str(text).map_err(|e| ScriptError(format!("not a flinkscope run file: {e}")))?;
+        let file: RunFile = serde_json::from_str(text)
+            .map_err(|e| ScriptError(format!("not a flinkscope run file: {e}")))?;
         if file.format != RUN_FORMAT {
-            return Err(ScriptError(format!("format is '{}', expected '{RUN_FORMAT}'", file.format)));
+            return Err(ScriptError(format!(
+                "format is '{}', expected '{RUN_FORMAT}'",
+                file.format
+            )));
         }
         if file.version != RUN_VERSION {
-            return Err(ScriptError(format!("version {} is not supported (this build reads {RUN_VERSION})", file.version)));
+            return Err(ScriptError(format!(
+                "version {} is not supported (this build reads {RUN_VERSION})",
+                file.version
+            )));
         }
         if file.commands.len() > SCRIPT_COMMANDS_MAX {
-            return Err(ScriptError(format!("{} commands; at most {SCRIPT_COMMANDS_MAX}", file.commands.len())));
+            return Err(ScriptError(format!(
+                "{} commands; at most {SCRIPT_COMMANDS_MAX}",
+                file.commands.len()
+            )));
         }
         let config_text = serde_json::to_string(&file.config).expect("a map serialises");
-        let config = SimConfig::from_json(&config_text).map_err(|e| ScriptError(format!("config: {e}")))?;
+        let config =
+            SimConfig::from_json(&config_text).map_err(|e| ScriptError(format!("config: {e}")))?;
         let until = parse_duration(&file.until).map_err(|e| ScriptError(format!("until: {e}")))?;
         if until > SCRIPT_UNTIL_MAX {
-            return Err(ScriptError(format!("until {until} is longer than {SCRIPT_UNTIL_MAX}")));
+            return Err(ScriptError(format!(
+                "until {until} is longer than {SCRIPT_UNTIL_MAX}"
+            )));
         }
-        let mut commands: Vec<(SimTime, Command)> = file.commands.into_iter().map(|c| (SimTime(c.at_us), c.command)).collect();
+        let mut commands: Vec<(SimTime, Command)> = file
+            .commands
+            .into_iter()
+            .map(|c| (SimTime(c.at_us), c.command))
+            .collect();
         commands.sort_by_key(|(at, _)| *at);
-        Ok(RunScript { seed: file.seed, config, commands, until: SimTime(until.as_us()) })
+        Ok(RunScript {
+            seed: file.seed,
+            config,
+            commands,
+            until: SimTime(until.as_us()),
+        })
     }
 
     /// Runs the script, calling `observe` after each chunk of events; refused commands are
     /// reported to `refused` and skipped (as the page does).
-    pub fn run(&self, mut observe: impl FnMut(&mut Sim), mut refused: impl FnMut(SimTime, &Command, String)) -> Sim {
-        let mut sim = Sim::new(self.config.clone(), self.seed).expect("a script's configuration is validated");
+    pub fn run(
+        &self,
+        mut observe: impl FnMut(&mut Sim),
+        mut refused: impl FnMut(SimTime, &Command, String),
+    ) -> Sim {
+        let mut sim = Sim::new(self.config.clone(), self.seed)
+            .expect("a script's configuration is validated");
         for (at, command) in self.commands.iter().filter(|(at, _)| *at <= self.until) {
             advance_observed(&mut sim, *at, &mut observe);
             if let Err(error) = sim.handle(command.clone()) {
@@ -133,11 +167,19 @@ mod tests {
         let script = RunScript {
             seed: 9,
             config: SimConfig::default(),
-            commands: vec![(SimTime::from_ms(45_000), Command::KillTaskManager { task_manager: TaskManagerId(1) })],
+            commands: vec![(
+                SimTime::from_ms(45_000),
+                Command::KillTaskManager {
+                    task_manager: TaskManagerId(1),
+                },
+            )],
             until: SimTime::from_ms(120_000),
         };
         let text = serde_json::to_string_pretty(&script.to_file()).unwrap();
-        assert!(text.contains("\"command\": \"kill_task_manager\""), "{text}");
+        assert!(
+            text.contains("\"command\": \"kill_task_manager\""),
+            "{text}"
+        );
         let read = RunScript::from_json(&text).unwrap();
         assert_eq!(read, script);
         let a = script.run(|_| {}, |_, _, _| {}).view().trace_hash();
@@ -147,11 +189,21 @@ mod tests {
 
     #[test]
     fn bad_run_files_are_reported() {
-        assert!(RunScript::from_json("{").unwrap_err().0.contains("not a flinkscope run file"));
-        let wrong = r#"{"format":"x","version":1,"seed":1,"config":{},"commands":[],"until":"1 s"}"#;
-        assert!(RunScript::from_json(wrong).unwrap_err().0.contains("format"));
+        assert!(RunScript::from_json("{")
+            .unwrap_err()
+            .0
+            .contains("not a flinkscope run file"));
+        let wrong =
+            r#"{"format":"x","version":1,"seed":1,"config":{},"commands":[],"until":"1 s"}"#;
+        assert!(RunScript::from_json(wrong)
+            .unwrap_err()
+            .0
+            .contains("format"));
         let bad_config = r#"{"format":"flinkscope-run","version":1,"seed":1,"config":{"parallelism.default":0},"commands":[],"until":"1 s"}"#;
-        assert!(RunScript::from_json(bad_config).unwrap_err().0.starts_with("config: parallelism.default"));
+        assert!(RunScript::from_json(bad_config)
+            .unwrap_err()
+            .0
+            .starts_with("config: parallelism.default"));
         let too_long = r#"{"format":"flinkscope-run","version":1,"seed":1,"config":{},"commands":[],"until":"30 d"}"#;
         assert!(RunScript::from_json(too_long).is_err());
     }

@@ -53,8 +53,12 @@ fn wrong_alarms(run: &mut Run) -> usize {
         .count()
 }
 
-/// Under backpressure with AT_LEAST_ONCE, a restore double-counts and alarms land on the wrong
-/// events; the same run with EXACTLY_ONCE prints only correct alarms.
+/// Under backpressure with AT_LEAST_ONCE, the slow subtask keeps reading the early channel
+/// while the late barrier is stuck: those records enter the snapshot although the source offset
+/// does not cover them, so a restore counts them twice and alarms land on the wrong events. The
+/// alarm count is the abnormal count modulo 3, so a double count is invisible in one run with
+/// probability 1/3; three seeds make that a near-certainty to show. EXACTLY_ONCE prints only
+/// correct alarms.
 #[test]
 fn at_least_once_double_counts_after_restore() {
     let commands = [
@@ -68,29 +72,48 @@ fn at_least_once_double_counts_after_restore() {
         ),
         (secs(75), kill(2)),
     ];
-    let mut loose = run_checked(
-        config(CheckpointingMode::AtLeastOnce),
-        6,
-        secs(110),
-        &commands,
-    );
-    let wrong = wrong_alarms(&mut loose);
-    assert!(wrong > 0, "at-least-once printed no wrong alarm");
-    let latest = loose
-        .sim
-        .view()
-        .coordinator()
-        .latest_completed
-        .clone()
-        .unwrap();
-    assert!(latest
-        .subtasks
-        .iter()
-        .flatten()
-        .all(|s| !s.unaligned && s.persisted_bytes == 0));
+    let mut wrong = 0;
+    for seed in [6, 7, 8] {
+        let mut loose = run_checked(
+            config(CheckpointingMode::AtLeastOnce),
+            seed,
+            secs(110),
+            &commands,
+        );
+        wrong += wrong_alarms(&mut loose);
+        let restored = loose
+            .sim
+            .view()
+            .coordinator()
+            .latest_restored
+            .clone()
+            .expect("restored")
+            .id;
+        let record = loose
+            .sim
+            .view()
+            .coordinator()
+            .record(restored)
+            .cloned()
+            .expect("in history");
+        let processed: u64 = record.sum(|s| s.processed_bytes);
+        assert!(
+            processed > 0,
+            "records after an early barrier entered checkpoint {restored}"
+        );
+        assert!(record
+            .subtasks
+            .iter()
+            .flatten()
+            .all(|s| !s.unaligned && s.persisted_bytes == 0));
+        assert!(
+            loose.sim.view().channels().iter().all(|c| !c.blocked),
+            "at-least-once never blocks a channel"
+        );
+    }
     assert!(
-        loose.sim.view().channels().iter().all(|c| !c.blocked),
-        "at-least-once never blocks a channel"
+        wrong > 0,
+        "at-least-once printed no wrong alarm in three seeds"
     );
 
     let mut exact = run_checked(

@@ -49,11 +49,11 @@ fn retention_keeps_the_newest_checkpoints() {
     let retained: Vec<u64> = view
         .retained_checkpoints()
         .iter()
-        .map(|m| m.checkpoint_id.0)
+        .map(|m| u64::from(m.checkpoint_id.0))
         .collect();
     assert_eq!(retained, ids[ids.len() - 3..].to_vec());
     for record in view.checkpoint_history() {
-        let kept = retained.contains(&record.id.0);
+        let kept = retained.contains(&u64::from(record.id.0));
         assert_eq!(record.discarded, !kept, "checkpoint {}", record.id);
     }
     let discarded = times(&run, |e| matches!(e, Event::CheckpointDiscarded { .. }));

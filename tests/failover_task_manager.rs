@@ -16,13 +16,34 @@ fn busy_config() -> SimConfig {
     }
 }
 
-/// Kill TaskManager 2 at 47 s: the peer that reads from it fails within a second, the job goes
-/// RESTARTING → RUNNING, attempts restored from the last checkpoint, ids continue, and the
-/// duplicates are exactly the alarms printed between that checkpoint and the crash.
+const SEED: u64 = 21;
+
+/// The instant just after the first alarm that follows a completed checkpoint by at least a
+/// second (from a failure-free probe run: the faulty run is identical up to the kill).
+fn kill_after_an_alarm() -> flinkscope::sim::SimTime {
+    let probe = run_checked(busy_config(), SEED, secs(120), &[]);
+    let mut last_completion = None;
+    for event in &probe.events {
+        match event.event {
+            Event::CheckpointCompleted { .. } => last_completion = Some(event.time),
+            Event::AlarmPrinted { .. }
+                if last_completion.is_some_and(|c| event.time.as_us() > c.as_us() + 1_000_000) =>
+            {
+                return flinkscope::sim::SimTime(event.time.as_us() + 1_000);
+            }
+            _ => {}
+        }
+    }
+    panic!("no alarm after a checkpoint in the probe run");
+}
+
+/// Kill TaskManager 2 right after an alarm: the peer that reads from it fails within a second,
+/// the job goes RESTARTING → RUNNING, attempts restored from the last checkpoint, ids continue,
+/// and the duplicates are exactly the alarms printed between that checkpoint and the crash.
 #[test]
 fn task_manager_2_killed_restores_and_replays_exactly_the_window() {
-    let kill_at = secs(47);
-    let run = run_checked(busy_config(), 21, secs(150), &[(kill_at, kill(2))]);
+    let kill_at = kill_after_an_alarm();
+    let run = run_checked(busy_config(), SEED, secs(150), &[(kill_at, kill(2))]);
     let statuses: Vec<(JobStatus, JobStatus)> = run
         .events
         .iter()
@@ -100,7 +121,7 @@ fn task_manager_2_killed_restores_and_replays_exactly_the_window() {
 
     // Expected duplicates: alarms printed before the failure whose event is at or after the
     // restored checkpoint's source offset.
-    let restored_offsets = restored_offsets(&run, restored.0);
+    let restored_offsets = restored_offsets(&run, u64::from(restored.0), kill_at);
     let graph = view.graph();
     let expected: Vec<(u32, u64)> = alarms(&run)
         .into_iter()
@@ -128,16 +149,16 @@ fn task_manager_2_killed_restores_and_replays_exactly_the_window() {
 
 /// The source offsets stored in checkpoint `id`, read from the CheckpointCompleted-era storage
 /// through a replay of the same run (the storage retains only the newest checkpoint).
-fn restored_offsets(run: &Run, id: u64) -> Vec<u64> {
+fn restored_offsets(run: &Run, id: u64, kill_at: flinkscope::sim::SimTime) -> Vec<u64> {
     let config = run.sim.view().config().clone();
     let seed = run.sim.view().seed();
-    let replay = run_checked(config, seed, secs(47), &[]);
+    let replay = run_checked(config, seed, kill_at, &[]);
     let view = replay.sim.view();
     let metadata = view
         .retained_checkpoints()
         .into_iter()
-        .find(|m| m.checkpoint_id.0 == id)
-        .expect("retained at 47 s");
+        .find(|m| u64::from(m.checkpoint_id.0) == id)
+        .expect("retained at the kill");
     metadata.operators[0]
         .subtasks
         .iter()
@@ -253,5 +274,5 @@ fn task_exception_and_storage_failure_fail_over() {
     assert_eq!(run.sim.view().job_status(), JobStatus::Running);
     assert!(run.checker.restores >= 2);
     let last = *completed(&run).last().unwrap();
-    assert!(run.events.iter().any(|e| e.time > secs(90) && matches!(e.event, Event::CheckpointCompleted { checkpoint, .. } if checkpoint.0 == last)));
+    assert!(run.events.iter().any(|e| e.time > secs(90) && matches!(e.event, Event::CheckpointCompleted { checkpoint, .. } if u64::from(checkpoint.0) == last)));
 }

@@ -126,7 +126,7 @@ fn kill_run(until_ms: u64, trigger_after_kill: bool) -> (Sim, BeforeKill) {
             .as_ref()
             .expect("a checkpoint")
             .id,
-        last_triggered: coordinator.next_id - 1,
+        last_triggered: u64::from(coordinator.next_id - 1),
     };
     let kill = Command::KillTaskManager {
         task_manager: TaskManagerId(1),
@@ -514,7 +514,7 @@ fn losing_task_manager_2_restores_and_records_exceptions() {
     let stats = build::checkpoints(&view);
     assert!(stats.counts.restored >= 1);
     let restored = stats.latest.restored.as_ref().expect("restored");
-    assert_eq!(restored.id as u64, before.last_completed.0);
+    assert_eq!(restored.id as u64, u64::from(before.last_completed.0));
     assert!(restored
         .external_path
         .as_deref()

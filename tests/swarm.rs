@@ -5,7 +5,7 @@
 //! `SIM_SEEDS=0..1000` (a range) or `SIM_SEED=17` (one seed) choose the seeds; CI runs 0..200.
 mod common;
 use flinkscope::sim::config::{CheckpointingMode, Placement, RestartStrategyConfig};
-use flinkscope::sim::event::{Command, Event};
+use flinkscope::sim::event::Command;
 use flinkscope::sim::ids::{TaskManagerId, VertexIndex};
 use flinkscope::sim::invariants::InvariantChecker;
 use flinkscope::sim::lifecycle::JobStatus;
@@ -166,7 +166,7 @@ fn run_seed(seed: u64) -> Result<String, String> {
     check(&mut sim, &mut checker)?;
     let deadline = SAFETY_PHASE.add(LIVENESS_BUDGET);
     let completed_before = sim.view().coordinator().counts.completed;
-    while let Some(_) = sim.next_event_time().filter(|t| *t <= deadline) {
+    while sim.next_event_time().is_some_and(|t| t <= deadline) {
         sim.step();
         check(&mut sim, &mut checker)?;
         if sim.view().coordinator().counts.completed > completed_before
@@ -184,9 +184,6 @@ fn run_seed(seed: u64) -> Result<String, String> {
             view.job_status()
         ));
     }
-    let _ = Event::TaskManagerKilled {
-        task_manager: TaskManagerId(0),
-    };
     Ok(format!(
         "{} events, {} restores, {} duplicates",
         view.events_processed(),

@@ -23,17 +23,22 @@ pub const BARRIER_BYTES: u64 = 74;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Element {
-    /// A user event from a source subtask (its content is a function of `seq`).
+    /// A user event from a source subtask (its content is a function of the sender and `seq`;
+    /// the serialized record carries it, so the receiver does not recompute it).
     Record {
         /// The sender's sequence number.
         seq: u64,
+        /// The user.
+        key: KeyIndex,
+        /// Whether the event is abnormal.
+        abnormal: bool,
     },
     /// An alarm on its way to an unchained print sink.
     Alarm {
         /// The user.
         key: KeyIndex,
         /// The count that raised it.
-        count: u32,
+        count: u8,
         /// The source sequence number of the event that raised it.
         seq: u64,
     },
@@ -242,7 +247,11 @@ mod tests {
     use super::*;
 
     fn record(seq: u64) -> Element {
-        Element::Record { seq }
+        Element::Record {
+            seq,
+            key: KeyIndex(0),
+            abnormal: false,
+        }
     }
 
     #[test]

@@ -41,7 +41,7 @@ pub struct TaskManager {
     /// Its id (0-based; shown 1-based).
     pub id: TaskManagerId,
     /// Incarnation: 0 at cluster start, +1 per restart (a new resource id each time).
-    pub incarnation: u32,
+    pub incarnation: u16,
     /// `127.0.0.1:<rpc port>-<6 hex>`, as Flink names TaskManagers.
     pub resource_id: String,
     /// RPC port.

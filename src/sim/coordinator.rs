@@ -59,7 +59,7 @@ pub struct CheckpointSummaries {
 #[derive(Clone, Debug)]
 pub struct CheckpointCoordinator {
     /// The id the next trigger takes (ids start at 1 and are never reused).
-    pub next_id: u64,
+    pub next_id: u32,
     /// Pending checkpoints, oldest first.
     pub pending: Vec<PendingCheckpoint>,
     /// The newest checkpoints with full details, oldest first.

@@ -47,7 +47,12 @@ impl<S: CheckpointStorage> Sim<S> {
             t.set_activity(Activity::BackPressured, now);
             return;
         }
-        self.send(task, channel, Element::Record { seq });
+        let record = Element::Record {
+            seq,
+            key: event.key,
+            abnormal: event.abnormal,
+        };
+        self.send(task, channel, record);
         let interval = self.config.source_interval;
         let t = &mut self.tasks[task.index()];
         t.next_seq += 1;
@@ -243,12 +248,16 @@ impl<S: CheckpointStorage> Sim<S> {
             self.account_during_alignment(task, input, channel, element, bytes);
         }
         match (self.kind_of(task), element) {
-            (OperatorKind::KeyedProcess { chained_sink }, Element::Record { seq }) => {
-                self.process_user_event(task, channel, seq, chained_sink);
+            (
+                OperatorKind::KeyedProcess { chained_sink },
+                Element::Record { seq, key, abnormal },
+            ) => {
+                let event = crate::sim::workload::UserEvent { key, abnormal };
+                self.process_user_event(task, seq, event, chained_sink);
             }
             (OperatorKind::Sink, Element::Alarm { key, count, seq }) => {
                 let subtask = self.graph.tasks[task.index()].subtask;
-                self.print_alarm(subtask, key, count, seq);
+                self.print_alarm(subtask, key, u32::from(count), seq);
             }
             (kind, element) => panic!("{kind:?} task {task:?} cannot process {element:?}"),
         }
@@ -311,13 +320,10 @@ impl<S: CheckpointStorage> Sim<S> {
     fn process_user_event(
         &mut self,
         task: TaskIndex,
-        channel: ChannelIndex,
         seq: u64,
+        event: crate::sim::workload::UserEvent,
         chained_sink: bool,
     ) {
-        let sender = self.graph.channels[channel.index()].sender;
-        let source_subtask = self.graph.tasks[sender.index()].subtask;
-        let event = self.workload.event(&self.graph, source_subtask, seq);
         debug_assert_eq!(
             self.graph.keyed_task_of(event.key),
             task,
@@ -359,7 +365,7 @@ impl<S: CheckpointStorage> Sim<S> {
                 out,
                 Element::Alarm {
                     key: event.key,
-                    count: reached,
+                    count: u8::try_from(reached).expect("the alarm threshold fits a byte"),
                     seq,
                 },
             );

@@ -13,6 +13,7 @@ use crate::sim::event::{Command, Event, FailureCause, TimedEvent};
 use crate::sim::graph::{JobGraph, OperatorKind};
 use crate::sim::ids::{CheckpointId, KeyIndex, TaskIndex, TaskManagerId};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
+use crate::sim::queue::{EventQueue, Keyed};
 use crate::sim::restart::RestartBackoff;
 use crate::sim::rng::{RngStream, SimRng};
 use crate::sim::storage::{CheckpointStorage, MemoryCheckpointStorage};
@@ -21,7 +22,7 @@ use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::TraceHash;
 use crate::sim::workload::Workload;
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// Events kept in the outbox when the caller does not drain it.
 pub const OUTBOX_MAX: usize = 100_000;
@@ -78,7 +79,7 @@ pub(crate) enum Timer {
     DeployFailed {
         task: TaskIndex,
         task_manager: TaskManagerId,
-        incarnation: u32,
+        incarnation: u16,
     },
     RestartJob,
     Heartbeat {
@@ -90,7 +91,7 @@ pub(crate) enum Timer {
     ConnectionLoss {
         task: TaskIndex,
         task_manager: TaskManagerId,
-        incarnation: u32,
+        incarnation: u16,
     },
     SlotRequestTimeout,
     MetricsTick,
@@ -99,7 +100,7 @@ pub(crate) enum Timer {
 impl Timer {
     /// Two words that identify the timer in the trace hash.
     fn words(self) -> (u64, u64) {
-        let pair = |tag: u64, a: u32, b: u64| ((tag << 32) | u64::from(a), b);
+        let pair = |tag: u64, a: u32, b: u32| ((tag << 32) | u64::from(a), u64::from(b));
         match self {
             Timer::SourceEmit { task } => pair(1, task.0, 0),
             Timer::TaskWake { task } => pair(2, task.0, 0),
@@ -120,11 +121,7 @@ impl Timer {
                 task,
                 task_manager,
                 incarnation,
-            } => pair(
-                12,
-                task.0,
-                (u64::from(task_manager.0) << 32) | u64::from(incarnation),
-            ),
+            } => pair(12, task.0, (task_manager.0 << 16) | u32::from(incarnation)),
             Timer::RestartJob => pair(13, 0, 0),
             Timer::Heartbeat { task_manager } => pair(14, task_manager.0, 0),
             Timer::TaskManagerRegisters { task_manager } => pair(15, task_manager.0, 0),
@@ -132,11 +129,7 @@ impl Timer {
                 task,
                 task_manager,
                 incarnation,
-            } => pair(
-                16,
-                task.0,
-                (u64::from(task_manager.0) << 32) | u64::from(incarnation),
-            ),
+            } => pair(16, task.0, (task_manager.0 << 16) | u32::from(incarnation)),
             Timer::SlotRequestTimeout => pair(17, 0, 0),
             Timer::MetricsTick => pair(18, 0, 0),
         }
@@ -166,9 +159,14 @@ impl PartialOrd for Scheduled {
     }
 }
 impl Ord for Scheduled {
-    /// Reversed, so the `BinaryHeap` pops the earliest `(time, seq)` first.
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.seq).cmp(&(self.time, self.seq))
+        (self.time, self.seq).cmp(&(other.time, other.seq))
+    }
+}
+impl Keyed for Scheduled {
+    #[inline]
+    fn key(&self) -> (u64, u64) {
+        (self.time.0, self.seq)
     }
 }
 
@@ -236,7 +234,7 @@ pub struct Sim<S: CheckpointStorage = MemoryCheckpointStorage> {
     pub(crate) seed: u64,
     pub(crate) graph: JobGraph,
     pub(crate) now: SimTime,
-    pub(crate) queue: BinaryHeap<Scheduled>,
+    pub(crate) queue: EventQueue<Scheduled>,
     pub(crate) next_seq: u64,
     pub(crate) epoch: u32,
     pub(crate) job_id: String,
@@ -317,7 +315,7 @@ impl<S: CheckpointStorage> Sim<S> {
         let mut sim = Sim {
             seed,
             now: SimTime::ZERO,
-            queue: BinaryHeap::new(),
+            queue: EventQueue::default(),
             next_seq: 0,
             epoch: 0,
             job_id,
@@ -629,22 +627,28 @@ impl<S: CheckpointStorage> Sim<S> {
 
     fn on_metrics_tick(&mut self) {
         let now = self.now;
-        let tasks = (0..self.tasks.len())
-            .map(|i| {
-                let (busy, backpressured, _) = self.tasks[i].time_split(now);
-                let base = self.totals[i];
-                let current = self.tasks[i].metrics;
-                TaskSample {
-                    records_in: base.records_in + current.records_in,
-                    records_out: base.records_out + current.records_out,
-                    busy_us: base.busy_us + busy,
-                    backpressured_us: base.backpressured_us + backpressured,
-                }
-            })
-            .collect();
-        if self.samples.len() == METRIC_SAMPLES_MAX {
-            self.samples.pop_front();
-        }
+        // Reuse the oldest sample's allocation once the ring is full.
+        let mut tasks = if self.samples.len() == METRIC_SAMPLES_MAX {
+            self.samples
+                .pop_front()
+                .map(|s| s.tasks)
+                .unwrap_or_default()
+        } else {
+            Vec::with_capacity(self.tasks.len())
+        };
+        tasks.clear();
+        tasks.extend((0..self.tasks.len()).map(|i| {
+            let (busy, backpressured, _) = self.tasks[i].time_split(now);
+            let base = self.totals[i];
+            let current = self.tasks[i].metrics;
+            TaskSample {
+                records_in: base.records_in + current.records_in,
+                records_out: base.records_out + current.records_out,
+                busy_us: base.busy_us + busy,
+                backpressured_us: base.backpressured_us + backpressured,
+            }
+        }));
+        assert!(self.samples.len() < METRIC_SAMPLES_MAX);
         self.samples.push_back(MetricSample { time: now, tasks });
         self.schedule_at(
             now.add(SimDuration::from_secs(1)),
@@ -663,5 +667,22 @@ impl<S: CheckpointStorage> Sim<S> {
         total.records_out += t.metrics.records_out;
         total.busy_us += busy;
         total.backpressured_us += backpressured;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Queue entries and channel elements stay small: the hot path moves millions of them.
+    #[test]
+    fn hot_path_types_are_small() {
+        assert!(
+            std::mem::size_of::<Scheduled>() <= 32,
+            "{}",
+            std::mem::size_of::<Scheduled>()
+        );
+        assert!(std::mem::size_of::<crate::sim::channel::Element>() <= 16);
+        assert!(std::mem::size_of::<crate::sim::channel::Queued>() <= 32);
     }
 }

@@ -53,21 +53,21 @@ pub enum FailureCause {
         /// The TaskManager.
         task_manager: TaskManagerId,
         /// Its incarnation at the time.
-        incarnation: u32,
+        incarnation: u16,
     },
     /// A task lost its network connection to a dead TaskManager.
     ConnectionLost {
         /// The dead TaskManager.
         task_manager: TaskManagerId,
         /// Its incarnation.
-        incarnation: u32,
+        incarnation: u16,
     },
     /// Deploying a task to a dead TaskManager failed.
     DeployFailed {
         /// The dead TaskManager.
         task_manager: TaskManagerId,
         /// Its incarnation.
-        incarnation: u32,
+        incarnation: u16,
     },
     /// User code threw.
     UserException,

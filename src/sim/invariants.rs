@@ -304,7 +304,7 @@ impl InvariantChecker {
                 })
                 .flat_map(|(_, c)| &c.elements)
                 .filter_map(|e| match e {
-                    crate::sim::channel::Element::Record { seq } => Some(*seq),
+                    crate::sim::channel::Element::Record { seq, .. } => Some(*seq),
                     _ => None,
                 })
                 .filter(|seq| Self::key_event(sim, k, *seq).0)

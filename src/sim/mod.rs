@@ -35,6 +35,7 @@ pub mod invariants;
 pub mod key_group;
 pub mod lifecycle;
 pub mod log;
+mod queue;
 mod recovery;
 pub mod rest;
 pub mod restart;

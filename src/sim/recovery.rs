@@ -163,7 +163,7 @@ impl<S: CheckpointStorage> Sim<S> {
         &mut self,
         task: TaskIndex,
         task_manager: TaskManagerId,
-        incarnation: u32,
+        incarnation: u16,
     ) {
         if self.tasks[task.index()].state != ExecutionState::Deploying {
             return;
@@ -314,7 +314,7 @@ impl<S: CheckpointStorage> Sim<S> {
     }
 
     /// The JobManager and ResourceManager forget a TaskManager; its tasks fail.
-    fn declare_lost(&mut self, task_manager: TaskManagerId, incarnation: u32) {
+    fn declare_lost(&mut self, task_manager: TaskManagerId, incarnation: u16) {
         let tm = &mut self.task_managers[task_manager.index()];
         if !tm.registered || tm.incarnation != incarnation {
             return;
@@ -356,7 +356,7 @@ impl<S: CheckpointStorage> Sim<S> {
         &mut self,
         task: TaskIndex,
         task_manager: TaskManagerId,
-        incarnation: u32,
+        incarnation: u16,
     ) {
         if !self.is_live(task)
             || self.task_managers[task_manager.index()].incarnation != incarnation
@@ -379,7 +379,11 @@ impl<S: CheckpointStorage> Sim<S> {
         self.declare_lost(task_manager, old_incarnation);
         let now = self.now;
         let tm = &mut self.task_managers[task_manager.index()];
-        tm.incarnation += 1;
+        // At most COMMAND_LOG_MAX (10,000) restarts fit in a run.
+        tm.incarnation = tm
+            .incarnation
+            .checked_add(1)
+            .expect("fewer than 65,536 restarts");
         tm.process = ProcessState::Alive;
         tm.registered = true;
         tm.heartbeat_failures = 0;

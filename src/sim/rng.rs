@@ -1,14 +1,13 @@
 //! Seeded, portable randomness.
 //!
-//! Every random draw in the engine comes from a [`SimRng`] (PCG-64 MCG from `rand_pcg`, the same
-//! stream natively and in wasm) or from [`mix64`], a stateless hash used where a value must be a
+//! Every random draw in the engine comes from a [`SimRng`] (SplitMix64: a 64-bit counter run
+//! through a strong mixer, the same stream natively and in wasm, and cheap there because it
+//! needs no 128-bit arithmetic) or from [`mix64`], a stateless hash used where a value must be a
 //! pure function of its inputs (the source's records are a function of seed, subtask and
 //! sequence number, so a restored source re-emits exactly the same events). There is one stream
 //! per concern, derived from the root seed in a fixed order, so a new draw in one concern never
 //! shifts another. Never draws `usize` (32-bit on wasm32).
 
-use rand_core::{RngCore, SeedableRng};
-use rand_pcg::Pcg64Mcg;
 use serde::{Deserialize, Serialize};
 
 /// The concerns that own a random stream. The discriminant is part of the seed derivation, so
@@ -27,28 +26,37 @@ pub enum RngStream {
     Identity = 5,
 }
 
-/// A seeded random stream for one concern.
+/// A seeded random stream for one concern (SplitMix64).
 #[derive(Clone, Debug)]
-pub struct SimRng(Pcg64Mcg);
+pub struct SimRng {
+    state: u64,
+}
 
 impl SimRng {
     /// The stream for `concern`, derived from the root `seed`.
     pub fn new(seed: u64, concern: RngStream) -> SimRng {
-        let derived = mix64(seed ^ mix64(concern as u64));
-        let wide = (u128::from(derived) << 64) | u128::from(mix64(derived));
-        SimRng(Pcg64Mcg::seed_from_u64(wide as u64 ^ (wide >> 64) as u64))
+        SimRng {
+            state: mix64(seed ^ mix64(concern as u64)),
+        }
     }
 
     /// The next raw 64-bit value.
+    #[inline]
     pub fn next_u64(&mut self) -> u64 {
-        self.0.next_u64()
+        self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
     }
 
-    /// A uniform value in `0..bound` (`bound > 0`), by a widening multiply (no modulo bias worth
-    /// mentioning, and identical on every target).
+    /// A value in `0..bound` (`bound > 0`). A plain remainder: for the bounds used here (at
+    /// most minutes in microseconds) the bias is below 10⁻⁹, and it is the same on every target
+    /// without 128-bit arithmetic.
+    #[inline]
     pub fn below(&mut self, bound: u64) -> u64 {
         assert!(bound > 0, "below(0) has no values");
-        ((u128::from(self.next_u64()) * u128::from(bound)) >> 64) as u64
+        self.next_u64() % bound
     }
 
     /// A uniform value in `low..=high`.
@@ -115,7 +123,7 @@ mod tests {
     }
 
     /// The first value of seed 42's network stream (also asserted in wasm).
-    pub const GOLDEN_NETWORK_42: u64 = 3_646_876_738_664_979_893;
+    pub const GOLDEN_NETWORK_42: u64 = 2_851_204_742_667_611_941;
 
     fn golden_first_value() -> u64 {
         SimRng::new(42, RngStream::Network).next_u64()

@@ -1,7 +1,8 @@
-//! The trace hash: FNV-1a (64-bit) over every processed event, fed as little-endian words.
+//! The trace hash: FNV-1a (64-bit) over every processed event, one 64-bit word at a time
+//! (`h = (h ^ word) · prime`, FNV-1a with 8-byte symbols: one multiply per word instead of eight,
+//! which matters on the engine's hot path).
 //!
-//! Identical natively and in wasm, cheap enough to run on every event (a few multiplies), and
-//! printed as `trace-hash: <16 hex digits>`.
+//! Identical natively and in wasm and printed as `trace-hash: <16 hex digits>`.
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -24,14 +25,10 @@ impl Default for TraceHash {
 }
 
 impl TraceHash {
-    /// Feeds one 64-bit word (its 8 little-endian bytes, FNV-1a).
+    /// Feeds one 64-bit word.
     #[inline]
     pub fn word(&mut self, word: u64) {
-        let mut h = self.0;
-        for byte in word.to_le_bytes() {
-            h = (h ^ u64::from(byte)).wrapping_mul(FNV_PRIME);
-        }
-        self.0 = h;
+        self.0 = (self.0 ^ word).wrapping_mul(FNV_PRIME);
     }
 
     /// The hash so far.
@@ -54,7 +51,13 @@ mod tests {
         assert_eq!(fnv1a64(b""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
         let mut trace = TraceHash::default();
-        trace.word(u64::from_le_bytes(*b"abcdefgh"));
-        assert_eq!(trace.value(), fnv1a64(b"abcdefgh"));
+        trace.word(u64::from(b'a'));
+        assert_eq!(
+            trace.value(),
+            fnv1a64(b"a"),
+            "a one-byte word is FNV-1a of that byte"
+        );
+        trace.word(7);
+        assert_ne!(trace.value(), fnv1a64(b"a"));
     }
 }

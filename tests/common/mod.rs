@@ -109,7 +109,7 @@ pub fn completed(run: &Run) -> Vec<u64> {
     run.events
         .iter()
         .filter_map(|e| match e.event {
-            Event::CheckpointCompleted { checkpoint, .. } => Some(checkpoint.0),
+            Event::CheckpointCompleted { checkpoint, .. } => Some(u64::from(checkpoint.0)),
             _ => None,
         })
         .collect()

@@ -1493,7 +1493,7 @@ pub fn identities<S: CheckpointStorage>(view: &SimView<'_, S>) -> Vec<Vec<Identi
 fn identity<S: CheckpointStorage>(
     view: &SimView<'_, S>,
     tm: TaskManagerId,
-    incarnation: u32,
+    incarnation: u16,
 ) -> Identity {
     let all = identities(view);
     let known = &all[tm.index()];
@@ -1519,7 +1519,7 @@ fn identity_at<S: CheckpointStorage>(
                 && matches!(c, Command::RestartTaskManager { task_manager } if *task_manager == tm)
         })
         .count();
-    identity(view, tm, restarts as u32)
+    identity(view, tm, restarts as u16)
 }
 
 /// Where a failed task ran: the incarnation named by the cause if it is that TaskManager, else

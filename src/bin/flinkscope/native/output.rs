@@ -32,12 +32,16 @@ fn create(path: &Path) -> Result<BufWriter<File>, Failure> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
     }
-    File::create(path).map(BufWriter::new).map_err(|e| io(path, e))
+    File::create(path)
+        .map(BufWriter::new)
+        .map_err(|e| io(path, e))
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), Failure> {
     let mut file = create(path)?;
-    file.write_all(text.as_bytes()).and_then(|()| file.flush()).map_err(|e| io(path, e))
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| io(path, e))
 }
 
 impl OutputWriter {
@@ -65,7 +69,9 @@ impl OutputWriter {
         sim.drain_events(&mut self.batch);
         let batch = std::mem::take(&mut self.batch);
         for event in &batch {
-            if let Err(Failure::Io(message) | Failure::Usage(message)) = self.write_event(sim, event) {
+            if let Err(Failure::Io(message) | Failure::Usage(message)) =
+                self.write_event(sim, event)
+            {
                 self.error.get_or_insert(message);
             }
         }
@@ -76,11 +82,19 @@ impl OutputWriter {
     fn write_event(&mut self, sim: &Sim, event: &TimedEvent) -> Result<(), Failure> {
         let view = sim.view();
         match &event.event {
-            Event::AlarmPrinted { subtask, key, count, seq, .. } => {
+            Event::AlarmPrinted {
+                subtask,
+                key,
+                count,
+                seq,
+                ..
+            } => {
                 let line = log::sink_line(view.graph(), *subtask, *key, *count, *seq);
                 writeln!(self.sink, "{line}").map_err(|e| io(&self.dir.join("sink.out"), e))?;
             }
-            Event::CheckpointCompleted { checkpoint, .. } => self.write_checkpoint(sim, *checkpoint)?,
+            Event::CheckpointCompleted { checkpoint, .. } => {
+                self.write_checkpoint(sim, *checkpoint)?
+            }
             Event::CheckpointDiscarded { checkpoint } => {
                 let path = self.checkpoint_dir(sim, *checkpoint);
                 if path.exists() {
@@ -91,14 +105,18 @@ impl OutputWriter {
         }
         for (source, line) in log::lines(&view, event) {
             match source {
-                LogSource::JobManager => writeln!(self.jobmanager, "{line}").map_err(|e| io(&self.dir, e))?,
+                LogSource::JobManager => {
+                    writeln!(self.jobmanager, "{line}").map_err(|e| io(&self.dir, e))?
+                }
                 LogSource::TaskManager(n) => {
                     let n = n as usize;
                     if self.taskmanagers.len() <= n {
                         self.taskmanagers.resize_with(n + 1, || None);
                     }
                     if self.taskmanagers[n].is_none() {
-                        self.taskmanagers[n] = Some(create(&self.dir.join(format!("taskmanager-{}.log", n + 1)))?);
+                        self.taskmanagers[n] = Some(create(
+                            &self.dir.join(format!("taskmanager-{}.log", n + 1)),
+                        )?);
                     }
                     let file = self.taskmanagers[n].as_mut().expect("just created");
                     writeln!(file, "{line}").map_err(|e| io(&self.dir, e))?;
@@ -109,19 +127,27 @@ impl OutputWriter {
     }
 
     fn checkpoint_dir(&self, sim: &Sim, checkpoint: CheckpointId) -> PathBuf {
-        self.dir.join("checkpoints").join(sim.view().job_id()).join(format!("chk-{}", checkpoint.0))
+        self.dir
+            .join("checkpoints")
+            .join(sim.view().job_id())
+            .join(format!("chk-{}", checkpoint.0))
     }
 
     /// `checkpoints/<job-id>/{shared,taskowned,chk-N/_metadata}` as Flink lays them out.
     fn write_checkpoint(&mut self, sim: &Sim, checkpoint: CheckpointId) -> Result<(), Failure> {
         let view = sim.view();
-        let Some(metadata) = view.storage().get(checkpoint) else { return Ok(()) };
+        let Some(metadata) = view.storage().get(checkpoint) else {
+            return Ok(());
+        };
         let root = self.dir.join("checkpoints").join(view.job_id());
         for empty in ["shared", "taskowned"] {
             fs::create_dir_all(root.join(empty)).map_err(|e| io(&root, e))?;
         }
         let text = serde_json::to_string_pretty(metadata).expect("metadata serialises");
-        write_file(&self.checkpoint_dir(sim, checkpoint).join("_metadata"), &(text + "\n"))
+        write_file(
+            &self.checkpoint_dir(sim, checkpoint).join("_metadata"),
+            &(text + "\n"),
+        )
     }
 
     /// Flushes the logs and writes the REST JSON of the final state.
@@ -148,19 +174,52 @@ fn write_rest(rest: &Path, sim: &Sim) -> Result<(), Failure> {
     let jid = view.job_id();
     let job = rest.join("jobs").join(jid);
     write_file(&rest.join("overview.json"), &json(&build::overview(&view)))?;
-    write_file(&rest.join("config.json"), &json(&build::dashboard_config(&view)))?;
-    write_file(&rest.join("taskmanagers.json"), &json(&build::task_managers(&view)))?;
-    write_file(&rest.join("jobs").join("overview.json"), &json(&build::jobs_overview(&view)))?;
-    write_file(&rest.join("jobs").join(format!("{jid}.json")), &json(&build::job_details(&view)))?;
+    write_file(
+        &rest.join("config.json"),
+        &json(&build::dashboard_config(&view)),
+    )?;
+    write_file(
+        &rest.join("taskmanagers.json"),
+        &json(&build::task_managers(&view)),
+    )?;
+    write_file(
+        &rest.join("jobs").join("overview.json"),
+        &json(&build::jobs_overview(&view)),
+    )?;
+    write_file(
+        &rest.join("jobs").join(format!("{jid}.json")),
+        &json(&build::job_details(&view)),
+    )?;
     write_file(&job.join("plan.json"), &json(&build::job_plan(&view)))?;
-    write_file(&job.join("checkpoints.json"), &json(&build::checkpoints(&view)))?;
-    write_file(&job.join("checkpoints").join("config.json"), &json(&build::checkpoint_config(&view)))?;
-    write_file(&job.join("exceptions.json"), &json(&build::exceptions(&view)))?;
+    write_file(
+        &job.join("checkpoints.json"),
+        &json(&build::checkpoints(&view)),
+    )?;
+    write_file(
+        &job.join("checkpoints").join("config.json"),
+        &json(&build::checkpoint_config(&view)),
+    )?;
+    write_file(
+        &job.join("exceptions.json"),
+        &json(&build::exceptions(&view)),
+    )?;
     for vertex in &view.graph().vertices {
-        let index = flinkscope::sim::ids::VertexIndex::from_index(view.graph().vertices.iter().position(|v| v.id == vertex.id).expect("listed"));
+        let index = flinkscope::sim::ids::VertexIndex::from_index(
+            view.graph()
+                .vertices
+                .iter()
+                .position(|v| v.id == vertex.id)
+                .expect("listed"),
+        );
         let dir = job.join("vertices");
-        write_file(&dir.join(format!("{}.json", vertex.id)), &json(&build::vertex_details(&view, index)))?;
-        write_file(&dir.join(&vertex.id).join("backpressure.json"), &json(&build::backpressure(&view, index)))?;
+        write_file(
+            &dir.join(format!("{}.json", vertex.id)),
+            &json(&build::vertex_details(&view, index)),
+        )?;
+        write_file(
+            &dir.join(&vertex.id).join("backpressure.json"),
+            &json(&build::backpressure(&view, index)),
+        )?;
     }
     let details = job.join("checkpoints").join("details");
     for record in view.checkpoint_history() {
@@ -171,7 +230,10 @@ fn write_rest(rest: &Path, sim: &Sim) -> Result<(), Failure> {
         for (v, vertex) in view.graph().vertices.iter().enumerate() {
             let index = flinkscope::sim::ids::VertexIndex::from_index(v);
             if let Some(stats) = build::checkpoint_subtasks(&view, id, index) {
-                let path = details.join(id.0.to_string()).join("subtasks").join(format!("{}.json", vertex.id));
+                let path = details
+                    .join(id.0.to_string())
+                    .join("subtasks")
+                    .join(format!("{}.json", vertex.id));
                 write_file(&path, &json(&stats))?;
             }
         }
@@ -185,17 +247,32 @@ pub fn print_summary(sim: &Sim, out: &str, elapsed: Duration) {
     let counts = view.coordinator().counts;
     let (alarms, duplicates) = view.alarm_counts();
     let config = view.config();
-    println!("job {} ({}) is {} at {:.3} s", config.job_name, view.job_id(), view.job_status().as_str(), view.now().as_us() as f64 / 1e6);
+    println!(
+        "job {} ({}) is {} at {:.3} s",
+        config.job_name,
+        view.job_id(),
+        view.job_status().as_str(),
+        view.now().as_us() as f64 / 1e6
+    );
     println!(
         "checkpoints: triggered {} | in progress {} | completed {} | failed {} | restored {}",
         counts.total, counts.in_progress, counts.completed, counts.failed, counts.restored
     );
     if let Some(latest) = &view.coordinator().latest_completed {
-        println!("latest completed: chk-{} ({} bytes) at {}", latest.id, latest.sum(|s| s.checkpointed_bytes), latest.external_path.clone().unwrap_or_default());
+        println!(
+            "latest completed: chk-{} ({} bytes) at {}",
+            latest.id,
+            latest.sum(|s| s.checkpointed_bytes),
+            latest.external_path.clone().unwrap_or_default()
+        );
     }
     println!("print sink: {alarms} alarms, {duplicates} of them duplicates of alarms printed before a restore");
     let secs = elapsed.as_secs_f64();
-    println!("{} events in {secs:.3} s wall ({:.0} events/s); output in {out}/", view.events_processed(), view.events_processed() as f64 / secs.max(1e-9));
+    println!(
+        "{} events in {secs:.3} s wall ({:.0} events/s); output in {out}/",
+        view.events_processed(),
+        view.events_processed() as f64 / secs.max(1e-9)
+    );
     println!("trace-hash: {:016x}", view.trace_hash());
 }
 
