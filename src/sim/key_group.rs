@@ -107,7 +107,6 @@ pub fn subtask_for_key(key: &str, max_parallelism: u32, parallelism: u32) -> u32
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     /// The table of FLINK.md §2, computed with real Java 17.
     #[test]
@@ -157,33 +156,40 @@ mod tests {
         assert!(murmur_hash(i32::MIN) >= 0);
     }
 
-    proptest! {
-        /// Ranges tile `0..max` without gaps or overlaps, and the operator index of every key
-        /// group is the subtask whose range holds it.
-        #[test]
-        fn ranges_partition_key_groups(p in 1u32..=512, extra in 0u32..2048) {
-            let max_p = (p + extra).clamp(p.max(1), UPPER_BOUND_MAX_PARALLELISM);
-            let mut next = 0;
-            for subtask in 0..p {
-                let (start, end) = key_group_range(max_p, p, subtask);
-                prop_assert_eq!(start, next);
-                prop_assert!(end + 1 >= start);
-                for kg in [start, end] {
-                    if kg <= end {
-                        prop_assert_eq!(subtask_for_key_group(max_p, p, kg), subtask);
-                    }
-                }
-                next = end + 1;
-            }
-            prop_assert_eq!(next, max_p);
-        }
+    /// Property tests (native only: proptest is a native dev-dependency).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::super::*;
+        use proptest::prelude::*;
 
-        /// Every key lands in a key group below the max parallelism, deterministically.
-        #[test]
-        fn key_groups_are_in_range(key in ".{0,24}", max_p in 1u32..=32_768) {
-            let kg = key_group_for_key(&key, max_p);
-            prop_assert!(kg < max_p);
-            prop_assert_eq!(kg, key_group_for_key(&key, max_p));
+        proptest! {
+            /// Ranges tile `0..max` without gaps or overlaps, and the operator index of every key
+            /// group is the subtask whose range holds it.
+            #[test]
+            fn ranges_partition_key_groups(p in 1u32..=512, extra in 0u32..2048) {
+                let max_p = (p + extra).clamp(p.max(1), UPPER_BOUND_MAX_PARALLELISM);
+                let mut next = 0;
+                for subtask in 0..p {
+                    let (start, end) = key_group_range(max_p, p, subtask);
+                    prop_assert_eq!(start, next);
+                    prop_assert!(end + 1 >= start);
+                    for kg in [start, end] {
+                        if kg <= end {
+                            prop_assert_eq!(subtask_for_key_group(max_p, p, kg), subtask);
+                        }
+                    }
+                    next = end + 1;
+                }
+                prop_assert_eq!(next, max_p);
+            }
+
+            /// Every key lands in a key group below the max parallelism, deterministically.
+            #[test]
+            fn key_groups_are_in_range(key in ".{0,24}", max_p in 1u32..=32_768) {
+                let kg = key_group_for_key(&key, max_p);
+                prop_assert!(kg < max_p);
+                prop_assert_eq!(kg, key_group_for_key(&key, max_p));
+            }
         }
     }
 }

@@ -111,7 +111,7 @@ mod tests {
         let mut state = 12345u64;
         for round in 0..2_000 {
             state = crate::sim::rng::mix64(state);
-            if state % 3 != 0 || queue.len() == 0 {
+            if !state.is_multiple_of(3) || queue.len() == 0 {
                 let entry = Entry(state % 100 + round / 10, seq);
                 seq += 1;
                 queue.push(entry);
