@@ -6,5 +6,8 @@
 //! Everything else is an edge that drives the engine or paints it.
 
 pub mod bench;
+pub mod driver;
 pub mod script;
 pub mod sim;
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,158 @@
+//! The page's one owner of the simulation, and what the page keeps beside it.
+
+use crate::driver::{Clock, EVENTS_PER_FRAME_MAX};
+use crate::sim::event::{Command, TimedEvent};
+use crate::sim::{Sim, SimConfig, SimTime};
+use std::cell::{Ref, RefCell, RefMut};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Events kept for the live log and the animations.
+pub const EVENT_LOG_MAX: usize = 3_000;
+/// Frame durations kept for the frame-time figure.
+pub const FRAME_TIMES_MAX: usize = 600;
+
+/// The simulation and the page's state around it.
+pub struct Model {
+    /// The engine.
+    pub sim: Sim,
+    /// The seed the run started with.
+    pub seed: u64,
+    /// The configuration the run started with.
+    pub config: SimConfig,
+    /// Wall → simulated time.
+    pub clock: Clock,
+    /// Whether time advances.
+    pub playing: bool,
+    /// Recent events, oldest first (the live log and the animations read them).
+    pub events: VecDeque<TimedEvent>,
+    /// A message to show (a refused command, invalid input, falling behind).
+    pub notice: Option<String>,
+    /// Whether the last frame hit the per-frame event budget (the page fell behind).
+    pub behind: bool,
+    /// Recent frame durations in milliseconds (performance figure).
+    pub frame_times_ms: VecDeque<f64>,
+    scratch: Vec<TimedEvent>,
+}
+
+impl Model {
+    /// A fresh run.
+    ///
+    /// # Panics
+    /// If `config` is invalid (callers validate user input first).
+    pub fn new(config: SimConfig, seed: u64) -> Model {
+        let mut sim =
+            Sim::new(config.clone(), seed).expect("the page validates configurations first");
+        sim.set_verbose(true);
+        Model {
+            sim,
+            seed,
+            config,
+            clock: Clock::default(),
+            playing: false,
+            events: VecDeque::new(),
+            notice: None,
+            behind: false,
+            frame_times_ms: VecDeque::new(),
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Starts over with `config` and `seed`, keeping speed and play state.
+    pub fn reset(&mut self, config: SimConfig, seed: u64) {
+        let clock = self.clock.clone();
+        let playing = self.playing;
+        *self = Model::new(config, seed);
+        self.clock = clock;
+        self.playing = playing;
+    }
+
+    /// Advances by one frame of `wall_us` wall time (nothing when paused).
+    pub fn frame(&mut self, wall_us: u64) {
+        if !self.playing {
+            return;
+        }
+        let delta = self.clock.frame(wall_us);
+        let target = self.sim.now().add(delta);
+        let (_, reached) = self.sim.advance_bounded(target, EVENTS_PER_FRAME_MAX);
+        self.behind = !reached;
+        self.collect_events();
+    }
+
+    /// Processes exactly one event (the Step button).
+    pub fn step(&mut self) {
+        self.sim.step();
+        self.collect_events();
+    }
+
+    /// Runs until `stop` says so for an event, or `limit` of simulated time passes.
+    pub fn step_until(&mut self, limit: SimTime, stop: impl Fn(&TimedEvent) -> bool) {
+        while self.sim.next_event_time().is_some_and(|t| t <= limit) {
+            self.sim.step();
+            self.sim.drain_events(&mut self.scratch);
+            let hit = self.scratch.iter().any(&stop);
+            self.push_scratch();
+            if hit {
+                return;
+            }
+        }
+    }
+
+    /// Applies a user command; a refusal becomes the notice.
+    pub fn command(&mut self, command: Command) {
+        match self.sim.handle(command) {
+            Ok(()) => self.notice = None,
+            Err(error) => self.notice = Some(error.0),
+        }
+        self.collect_events();
+    }
+
+    fn collect_events(&mut self) {
+        self.sim.drain_events(&mut self.scratch);
+        self.push_scratch();
+    }
+
+    fn push_scratch(&mut self) {
+        for event in self.scratch.drain(..) {
+            if self.events.len() == EVENT_LOG_MAX {
+                self.events.pop_front();
+            }
+            self.events.push_back(event);
+        }
+    }
+
+    /// Records a frame's duration.
+    pub fn record_frame_time(&mut self, ms: f64) {
+        if self.frame_times_ms.len() == FRAME_TIMES_MAX {
+            self.frame_times_ms.pop_front();
+        }
+        self.frame_times_ms.push_back(ms);
+    }
+}
+
+/// A shared handle to the [`Model`]; equal when it is the same model.
+#[derive(Clone)]
+pub struct ModelRef(pub Rc<RefCell<Model>>);
+
+impl PartialEq for ModelRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl ModelRef {
+    /// A handle to a new model.
+    pub fn new(model: Model) -> ModelRef {
+        ModelRef(Rc::new(RefCell::new(model)))
+    }
+
+    /// Reads the model (while rendering).
+    pub fn borrow(&self) -> Ref<'_, Model> {
+        self.0.borrow()
+    }
+
+    /// Changes the model (in callbacks and the frame loop, never while rendering).
+    pub fn borrow_mut(&self) -> RefMut<'_, Model> {
+        self.0.borrow_mut()
+    }
+}

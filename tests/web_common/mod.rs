@@ -1,0 +1,68 @@
+//! Shared helpers of the browser component tests: mount a component into a fresh element, wait
+//! for Yew to render, and query the DOM by `data-testid`.
+#![allow(dead_code)]
+
+use flinkscope::sim::event::Command;
+use flinkscope::sim::{SimConfig, SimTime};
+use flinkscope::ui::{Lang, Model, ModelRef, PanelProps};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlElement};
+use yew::prelude::*;
+
+/// A model of the default scenario advanced to `until_ms`, with `commands` applied at their
+/// instants (milliseconds).
+pub fn model_at(config: SimConfig, seed: u64, until_ms: u64, commands: &[(u64, Command)]) -> ModelRef {
+    let mut model = Model::new(config, seed);
+    for (at, command) in commands {
+        model.sim.advance_to(SimTime::from_ms(*at));
+        model.command(command.clone());
+    }
+    model.sim.advance_to(SimTime::from_ms(until_ms));
+    model.step(); // collects the events into the page's log
+    ModelRef::new(model)
+}
+
+/// Props for a panel over `model`.
+pub fn panel_props(model: &ModelRef, lang: Lang) -> PanelProps {
+    PanelProps { model: model.clone(), lang, tick: 1, on_command: Callback::noop() }
+}
+
+/// A fresh container attached to the document body.
+pub fn container() -> Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let element = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&element).unwrap();
+    element
+}
+
+/// Mounts component `C` with `props` and waits until it has rendered.
+pub async fn mount<C>(props: C::Properties) -> Element
+where
+    C: BaseComponent,
+{
+    let root = container();
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    root
+}
+
+/// The element with `data-testid="{id}"` under `root`.
+pub fn by_testid(root: &Element, id: &str) -> Option<Element> {
+    root.query_selector(&format!("[data-testid=\"{id}\"]")).ok().flatten()
+}
+
+/// Every element with `data-testid="{id}"` under `root`.
+pub fn all_by_testid(root: &Element, id: &str) -> Vec<Element> {
+    let list = root.query_selector_all(&format!("[data-testid=\"{id}\"]")).unwrap();
+    (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
+}
+
+/// The text of the element with `data-testid="{id}"` (panics with the id if absent).
+pub fn text(root: &Element, id: &str) -> String {
+    by_testid(root, id).unwrap_or_else(|| panic!("no element with data-testid={id}")).text_content().unwrap_or_default()
+}
+
+/// Clicks an element.
+pub fn click(element: &Element) {
+    element.clone().dyn_into::<HtmlElement>().unwrap().click();
+}
