@@ -1,8 +1,9 @@
-//! The browser entry point: mounts the app. Yew installs its panic hook, so an engine
-//! assertion failure appears readably in the console.
+//! The browser entry point: installs the panic hook (an engine assertion failure is reported
+//! readably in the console and on the page), then mounts the app.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
+    flinkscope::ui::panic::install();
     yew::Renderer::<flinkscope::ui::app::App>::new().render();
 }
 

@@ -18,6 +18,7 @@ pub mod frame;
 pub mod help;
 pub mod log_panel;
 pub mod model;
+pub mod panic;
 pub mod plots;
 pub mod state_view;
 pub mod storage;

@@ -11,7 +11,12 @@ use yew::prelude::*;
 
 /// A model of the default scenario advanced to `until_ms`, with `commands` applied at their
 /// instants (milliseconds).
-pub fn model_at(config: SimConfig, seed: u64, until_ms: u64, commands: &[(u64, Command)]) -> ModelRef {
+pub fn model_at(
+    config: SimConfig,
+    seed: u64,
+    until_ms: u64,
+    commands: &[(u64, Command)],
+) -> ModelRef {
     let mut model = Model::new(config, seed);
     for (at, command) in commands {
         model.sim.advance_to(SimTime::from_ms(*at));
@@ -24,7 +29,12 @@ pub fn model_at(config: SimConfig, seed: u64, until_ms: u64, commands: &[(u64, C
 
 /// Props for a panel over `model`.
 pub fn panel_props(model: &ModelRef, lang: Lang) -> PanelProps {
-    PanelProps { model: model.clone(), lang, tick: 1, on_command: Callback::noop() }
+    PanelProps {
+        model: model.clone(),
+        lang,
+        tick: 1,
+        on_command: Callback::noop(),
+    }
 }
 
 /// A fresh container attached to the document body.
@@ -48,18 +58,28 @@ where
 
 /// The element with `data-testid="{id}"` under `root`.
 pub fn by_testid(root: &Element, id: &str) -> Option<Element> {
-    root.query_selector(&format!("[data-testid=\"{id}\"]")).ok().flatten()
+    root.query_selector(&format!("[data-testid=\"{id}\"]"))
+        .ok()
+        .flatten()
 }
 
 /// Every element with `data-testid="{id}"` under `root`.
 pub fn all_by_testid(root: &Element, id: &str) -> Vec<Element> {
-    let list = root.query_selector_all(&format!("[data-testid=\"{id}\"]")).unwrap();
-    (0..list.length()).filter_map(|i| list.get(i)).filter_map(|n| n.dyn_into::<Element>().ok()).collect()
+    let list = root
+        .query_selector_all(&format!("[data-testid=\"{id}\"]"))
+        .unwrap();
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
 }
 
 /// The text of the element with `data-testid="{id}"` (panics with the id if absent).
 pub fn text(root: &Element, id: &str) -> String {
-    by_testid(root, id).unwrap_or_else(|| panic!("no element with data-testid={id}")).text_content().unwrap_or_default()
+    by_testid(root, id)
+        .unwrap_or_else(|| panic!("no element with data-testid={id}"))
+        .text_content()
+        .unwrap_or_default()
 }
 
 /// Clicks an element.
