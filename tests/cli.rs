@@ -1,0 +1,192 @@
+//! The headless runner, as a user calls it.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn flinkscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_flinkscope"))
+        .args(args)
+        .output()
+        .expect("the runner starts")
+}
+
+fn out_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("flinkscope-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+fn trace_hash(stdout: &[u8]) -> String {
+    let text = String::from_utf8_lossy(stdout);
+    text.lines()
+        .find_map(|l| l.strip_prefix("trace-hash: "))
+        .expect("a trace-hash line")
+        .to_string()
+}
+
+/// `keygroup` prints key, Java hashCode, key group and subtask, as FLINK.md's table.
+#[test]
+fn keygroup_matches_flink() {
+    let output = flinkscope(&[
+        "keygroup",
+        "--parallelism",
+        "3",
+        "--max-parallelism",
+        "128",
+        "user1",
+        "user2",
+        "user10",
+    ]);
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(
+        text,
+        "user1\t111578566\t93\t2\nuser2\t111578567\t2\t0\nuser10\t-836031702\t59\t1\n"
+    );
+}
+
+/// A run writes the sink, the logs, the REST JSON and the checkpoint folder, and its exported
+/// run file replays to the same trace hash.
+#[test]
+fn run_writes_outputs_and_replays() {
+    let dir = out_dir("run");
+    let run_file = dir.with_extension("json");
+    let out = dir.to_str().unwrap();
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "4",
+        "--until",
+        "2m",
+        "--out",
+        out,
+        "--kill-tm",
+        "2@45s",
+        "--export",
+        run_file.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let hash = trace_hash(&output.stdout);
+    let jobmanager = std::fs::read_to_string(dir.join("jobmanager.log")).unwrap();
+    assert!(jobmanager.contains("switched from state RUNNING to RESTARTING."));
+    assert!(jobmanager.contains("Restoring job "));
+    assert!(jobmanager.contains("Completed checkpoint 1 for job "));
+    let overview = std::fs::read_to_string(dir.join("rest/overview.json")).unwrap();
+    assert!(
+        overview.contains("\"flink-version\":\"2.3.0\""),
+        "{overview}"
+    );
+    let jobs = std::fs::read_dir(dir.join("checkpoints")).unwrap().count();
+    assert_eq!(jobs, 1, "one job folder");
+    let job_dir = std::fs::read_dir(dir.join("checkpoints"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let chk: Vec<String> = std::fs::read_dir(&job_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert!(chk.contains(&"shared".to_string()) && chk.contains(&"taskowned".to_string()));
+    assert_eq!(
+        chk.iter().filter(|n| n.starts_with("chk-")).count(),
+        1,
+        "num-retained 1 keeps one chk-N: {chk:?}"
+    );
+    let replay = flinkscope(&["run", "--replay", run_file.to_str().unwrap(), "--out", out]);
+    assert!(replay.status.success());
+    assert_eq!(
+        trace_hash(&replay.stdout),
+        hash,
+        "the exported run replays exactly"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_file(&run_file);
+}
+
+/// Invalid input names the field, the value and what is allowed, with exit status 2.
+#[test]
+fn invalid_input_exits_with_status_two() {
+    let dir = out_dir("bad");
+    let out = dir.to_str().unwrap();
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &[
+                "run",
+                "--seed",
+                "1",
+                "--until",
+                "1m",
+                "--out",
+                out,
+                "--set",
+                "parallelism.default=0",
+            ],
+            "parallelism.default: 0 is not allowed; allowed: 1 ..= 32",
+        ),
+        (
+            &[
+                "run",
+                "--seed",
+                "1",
+                "--until",
+                "1m",
+                "--out",
+                out,
+                "--set",
+                "execution.checkpointing.interval=soon",
+            ],
+            "execution.checkpointing.interval: 'soon'",
+        ),
+        (
+            &["run", "--seed", "x", "--until", "1m", "--out", out],
+            "--seed: seed 'x' is not a whole number",
+        ),
+        (
+            &[
+                "run",
+                "--seed",
+                "1",
+                "--until",
+                "1m",
+                "--out",
+                out,
+                "--kill-tm",
+                "0@5s",
+            ],
+            "TaskManagers are numbered from 1",
+        ),
+        (
+            &["keygroup", "--parallelism", "0", "user1"],
+            "--parallelism: 0 is not allowed",
+        ),
+    ];
+    for (args, expected) in cases {
+        let output = flinkscope(args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{args:?}: {stderr}");
+    }
+    let config = dir.with_extension("json");
+    std::fs::write(&config, "{\"execution.checkpointing.unaligned.enabled\": true, \"execution.checkpointing.mode\": \"AT_LEAST_ONCE\"}").unwrap();
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "1",
+        "--until",
+        "1m",
+        "--out",
+        out,
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("EXACTLY_ONCE"));
+    let _ = std::fs::remove_file(&config);
+}
