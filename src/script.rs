@@ -2,7 +2,7 @@
 //! what the page exports and shares and what `flinkscope run --replay FILE.json` replays: the
 //! same script gives the same trace hash everywhere.
 
-use crate::sim::event::Command;
+use crate::sim::event::{Command, ScheduledCommand};
 use crate::sim::time::{parse_duration, SimDuration, SimTime};
 use crate::sim::{Sim, SimConfig};
 use serde::{Deserialize, Serialize};
@@ -16,16 +16,6 @@ pub const RUN_VERSION: u32 = 1;
 pub const SCRIPT_COMMANDS_MAX: usize = 10_000;
 /// Longest run a script may ask for (a week of simulated time).
 pub const SCRIPT_UNTIL_MAX: SimDuration = SimDuration::from_secs(7 * 86_400);
-
-/// One command at its instant.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScheduledCommand {
-    /// Simulated microseconds since the start.
-    pub at_us: u64,
-    /// The command.
-    #[serde(flatten)]
-    pub command: Command,
-}
 
 /// The file format (also the page's export).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -90,7 +90,7 @@ fn random_faults(rng: &mut SimRng, config: &SimConfig) -> Vec<(SimTime, Command)
     for _ in 0..rng.between(0, 5) {
         let at = SimTime(rng.between(5_000_000, SAFETY_PHASE.as_us() - 1));
         let vertices = if config.chaining { 2 } else { 3 };
-        let command = match rng.below(6) {
+        let command = match rng.below(7) {
             0 | 1 => Command::KillTaskManager {
                 task_manager: TaskManagerId(rng.below(u64::from(config.task_managers)) as u32),
             },
@@ -101,6 +101,7 @@ fn random_faults(rng: &mut SimRng, config: &SimConfig) -> Vec<(SimTime, Command)
                 vertex: VertexIndex(rng.below(vertices) as u32),
                 subtask: rng.below(u64::from(config.parallelism)) as u32,
             },
+            6 => Command::FailOverJobManager,
             4 => Command::SetCheckpointStorageFailing {
                 failing: rng.below(2) == 0,
             },

@@ -271,6 +271,8 @@ pub struct Sim<S: CheckpointStorage = MemoryCheckpointStorage> {
     pub(crate) samples: VecDeque<MetricSample>,
     pub(crate) command_log: Vec<(SimTime, Command)>,
     pub(crate) unassigned_since: Option<SimTime>,
+    /// JobManager failovers so far (0 for the first leader).
+    pub(crate) generation: u64,
 }
 
 impl Sim<MemoryCheckpointStorage> {
@@ -284,7 +286,28 @@ impl<S: CheckpointStorage> Sim<S> {
     /// Like [`Sim::new`], writing completed checkpoints to `storage`.
     pub fn with_storage(config: SimConfig, seed: u64, storage: S) -> Result<Self, ConfigError> {
         config.validate()?;
+        let mut sim = Sim::assemble(config, seed, storage, SimTime::ZERO, 0);
+        sim.start_cluster();
+        Ok(sim)
+    }
+
+    /// Builds every component at `start` without starting anything. `generation` counts
+    /// JobManager failovers: the random streams of generation 0 derive from the seed alone, later
+    /// ones from the seed and the generation (a new JobManager process), while the workload
+    /// always derives from the seed (sources replay the same events).
+    pub(crate) fn assemble(
+        config: SimConfig,
+        seed: u64,
+        storage: S,
+        start: SimTime,
+        generation: u64,
+    ) -> Self {
         let graph = JobGraph::build(&config);
+        let stream_seed = if generation == 0 {
+            seed
+        } else {
+            crate::sim::rng::hash3(seed, generation, 0x4A4D)
+        };
         let mut rng_identity = SimRng::new(seed, RngStream::Identity);
         let job_id = format!(
             "{:016x}{:016x}",
@@ -298,29 +321,29 @@ impl<S: CheckpointStorage> Sim<S> {
             .map(|t| Task::new(t.inputs.len() as u32, concurrent))
             .collect();
         let capacity = config.channel_capacity_records();
-        let mut coordination = SimRng::new(seed, RngStream::Coordination);
+        let mut coordination = SimRng::new(stream_seed, RngStream::Coordination);
         let task_managers = (0..config.task_managers)
             .map(|i| {
                 let mut tm = TaskManager::new(
                     TaskManagerId(i),
                     config.slots_per_task_manager,
                     &mut rng_identity,
-                    SimTime::ZERO,
+                    start,
                 );
                 tm.heartbeat_phase_us = coordination.below(config.heartbeat_interval.0.max(1));
                 tm
             })
             .collect();
         let task_count = graph.tasks.len();
-        let mut sim = Sim {
+        Sim {
             seed,
-            now: SimTime::ZERO,
+            now: start,
             queue: EventQueue::default(),
             next_seq: 0,
             epoch: 0,
             job_id,
             job_status: JobStatus::Initializing,
-            job_status_times: vec![(JobStatus::Initializing, SimTime::ZERO)],
+            job_status_times: vec![(JobStatus::Initializing, start)],
             tasks,
             slowdowns: vec![1; task_count],
             totals: vec![TaskSample::default(); task_count],
@@ -337,8 +360,8 @@ impl<S: CheckpointStorage> Sim<S> {
             storage_failing: false,
             restart: RestartBackoff::new(config.restart_strategy),
             restart_due: None,
-            rng_network: SimRng::new(seed, RngStream::Network),
-            rng_snapshot: SimRng::new(seed, RngStream::Snapshot),
+            rng_network: SimRng::new(stream_seed, RngStream::Network),
+            rng_snapshot: SimRng::new(stream_seed, RngStream::Snapshot),
             rng_coordination: coordination,
             rng_identity,
             workload: Workload::new(seed, config.abnormal_ratio),
@@ -356,11 +379,10 @@ impl<S: CheckpointStorage> Sim<S> {
             samples: VecDeque::new(),
             command_log: Vec::new(),
             unassigned_since: None,
+            generation: 0,
             graph,
             config,
-        };
-        sim.start_cluster();
-        Ok(sim)
+        }
     }
 
     fn start_cluster(&mut self) {
@@ -458,13 +480,29 @@ impl<S: CheckpointStorage> Sim<S> {
             )));
         }
         self.check_command(&command)?;
-        self.trace.word(0xC0DE);
-        self.trace.word(self.now.0);
-        let encoded = serde_json::to_vec(&command).expect("commands serialise");
-        self.trace.word(crate::sim::trace::fnv1a64(&encoded));
-        self.command_log.push((self.now, command.clone()));
+        if command == Command::FailOverJobManager {
+            let state = self.jobmanager_state();
+            let (resumed, skipped) = Sim::resume(&state, self.storage.clone())
+                .map_err(|e| CommandError(e.to_string()))?;
+            debug_assert!(
+                skipped.is_empty(),
+                "the engine's own checkpoints are compatible: {skipped:?}"
+            );
+            *self = resumed;
+            return Ok(());
+        }
+        self.log_command(&command);
         self.apply_command(command);
         Ok(())
+    }
+
+    /// Appends a command to the log and the trace.
+    pub(crate) fn log_command(&mut self, command: &Command) {
+        self.trace.word(0xC0DE);
+        self.trace.word(self.now.0);
+        let encoded = serde_json::to_vec(command).expect("commands serialise");
+        self.trace.word(crate::sim::trace::fnv1a64(&encoded));
+        self.command_log.push((self.now, command.clone()));
     }
 
     fn process_next(&mut self) {

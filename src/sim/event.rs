@@ -43,6 +43,20 @@ pub enum Command {
     },
     /// Trigger a checkpoint now (`POST /jobs/:jid/checkpoints`), subject to max-concurrent.
     TriggerCheckpoint,
+    /// The JobManager process dies and a new leader takes over (high availability): in-memory
+    /// statistics are lost, the job is recovered from the latest retained checkpoint, checkpoint
+    /// ids continue. A page reload is this command at the instant the page last saved.
+    FailOverJobManager,
+}
+
+/// A command with the simulated instant it was applied at (the command log, run files).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduledCommand {
+    /// Simulated microseconds since the start.
+    pub at_us: u64,
+    /// The command.
+    #[serde(flatten)]
+    pub command: Command,
 }
 
 /// Why a job failed over.

@@ -29,6 +29,7 @@ pub mod coordinator;
 pub(crate) mod dataflow;
 pub mod engine;
 pub mod event;
+pub mod failover;
 pub mod graph;
 pub mod ids;
 pub mod invariants;

@@ -454,6 +454,7 @@ impl<S: CheckpointStorage> Sim<S> {
                 }
             }
             Command::SetCheckpointStorageFailing { .. } => {}
+            Command::FailOverJobManager => {}
             Command::TriggerCheckpoint => {
                 if self.job_status != JobStatus::Running {
                     return Err(CommandError(format!(
@@ -496,6 +497,7 @@ impl<S: CheckpointStorage> Sim<S> {
                 self.emit(Event::SubtaskSlowed { task, factor });
             }
             Command::TriggerCheckpoint => self.try_trigger(),
+            Command::FailOverJobManager => unreachable!("handled by Sim::handle"),
         }
     }
 

@@ -31,6 +31,11 @@ impl TraceHash {
         self.0 = (self.0 ^ word).wrapping_mul(FNV_PRIME);
     }
 
+    /// A hash that continues from `value` (a resumed run).
+    pub fn from_value(value: u64) -> TraceHash {
+        TraceHash(value)
+    }
+
     /// The hash so far.
     pub fn value(self) -> u64 {
         self.0

@@ -37,6 +37,7 @@ flinkscope run --seed N --until DURATION --out DIR [options]
     --slow VERTEX/SUBTASK@TIME*FACTOR slow a subtask down (FACTOR 1 restores it)
     --storage-fail TIME / --storage-ok TIME   checkpoint storage fails / works again
     --trigger-checkpoint TIME     trigger a checkpoint by hand
+    --failover-jm TIME            the JobManager fails over (HA): recover from the latest checkpoint
     --replay RUN.json             replay an exported run (seed, config, commands, until)
     --export RUN.json             write this run as a run file
   writes DIR/sink.out, DIR/jobmanager.log, DIR/taskmanager-N.log, DIR/rest/…,
@@ -186,6 +187,9 @@ fn parse_options(args: &[String]) -> Result<RunOptions, Failure> {
             "--trigger-checkpoint" => options
                 .commands
                 .push((time_arg(flag, v)?, Command::TriggerCheckpoint)),
+            "--failover-jm" => options
+                .commands
+                .push((time_arg(flag, v)?, Command::FailOverJobManager)),
             _ => return Err(Failure::Usage(format!("unknown option '{flag}'"))),
         }
         i += 2;
