@@ -9,5 +9,6 @@ pub mod bench;
 pub mod driver;
 pub mod script;
 pub mod sim;
+pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

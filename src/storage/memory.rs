@@ -1,0 +1,72 @@
+//! The in-memory archive: the fallback when IndexedDB is unavailable, and the tests' archive.
+//! It keeps records as JSON text, like IndexedDB, so decoding is exercised the same way.
+
+use super::records::{self, Listing, StoredCheckpoint, StoredJob};
+use super::{ArchiveError, CheckpointArchive};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Records kept in memory (lost with the page).
+#[derive(Clone, Default)]
+pub struct MemoryArchive {
+    jobs: Rc<RefCell<BTreeMap<String, String>>>,
+    checkpoints: Rc<RefCell<BTreeMap<String, String>>>,
+}
+
+impl MemoryArchive {
+    /// Stores raw text under a checkpoint key (tests use it to plant broken records).
+    pub fn put_raw_checkpoint(&self, key: &str, text: &str) {
+        self.checkpoints
+            .borrow_mut()
+            .insert(key.to_string(), text.to_string());
+    }
+}
+
+impl CheckpointArchive for MemoryArchive {
+    async fn put_checkpoint(&self, record: &StoredCheckpoint) -> Result<(), ArchiveError> {
+        let text =
+            serde_json::to_string(record).map_err(|e| ArchiveError::Failed(e.to_string()))?;
+        self.checkpoints.borrow_mut().insert(record.key(), text);
+        Ok(())
+    }
+
+    async fn put_job(&self, record: &StoredJob) -> Result<(), ArchiveError> {
+        let text =
+            serde_json::to_string(record).map_err(|e| ArchiveError::Failed(e.to_string()))?;
+        self.jobs.borrow_mut().insert(record.job_id.clone(), text);
+        Ok(())
+    }
+
+    async fn discard(&self, key: &str) -> Result<(), ArchiveError> {
+        self.checkpoints.borrow_mut().remove(key);
+        Ok(())
+    }
+
+    async fn discard_job(&self, job_id: &str) -> Result<(), ArchiveError> {
+        self.jobs.borrow_mut().remove(job_id);
+        Ok(())
+    }
+
+    async fn list(&self) -> Result<Listing, ArchiveError> {
+        let jobs = self
+            .jobs
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let checkpoints = self
+            .checkpoints
+            .borrow()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        Ok(records::listing(jobs, checkpoints))
+    }
+
+    async fn clear(&self) -> Result<(), ArchiveError> {
+        self.jobs.borrow_mut().clear();
+        self.checkpoints.borrow_mut().clear();
+        Ok(())
+    }
+}
