@@ -81,6 +81,21 @@ pub struct JobManagerState {
 pub struct ResumeError(pub String);
 
 impl<S: CheckpointStorage> Sim<S> {
+    /// Gives the job another id, derived from `taken` (a stored job with the same seed keeps its
+    /// records). Refused once a checkpoint was triggered: ids are part of every checkpoint's path.
+    pub fn rename_job(&mut self, taken: &str) -> Result<(), String> {
+        if self.coordinator.next_id != 1 {
+            return Err("the job id is fixed once checkpoints exist".to_string());
+        }
+        let hash = crate::sim::trace::fnv1a64(taken.as_bytes());
+        self.job_id = format!(
+            "{:016x}{:016x}",
+            crate::sim::rng::mix64(hash),
+            crate::sim::rng::mix64(hash ^ 1)
+        );
+        Ok(())
+    }
+
     /// The state a new JobManager leader would find now.
     pub fn jobmanager_state(&self) -> JobManagerState {
         JobManagerState {

@@ -208,6 +208,14 @@ pub fn App() -> Html {
     use_frame_loop(model.clone(), ui.dispatcher());
     use_keyboard(model.clone(), ui.dispatcher());
     {
+        // Open the archive once: IndexedDB, or memory with a notice.
+        let (model, dispatch) = (model.clone(), ui.dispatcher());
+        use_effect_with((), move |_| {
+            let refresh = Callback::from(move |()| dispatch.dispatch(UiAction::Refresh));
+            wasm_bindgen_futures::spawn_local(super::persistence::open(model, refresh));
+        });
+    }
+    {
         let lang = ui.lang;
         use_effect_with(lang, move |lang| {
             if let Some(root) = web_sys::window()
@@ -222,7 +230,20 @@ pub fn App() -> Html {
     let on_command = {
         let (model, dispatch) = (model.clone(), ui.dispatcher());
         Callback::from(move |command: Command| {
-            model.borrow_mut().command(command);
+            {
+                let mut m = model.borrow_mut();
+                m.command(command);
+                if m.persistence.archive.is_some() {
+                    let now = js_sys::Date::now();
+                    let m = &mut *m;
+                    m.persistence.save_job(&m.sim, now);
+                }
+            }
+            let refresh = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |()| dispatch.dispatch(UiAction::Refresh))
+            };
+            super::persistence::pump(model.clone(), refresh);
             dispatch.dispatch(UiAction::Refresh);
         })
     };
@@ -250,6 +271,10 @@ pub fn App() -> Html {
     html! {
         <div class="app" lang={lang.code()}>
             <Header model={model.clone()} ui={ui.clone()} />
+            <super::resume::ResumeBanner model={model.clone()} lang={lang} tick={ui.slow_tick} on_changed={
+                let dispatch = ui.dispatcher();
+                Callback::from(move |()| dispatch.dispatch(UiAction::Refresh))
+            } />
             <main class="layout">
                 <section class="views" aria-label={tr(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
                     <super::cluster::ClusterView ..fast.clone() />
@@ -319,12 +344,29 @@ fn use_frame_loop(model: ModelRef, dispatch: UseReducerDispatcher<UiState>) {
             let previous = last.replace(Some(timestamp));
             let Some(previous) = previous else { return };
             let wall_us = ((timestamp - previous).max(0.0) * 1_000.0) as u64;
-            let playing = {
-                let mut model = model.borrow_mut();
-                model.record_frame_time(timestamp - previous);
-                model.frame(wall_us);
-                model.playing
+            let (playing, storage_work) = {
+                let mut m = model.borrow_mut();
+                m.record_frame_time(timestamp - previous);
+                m.frame(wall_us);
+                let m = &mut *m;
+                let wall_now = js_sys::Date::now();
+                let due = wall_now - m.persistence.last_job_save_ms
+                    >= super::persistence::JOB_SAVE_INTERVAL_MS;
+                if m.playing && m.persistence.archive.is_some() && due {
+                    m.persistence.save_job(&m.sim, wall_now);
+                }
+                (
+                    m.playing,
+                    !m.persistence.pending.is_empty() && !m.persistence.busy,
+                )
             };
+            if storage_work {
+                let dispatch = dispatch.clone();
+                super::persistence::pump(
+                    model.clone(),
+                    Callback::from(move |()| dispatch.dispatch(UiAction::Refresh)),
+                );
+            }
             if playing {
                 let slow = timestamp - last_slow.get() >= SLOW_REFRESH_MS;
                 if slow {

@@ -19,7 +19,9 @@ pub mod help;
 pub mod log_panel;
 pub mod model;
 pub mod panic;
+pub mod persistence;
 pub mod plots;
+pub mod resume;
 pub mod state_view;
 pub mod storage;
 

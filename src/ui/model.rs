@@ -32,6 +32,8 @@ pub struct Model {
     pub behind: bool,
     /// Recent frame durations in milliseconds (performance figure).
     pub frame_times_ms: VecDeque<f64>,
+    /// Write-behind persistence of checkpoints.
+    pub persistence: super::persistence::Persistence,
     scratch: Vec<TimedEvent>,
 }
 
@@ -54,17 +56,47 @@ impl Model {
             notice: None,
             behind: false,
             frame_times_ms: VecDeque::new(),
+            persistence: super::persistence::Persistence::default(),
             scratch: Vec::new(),
         }
     }
 
-    /// Starts over with `config` and `seed`, keeping speed and play state.
+    /// Swaps in another simulation (a resumed job), keeping speed and persistence.
+    pub fn replace_sim(&mut self, sim: Sim, config: SimConfig, seed: u64) {
+        self.sim = sim;
+        self.config = config;
+        self.seed = seed;
+        self.events.clear();
+        self.behind = false;
+        self.collect_events();
+    }
+
+    /// Starts over with `config` and `seed`, keeping speed, play state and the archive. The
+    /// abandoned run's stored records are removed (a new run with the same seed reuses its job
+    /// id), and the notice says so.
     pub fn reset(&mut self, config: SimConfig, seed: u64) {
-        let clock = self.clock.clone();
-        let playing = self.playing;
-        *self = Model::new(config, seed);
-        self.clock = clock;
-        self.playing = playing;
+        let old_job = self.sim.view().job_id().to_string();
+        let had_records = !self.persistence.persisted.is_empty();
+        let mut sim =
+            Sim::new(config.clone(), seed).expect("the page validates configurations first");
+        sim.set_verbose(true);
+        self.replace_sim(sim, config, seed);
+        self.persistence.persisted.clear();
+        self.persistence.pending.retain(|op| {
+            !matches!(
+                op,
+                super::persistence::ArchiveOp::PutCheckpoint(_)
+                    | super::persistence::ArchiveOp::PutJob(_)
+            )
+        });
+        if self.persistence.archive.is_some() {
+            self.persistence
+                .pending
+                .push_back(super::persistence::ArchiveOp::ForgetJob(old_job.clone()));
+            if had_records {
+                self.notice = Some(format!("new run: the stored checkpoints of the previous run (job {old_job}) are being removed"));
+            }
+        }
     }
 
     /// Advances by one frame of `wall_us` wall time (nothing when paused).
@@ -113,6 +145,10 @@ impl Model {
     }
 
     fn push_scratch(&mut self) {
+        if !self.scratch.is_empty() && self.persistence.archive.is_some() {
+            let now = js_sys::Date::now();
+            self.persistence.observe(&self.sim, &self.scratch, now);
+        }
         for event in self.scratch.drain(..) {
             if self.events.len() == EVENT_LOG_MAX {
                 self.events.pop_front();
