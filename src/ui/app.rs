@@ -582,7 +582,7 @@ type Event_ = yew::events::Event;
 
 /// `0.25`, `1`, `1000`.
 fn speed_label(speed_milli: u64) -> String {
-    if speed_milli % 1_000 == 0 {
+    if speed_milli.is_multiple_of(1_000) {
         (speed_milli / 1_000).to_string()
     } else {
         format!("{}", speed_milli as f64 / 1_000.0)

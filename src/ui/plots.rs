@@ -141,7 +141,7 @@ pub fn PlotsPanel(props: &PanelProps) -> Html {
             <h2>{ tr(lang, "Plots", "그래프") }</h2>
             { chart(tr(lang, "Checkpoint end-to-end duration", "체크포인트 종단 간 소요 시간"), "ms", &[duration], |v| format!("{v:.0} ms"), empty) }
             { chart(tr(lang, "Checkpointed data size", "체크포인트 데이터 크기"), "bytes", &[size], |v| format::bytes(v as u64), empty) }
-            { chart(tr(lang, "Throughput per task (records/s: out for sources, in for the others)", "태스크별 처리량 (레코드/초: 소스는 출력, 나머지는 입력)"), "records/s", &throughput, |v| format::rate(v), empty) }
+            { chart(tr(lang, "Throughput per task (records/s: out for sources, in for the others)", "태스크별 처리량 (레코드/초: 소스는 출력, 나머지는 입력)"), "records/s", &throughput, format::rate, empty) }
         </section>
     }
 }
