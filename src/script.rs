@@ -166,10 +166,7 @@ mod tests {
             until: SimTime::from_ms(120_000),
         };
         let text = serde_json::to_string_pretty(&script.to_file()).unwrap();
-        assert!(
-            text.contains("\"command\": \"kill_task_manager\""),
-            "{text}"
-        );
+        assert!(text.contains("\"kill_task_manager\": {"), "{text}");
         let read = RunScript::from_json(&text).unwrap();
         assert_eq!(read, script);
         let a = script.run(|_| {}, |_, _, _| {}).view().trace_hash();

@@ -8,7 +8,7 @@ use flinkscope::sim::{Sim, SimConfig, SimDuration, SimTime};
 
 /// The golden trace hash of seed 1, default configuration, TaskManager 2 killed at 45 s and
 /// restarted at 90 s, run to 10 minutes. The browser test layer asserts the same value in wasm.
-pub const GOLDEN_SEED_1: u64 = 0x22b3_1d65_cbb8_c13f;
+pub const GOLDEN_SEED_1: u64 = 0x143d_6323_b2f2_7039;
 
 fn scripted(step_us: Option<u64>) -> Sim {
     let mut sim = Sim::new(SimConfig::default(), 1).unwrap();

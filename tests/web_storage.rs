@@ -137,3 +137,67 @@ async fn opening_an_older_version_fails_with_a_reason() {
         Ok(_) => panic!("opening an older version must fail"),
     }
 }
+
+/// The storage browser lists what the archive holds, job by job, marks the running job's
+/// entries persisted, and shows unreadable records with their reason.
+#[wasm_bindgen_test]
+async fn storage_browser_reads_the_archive() {
+    use flinkscope::storage::MemoryArchive;
+    use flinkscope::ui::{storage::StorageBrowser, Lang, Model, ModelRef, PanelProps};
+    use yew::Callback;
+    let mut model = Model::new(
+        SimConfig {
+            num_retained: 2,
+            ..SimConfig::default()
+        },
+        4,
+    );
+    model.sim.advance_to(SimTime::from_ms(60_000));
+    let archive = MemoryArchive::default();
+    archive
+        .put_job(&StoredJob::new(model.sim.jobmanager_state(), 1))
+        .await
+        .unwrap();
+    for m in model.sim.view().retained_checkpoints() {
+        archive
+            .put_checkpoint(&StoredCheckpoint::new(m.clone(), 1))
+            .await
+            .unwrap();
+    }
+    archive.put_raw_checkpoint("0123456789abcdef0123456789abcdef/chk-3", "{\"record\":");
+    model.persistence.listing = Some(archive.list().await.unwrap());
+    let model = ModelRef::new(model);
+    let props = PanelProps {
+        model: model.clone(),
+        lang: Lang::En,
+        tick: 1,
+        on_command: Callback::noop(),
+    };
+    let root = container();
+    yew::Renderer::<StorageBrowser>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let entries = root
+        .query_selector_all("[data-testid=\"storage-entry\"]")
+        .unwrap();
+    assert_eq!(entries.length(), 2);
+    let first: web_sys::Element = wasm_bindgen::JsCast::dyn_into(entries.get(0).unwrap()).unwrap();
+    assert_eq!(
+        first.get_attribute("data-status").as_deref(),
+        Some("persisted")
+    );
+    let problems = root
+        .query_selector("[data-testid=\"storage-problems\"]")
+        .unwrap()
+        .expect("problems listed");
+    assert!(problems
+        .text_content()
+        .unwrap()
+        .contains("truncated or invalid JSON"));
+}
+
+fn container() -> web_sys::Element {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let element = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&element).unwrap();
+    element
+}

@@ -21,7 +21,7 @@ pub const BARRIER_BYTES: u64 = 74;
 
 /// What travels in a channel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Element {
     /// A user event from a source subtask (its content is a function of the sender and `seq`;
     /// the serialized record carries it, so the receiver does not recompute it).

@@ -38,7 +38,7 @@ pub struct KeyedStateEntry {
 
 /// The operator state of one subtask.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum SubtaskState {
     /// A source's split position: the next sequence number it will emit.
     Source {

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A user's intent, applied at the current simulated time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "command", rename_all = "snake_case")]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Kill a TaskManager's process (kill -9).
     KillTaskManager {
@@ -55,7 +55,6 @@ pub struct ScheduledCommand {
     /// Simulated microseconds since the start.
     pub at_us: u64,
     /// The command.
-    #[serde(flatten)]
     pub command: Command,
 }
 

@@ -3,7 +3,6 @@
 use crate::sim::checkpoint::CheckpointMetadata;
 use crate::sim::failover::JobManagerState;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The current version of both record kinds.
 pub const RECORD_VERSION: u32 = 1;
@@ -120,24 +119,16 @@ fn problem(key: &str, reason: impl Into<String>) -> RecordProblem {
     }
 }
 
-/// The migration path: version 0 records were a bare `_metadata` object without the envelope;
-/// they are wrapped into version 1.
-fn migrate_checkpoint(value: Value) -> Value {
-    match value.get("version") {
-        Some(_) => value,
-        None if value.get("format_version").is_some() => {
-            let job_id = value.get("job_id").cloned().unwrap_or(Value::Null);
-            let checkpoint_id = value.get("checkpoint_id").cloned().unwrap_or(Value::Null);
-            serde_json::json!({
-                "record": CHECKPOINT_RECORD, "version": RECORD_VERSION, "job_id": job_id,
-                "checkpoint_id": checkpoint_id, "stored_at_ms": 0, "metadata": value,
-            })
-        }
-        None => value,
-    }
+/// The fields every record version has (read first, without decoding the rest).
+#[derive(Deserialize)]
+struct Envelope {
+    record: Option<String>,
+    version: Option<u64>,
+    /// Present in a version-0 record: a bare `_metadata` object without the envelope.
+    format_version: Option<u32>,
 }
 
-fn parse(key: &str, text: &str) -> Result<Value, RecordProblem> {
+fn envelope(key: &str, text: &str) -> Result<Envelope, RecordProblem> {
     if text.len() > RECORD_TEXT_MAX {
         return Err(problem(
             key,
@@ -150,11 +141,8 @@ fn parse(key: &str, text: &str) -> Result<Value, RecordProblem> {
     serde_json::from_str(text).map_err(|e| problem(key, format!("truncated or invalid JSON ({e})")))
 }
 
-fn check_version(key: &str, value: &Value, kind: &str) -> Result<(), RecordProblem> {
-    match (
-        value.get("record").and_then(Value::as_str),
-        value.get("version").and_then(Value::as_u64),
-    ) {
+fn check_version(key: &str, envelope: &Envelope, kind: &str) -> Result<(), RecordProblem> {
+    match (envelope.record.as_deref(), envelope.version) {
         (Some(record), _) if record != kind => Err(problem(
             key,
             format!("is a '{record}' record, expected '{kind}'"),
@@ -168,12 +156,20 @@ fn check_version(key: &str, value: &Value, kind: &str) -> Result<(), RecordProbl
     }
 }
 
-/// Decodes a checkpoint record, checking it against its key.
+/// Decodes a checkpoint record, checking it against its key. The migration path: a version-0
+/// record was a bare `_metadata` object; it is wrapped into the current envelope.
 pub fn decode_checkpoint(key: &str, text: &str) -> Result<StoredCheckpoint, RecordProblem> {
-    let value = migrate_checkpoint(parse(key, text)?);
-    check_version(key, &value, CHECKPOINT_RECORD)?;
-    let record: StoredCheckpoint = serde_json::from_value(value)
-        .map_err(|e| problem(key, format!("does not have the checkpoint shape ({e})")))?;
+    let found = envelope(key, text)?;
+    let shape =
+        |e: serde_json::Error| problem(key, format!("does not have the checkpoint shape ({e})"));
+    let record =
+        if found.version.is_none() && found.record.is_none() && found.format_version.is_some() {
+            let metadata: CheckpointMetadata = serde_json::from_str(text).map_err(shape)?;
+            StoredCheckpoint::new(metadata, 0)
+        } else {
+            check_version(key, &found, CHECKPOINT_RECORD)?;
+            serde_json::from_str(text).map_err(shape)?
+        };
     record.metadata.check().map_err(|e| problem(key, e))?;
     if record.key() != key
         || record.metadata.job_id != record.job_id
@@ -194,9 +190,8 @@ pub fn decode_checkpoint(key: &str, text: &str) -> Result<StoredCheckpoint, Reco
 
 /// Decodes a job record, checking it against its key.
 pub fn decode_job(key: &str, text: &str) -> Result<StoredJob, RecordProblem> {
-    let value = parse(key, text)?;
-    check_version(key, &value, JOB_RECORD)?;
-    let record: StoredJob = serde_json::from_value(value)
+    check_version(key, &envelope(key, text)?, JOB_RECORD)?;
+    let record: StoredJob = serde_json::from_str(text)
         .map_err(|e| problem(key, format!("does not have the job shape ({e})")))?;
     if record.job_id != key || record.state.job_id != key {
         return Err(problem(

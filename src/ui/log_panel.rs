@@ -178,7 +178,7 @@ fn describe(view: &SimView<'_, MemoryCheckpointStorage>, event: &TimedEvent, lan
                 line.split_once(" - ")
                     .map_or(line.clone(), |(_, message)| message.to_string())
             })
-            .unwrap_or_else(|| format!("{:?}", event.event)),
+            .unwrap_or_default(),
     }
 }
 
@@ -254,7 +254,8 @@ pub fn SinkOutput(props: &PanelProps) -> Html {
     let (total, duplicates) = view.alarm_counts();
     let graph = view.graph();
     let lines: Vec<&crate::sim::engine::SinkLine> = view.sink_lines().collect();
-    let shown = lines.iter().rev().take(SINK_LINES_SHOWN).rev();
+    // Newest first, so the latest lines are visible without scrolling.
+    let shown = lines.iter().rev().take(SINK_LINES_SHOWN);
     // Simulated instants as attributes, so a test or a presenter's script can relate the output
     // to the latest completed checkpoint.
     let last_checkpoint_ms = view
@@ -270,8 +271,8 @@ pub fn SinkOutput(props: &PanelProps) -> Html {
                 <span class="counts">{ format!(" {total} {} · {duplicates} {}", tr(lang, "alarms", "알람"), tr(lang, "duplicates", "중복")) }</span>
             </h2>
             <p class="hint">{ tr(lang,
-                "Keyed state is exactly-once; this output is not: alarms printed between the restored checkpoint and the failure are printed again.",
-                "키 상태는 정확히 한 번이지만 이 출력은 아닙니다: 복구된 체크포인트와 장애 사이에 출력된 알람은 다시 출력됩니다.") }</p>
+                "Newest first. Keyed state is exactly-once; this output is not: alarms printed between the restored checkpoint and the failure are printed again.",
+                "최신 순. 키 상태는 정확히 한 번이지만 이 출력은 아닙니다: 복구된 체크포인트와 장애 사이에 출력된 알람은 다시 출력됩니다.") }</p>
             <div class="sink-output" data-testid="sink-output" role="log" aria-live="polite"
                 data-last-checkpoint-ms={last_checkpoint_ms} data-sim-time-ms={view.now().as_ms().to_string()}>
                 { for shown.map(|line| html! {

@@ -4,49 +4,149 @@
 //! subtask: source offset, keyed entries or stateless; in-flight channel state; sizes) and its
 //! metadata downloads as JSON.
 //!
-//! The listing comes from one function, [`stored_checkpoints`], so another source (IndexedDB)
-//! can replace the engine's in-memory storage without touching the rendering.
+//! What it lists is what the archive really holds (IndexedDB, or the in-memory fallback), job by
+//! job, with each entry of the current run marked persisted or still being written, and the
+//! stored records that could not be read, with the reason. Entries can be deleted one by one or
+//! all at once. Before the archive is open it shows the engine's retained checkpoints.
 
-use super::model::Model;
+use super::model::{Model, ModelRef};
+use super::persistence::{self, ArchiveOp};
 use super::{tr, Lang, PanelProps};
 use crate::sim::checkpoint::{CheckpointMetadata, SubtaskSnapshot, SubtaskState};
 use crate::sim::SimTime;
+use crate::storage::records::checkpoint_key;
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// Where an entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryStatus {
+    /// Written to the archive.
+    Persisted,
+    /// Retained by the engine, being written.
+    Writing,
+    /// Retained by the engine (the archive is not open yet).
+    InEngine,
+}
 
 /// One retained checkpoint as the browser lists it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StoredCheckpoint {
     /// The checkpoint id.
     pub id: u32,
+    /// `{job-id}/chk-{id}`.
+    pub key: String,
     /// `…/{job-id}/chk-{id}/_metadata`.
     pub path: String,
     /// Size of `_metadata`.
     pub file_size: u64,
     /// Simulated completion time.
     pub completed_at: SimTime,
+    /// Whether it is persisted.
+    pub status: EntryStatus,
     /// The content.
     pub metadata: Rc<CheckpointMetadata>,
 }
 
-/// The browser's data source: the retained checkpoints, oldest first, and the job's directory.
-/// The one place to swap for persistent storage.
-pub fn stored_checkpoints(model: &Model) -> (String, Vec<StoredCheckpoint>) {
+/// One job folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobFolder {
+    /// `file:///tmp/flink-checkpoints/{job-id}/`.
+    pub dir: String,
+    /// Whether it is the running job.
+    pub current: bool,
+    /// Its checkpoints, oldest first.
+    pub entries: Vec<StoredCheckpoint>,
+}
+
+/// Everything the browser shows.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct StorageListing {
+    /// Job folders, the running job first.
+    pub folders: Vec<JobFolder>,
+    /// Records that could not be read: key and reason.
+    pub problems: Vec<(String, String)>,
+    /// Whether the archive is open (else the engine's retained checkpoints are shown).
+    pub archive_open: bool,
+}
+
+fn entry(m: &CheckpointMetadata, dir: &str, epoch: u64, status: EntryStatus) -> StoredCheckpoint {
+    StoredCheckpoint {
+        id: m.checkpoint_id.0,
+        key: checkpoint_key(&m.job_id, m.checkpoint_id.0),
+        path: format!("{dir}chk-{}/_metadata", m.checkpoint_id),
+        file_size: m.file_size(),
+        completed_at: SimTime::from_ms(m.completion_timestamp.saturating_sub(epoch)),
+        status,
+        metadata: Rc::new(m.clone()),
+    }
+}
+
+/// The browser's data source: the archive's content, plus the running job's retained
+/// checkpoints not written yet.
+pub fn stored_checkpoints(model: &Model) -> StorageListing {
     let view = model.sim.view();
-    let dir = job_directory(view.config().checkpoint_dir.as_str(), view.job_id());
+    let base = view.config().checkpoint_dir.as_str();
     let epoch = view.config().epoch_ms;
-    let entries = view
-        .retained_checkpoints()
-        .into_iter()
-        .map(|m| StoredCheckpoint {
-            id: m.checkpoint_id.0,
-            path: format!("{dir}chk-{}/_metadata", m.checkpoint_id),
-            file_size: m.file_size(),
-            completed_at: SimTime::from_ms(m.completion_timestamp.saturating_sub(epoch)),
-            metadata: Rc::new(m.clone()),
+    let current = view.job_id();
+    let current_dir = job_directory(base, current);
+    let Some(listing) = model.persistence.listing.as_ref() else {
+        let entries = view
+            .retained_checkpoints()
+            .into_iter()
+            .map(|m| entry(m, &current_dir, epoch, EntryStatus::InEngine))
+            .collect();
+        return StorageListing {
+            folders: vec![JobFolder {
+                dir: current_dir,
+                current: true,
+                entries,
+            }],
+            problems: Vec::new(),
+            archive_open: false,
+        };
+    };
+    let mut jobs: Vec<String> = vec![current.to_string()];
+    jobs.extend(
+        listing
+            .jobs
+            .iter()
+            .map(|j| j.job_id.clone())
+            .filter(|j| j != current),
+    );
+    let folders = jobs
+        .iter()
+        .map(|job| {
+            let dir = job_directory(base, job);
+            let mut entries: Vec<StoredCheckpoint> = listing
+                .checkpoints_of(job)
+                .map(|c| entry(&c.metadata, &dir, epoch, EntryStatus::Persisted))
+                .collect();
+            if job == current {
+                for m in view.retained_checkpoints() {
+                    if !entries.iter().any(|e| e.id == m.checkpoint_id.0) {
+                        entries.push(entry(m, &dir, epoch, EntryStatus::Writing));
+                    }
+                }
+                entries.sort_by_key(|e| e.id);
+            }
+            JobFolder {
+                dir,
+                current: job == current,
+                entries,
+            }
         })
         .collect();
-    (dir, entries)
+    let problems = listing
+        .problems
+        .iter()
+        .map(|p| (p.key.clone(), p.reason.clone()))
+        .collect();
+    StorageListing {
+        folders,
+        problems,
+        archive_open: true,
+    }
 }
 
 /// `file:///tmp/flink-checkpoints/{job-id}/`.
@@ -54,33 +154,81 @@ fn job_directory(base: &str, job_id: &str) -> String {
     format!("{}/{job_id}/", base.trim_end_matches('/'))
 }
 
-/// What identifies the listing (the memo key): the run and the retained checkpoints.
-fn listing_key(model: &Model) -> (String, Vec<(u32, u64, u64)>) {
-    let view = model.sim.view();
-    let ids = view
-        .retained_checkpoints()
-        .iter()
-        .map(|m| (m.checkpoint_id.0, m.completion_timestamp, m.file_size()))
-        .collect();
-    (format!("{}/{}", view.job_id(), model.seed), ids)
+/// Queues an archive operation and starts it.
+fn archive_op(model: &ModelRef, refresh: &Callback<()>, op: ArchiveOp) {
+    model.borrow_mut().persistence.pending.push_back(op);
+    persistence::pump(model.clone(), refresh.clone());
 }
 
 /// The storage browser.
 #[component]
 pub fn StorageBrowser(props: &PanelProps) -> Html {
-    let open = use_state(|| None::<u32>);
-    let key = listing_key(&props.model.borrow());
-    let listing = {
-        let model = props.model.clone();
-        use_memo(key, move |_| stored_checkpoints(&model.borrow()))
-    };
-    let (dir, entries) = &*listing;
+    let open = use_state(|| None::<String>);
+    let listing = stored_checkpoints(&props.model.borrow());
     let lang = props.lang;
     let num_retained = props.model.borrow().sim.view().config().num_retained;
+    let memory = props
+        .model
+        .borrow()
+        .persistence
+        .archive
+        .as_ref()
+        .is_some_and(|a| a.is_memory());
+    let redraw = use_force_update();
+    let refresh = Callback::from(move |()| redraw.force_update());
+    let clear = {
+        let (model, refresh) = (props.model.clone(), refresh.clone());
+        Callback::from(move |_: MouseEvent| archive_op(&model, &refresh, ArchiveOp::Clear))
+    };
+    let current_entries = listing.folders.first().map_or(0, |f| f.entries.len());
     html! {
         <section class="storage sb panel" aria-labelledby="sb-title" data-testid="storage-browser">
             <h2 id="sb-title">{ tr(lang, "Checkpoint storage", "체크포인트 저장소") }</h2>
-            <p class="sb-dir" data-testid="sb-dir"><code>{ dir.clone() }</code></p>
+            <p class="hint">{
+                match (listing.archive_open, memory) {
+                    (true, false) => tr(lang, "What IndexedDB holds: it survives a reload, as checkpoint storage survives a JobManager crash.", "IndexedDB에 저장된 내용: JobManager 장애에도 체크포인트 저장소가 남듯 새로고침 후에도 남습니다."),
+                    (true, true) => tr(lang, "IndexedDB is unavailable: the archive is in memory and a reload loses it.", "IndexedDB를 쓸 수 없어 메모리에 보관합니다. 새로고침하면 사라집니다."),
+                    (false, _) => tr(lang, "Opening IndexedDB… showing the engine's retained checkpoints.", "IndexedDB 여는 중… 엔진이 보관한 체크포인트를 보여 줍니다."),
+                }
+            }</p>
+            { for listing.folders.iter().map(|folder| folder_view(folder, listing.archive_open, &open, lang, &props.model, &refresh)) }
+            if !listing.problems.is_empty() {
+                <h3>{ tr(lang, "Records that could not be read (skipped)", "읽을 수 없는 기록 (건너뜀)") }</h3>
+                <ul class="sb-problems" data-testid="storage-problems">
+                    { for listing.problems.iter().map(|(key, reason)| {
+                        let (model, refresh, key_owned) = (props.model.clone(), refresh.clone(), key.clone());
+                        let delete = Callback::from(move |_: MouseEvent| archive_op(&model, &refresh, ArchiveOp::Discard(key_owned.clone())));
+                        html! { <li><code>{ key.clone() }</code>{ ": " }{ reason.clone() }
+                            <button type="button" onclick={delete}>{ tr(lang, "delete", "삭제") }</button></li> }
+                    }) }
+                </ul>
+            }
+            <p class="sb-note" data-testid="sb-retention">{ retention_note(current_entries, num_retained, lang) }</p>
+            if listing.archive_open {
+                <button type="button" class="danger" data-testid="storage-clear" onclick={clear}>
+                    { tr(lang, "Delete every stored record", "저장된 기록 모두 삭제") }
+                </button>
+            }
+        </section>
+    }
+}
+
+fn folder_view(
+    folder: &JobFolder,
+    badge: bool,
+    open: &UseStateHandle<Option<String>>,
+    lang: Lang,
+    model: &ModelRef,
+    refresh: &Callback<()>,
+) -> Html {
+    html! {
+        <div class={classes!("sb-job", folder.current.then_some("sb-current"))}>
+            <p class="sb-dir" data-testid="sb-dir">
+                <code>{ folder.dir.clone() }</code>
+            </p>
+            if folder.current && badge {
+                <p class="sb-badge">{ tr(lang, "this run", "현재 실행") }</p>
+            }
             <ul class="sb-tree">
                 <li class="sb-folder">
                     <span class="sb-name">{ "shared/" }</span>
@@ -90,10 +238,9 @@ pub fn StorageBrowser(props: &PanelProps) -> Html {
                     <span class="sb-name">{ "taskowned/" }</span>
                     <span class="sb-note">{ tr(lang, "empty", "비어 있음") }</span>
                 </li>
-                { for entries.iter().rev().map(|entry| entry_item(entry, *open == Some(entry.id), &open, lang)) }
+                { for folder.entries.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, model, refresh)) }
             </ul>
-            <p class="sb-note" data-testid="sb-retention">{ retention_note(entries.len(), num_retained, lang) }</p>
-        </section>
+        </div>
     }
 }
 
@@ -110,15 +257,33 @@ fn retention_note(count: usize, num_retained: u32, lang: Lang) -> String {
 fn entry_item(
     entry: &StoredCheckpoint,
     is_open: bool,
-    open: &UseStateHandle<Option<u32>>,
+    open: &UseStateHandle<Option<String>>,
     lang: Lang,
+    model: &ModelRef,
+    refresh: &Callback<()>,
 ) -> Html {
     let id = entry.id;
+    let key = entry.key.clone();
     let toggle = {
-        let open = open.clone();
+        let (open, key) = (open.clone(), key.clone());
         Callback::from(move |_: MouseEvent| {
-            open.set(if *open == Some(id) { None } else { Some(id) })
+            open.set(if open.as_deref() == Some(key.as_str()) {
+                None
+            } else {
+                Some(key.clone())
+            })
         })
+    };
+    let delete = {
+        let (model, refresh, key) = (model.clone(), refresh.clone(), key.clone());
+        Callback::from(move |_: MouseEvent| {
+            archive_op(&model, &refresh, ArchiveOp::Discard(key.clone()))
+        })
+    };
+    let status = match entry.status {
+        EntryStatus::Persisted => tr(lang, "persisted", "저장됨"),
+        EntryStatus::Writing => tr(lang, "writing…", "쓰는 중…"),
+        EntryStatus::InEngine => tr(lang, "in the engine", "엔진 안"),
     };
     let download = {
         let metadata = entry.metadata.clone();
@@ -136,7 +301,8 @@ fn entry_item(
         Lang::Ko => format!("{}에 완료", super::format::sim_clock(entry.completed_at)),
     };
     html! {
-        <li class={classes!("sb-entry", is_open.then_some("sb-open"))} data-testid="storage-entry" data-checkpoint-id={id.to_string()}>
+        <li class={classes!("sb-entry", is_open.then_some("sb-open"))} data-testid="storage-entry" data-checkpoint-id={id.to_string()}
+            data-key={key.clone()} data-status={format!("{:?}", entry.status).to_lowercase()}>
             <button type="button" class="sb-toggle" onclick={toggle} aria-expanded={is_open.to_string()}
                 aria-controls={format!("sb-content-{id}")} title={entry.path.clone()}>
                 <span class="sb-name">{ format!("chk-{id}/") }</span>
@@ -148,6 +314,10 @@ fn entry_item(
                 aria-label={format!("{} chk-{id}", tr(lang, "Download the metadata as JSON of", "메타데이터 JSON 내려받기:"))}>
                 { tr(lang, "download JSON", "JSON 내려받기") }
             </button>
+            <span class={classes!("sb-status", (entry.status == EntryStatus::Persisted).then_some("sb-persisted"))}>{ status }</span>
+            if entry.status == EntryStatus::Persisted {
+                <button type="button" class="sb-delete" onclick={delete} data-testid="storage-delete">{ tr(lang, "delete", "삭제") }</button>
+            }
             if is_open {
                 <div id={format!("sb-content-{id}")} class="sb-content" data-testid="storage-content">
                     { metadata_view(&entry.metadata, lang) }
@@ -248,8 +418,18 @@ fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
 /// temporary `<a download>`, the URL revoked afterwards.
 fn download_json(metadata: &CheckpointMetadata) -> Result<(), wasm_bindgen::JsValue> {
     use wasm_bindgen::JsCast;
-    let json = serde_json::to_string_pretty(metadata)
+    // Compact from serde, indented by the browser's JSON (a pretty formatter in Rust would
+    // duplicate the serialization code in the bundle).
+    let compact = serde_json::to_string(metadata)
         .map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
+    let value = js_sys::JSON::parse(&compact)?;
+    let json = js_sys::JSON::stringify_with_replacer_and_space(
+        &value,
+        &wasm_bindgen::JsValue::NULL,
+        &wasm_bindgen::JsValue::from(2),
+    )?
+    .as_string()
+    .unwrap_or(compact);
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&json));
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/json");
