@@ -124,7 +124,13 @@ export const tests = {
       await selectSpeed(page, speed);
       await page.waitForTimeout(500);
       const { p95, frames } = await frameP95(page, 4_000);
-      console.log(`frame time at ${speed}x: p95 ${p95.toFixed(1)} ms over ${frames} frames`);
+      console.log(`frame time at ${speed}x (overview tab): p95 ${p95.toFixed(1)} ms over ${frames} frames`);
+    }
+    for (const tab of ['checkpoints', 'state', 'log', 'exceptions', 'configuration']) {
+      await click(page, `tab-${tab}`);
+      await page.waitForTimeout(500);
+      const { p95, frames } = await frameP95(page, 3_000);
+      console.log(`frame time at 100x on the ${tab} tab: p95 ${p95.toFixed(1)} ms over ${frames} frames`);
     }
     assert(gzip > 0, 'the bundle exists');
   },

@@ -177,8 +177,9 @@ fn url_options() -> UrlOptions {
     UrlOptions::parse(&query)
 }
 
-/// The wall-clock interval between refreshes of the slow panels.
-const SLOW_REFRESH_MS: f64 = 250.0;
+/// The wall-clock interval between refreshes of the tables and logs (Flink's own UI refreshes
+/// every 3 s; twice a second keeps the page live while frames stay within budget).
+const SLOW_REFRESH_MS: f64 = 500.0;
 
 /// The page.
 #[component]
@@ -227,25 +228,30 @@ pub fn App() -> Html {
         });
     }
 
+    // Callbacks are built once: a new Callback on every render would make every panel's props
+    // differ and re-render all of them on every frame.
     let on_command = {
         let (model, dispatch) = (model.clone(), ui.dispatcher());
-        Callback::from(move |command: Command| {
-            {
-                let mut m = model.borrow_mut();
-                m.command(command);
-                if m.persistence.archive.is_some() {
-                    let now = js_sys::Date::now();
-                    let m = &mut *m;
-                    m.persistence.save_job(&m.sim, now);
+        (*use_memo((), move |_| {
+            Callback::from(move |command: Command| {
+                {
+                    let mut m = model.borrow_mut();
+                    m.command(command);
+                    if m.persistence.archive.is_some() {
+                        let now = js_sys::Date::now();
+                        let m = &mut *m;
+                        m.persistence.save_job(&m.sim, now);
+                    }
                 }
-            }
-            let refresh = {
-                let dispatch = dispatch.clone();
-                Callback::from(move |()| dispatch.dispatch(UiAction::Refresh))
-            };
-            super::persistence::pump(model.clone(), refresh);
-            dispatch.dispatch(UiAction::Refresh);
-        })
+                let refresh = {
+                    let dispatch = dispatch.clone();
+                    Callback::from(move |()| dispatch.dispatch(UiAction::Refresh))
+                };
+                super::persistence::pump(model.clone(), refresh);
+                dispatch.dispatch(UiAction::Refresh);
+            })
+        }))
+        .clone()
     };
     let lang = ui.lang;
     let fast = PanelProps {
@@ -260,21 +266,28 @@ pub fn App() -> Html {
     };
     let on_apply_config = {
         let (model, dispatch) = (model.clone(), ui.dispatcher());
-        Callback::from(move |config: SimConfig| {
-            let seed = model.borrow().seed;
-            model.borrow_mut().reset(config, seed);
-            dispatch.dispatch(UiAction::Refresh);
-        })
+        (*use_memo((), move |_| {
+            Callback::from(move |config: SimConfig| {
+                let seed = model.borrow().seed;
+                model.borrow_mut().reset(config, seed);
+                dispatch.dispatch(UiAction::Refresh);
+            })
+        }))
+        .clone()
+    };
+    let on_storage_changed = {
+        let dispatch = ui.dispatcher();
+        (*use_memo((), move |_| {
+            Callback::from(move |()| dispatch.dispatch(UiAction::Refresh))
+        }))
+        .clone()
     };
     let current_config = model.borrow().config.clone();
 
     html! {
         <div class="app" lang={lang.code()}>
             <Header model={model.clone()} ui={ui.clone()} />
-            <super::resume::ResumeBanner model={model.clone()} lang={lang} tick={ui.slow_tick} on_changed={
-                let dispatch = ui.dispatcher();
-                Callback::from(move |()| dispatch.dispatch(UiAction::Refresh))
-            } />
+            <super::resume::ResumeBanner model={model.clone()} lang={lang} tick={ui.slow_tick} on_changed={on_storage_changed} />
             <main class="layout">
                 <section class="views" aria-label={tr(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
                     <super::cluster::ClusterView ..fast.clone() />

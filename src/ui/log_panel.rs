@@ -8,7 +8,7 @@ use crate::sim::view::SimView;
 use yew::prelude::*;
 
 /// Lines shown at most (the page keeps more events; the DOM stays small).
-const LOG_LINES_SHOWN: usize = 200;
+const LOG_LINES_SHOWN: usize = 60;
 /// Sink lines shown at most.
 const SINK_LINES_SHOWN: usize = 120;
 
@@ -187,6 +187,8 @@ fn describe(view: &SimView<'_, MemoryCheckpointStorage>, event: &TimedEvent, lan
 pub fn LogPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
     let enabled = use_state(|| CATEGORIES.to_vec());
+    // Formatted lines by event id: an event is formatted once, however often the log renders.
+    let cache = use_mut_ref(std::collections::BTreeMap::<(u64, bool), std::rc::Rc<str>>::new);
     let toggle = |category: LogCategory| {
         let enabled = enabled.clone();
         Callback::from(move |_: Event_| {
@@ -201,20 +203,26 @@ pub fn LogPanel(props: &PanelProps) -> Html {
     };
     let model = props.model.borrow();
     let view = model.sim.view();
+    let first_id = model.events_dropped;
+    let mut cache = cache.borrow_mut();
+    *cache = cache.split_off(&(first_id, false));
     let lines: Vec<Html> = model
         .events
         .iter()
+        .enumerate()
         .rev()
-        .filter(|e| enabled.contains(&log::category(&e.event)))
+        .filter(|(_, e)| enabled.contains(&log::category(&e.event)))
         .take(LOG_LINES_SHOWN)
-        .map(|e| {
+        .map(|(index, e)| {
+            let id = first_id + index as u64;
+            let text = cache.entry((id, lang == Lang::Ko)).or_insert_with(|| describe(&view, e, lang).into()).clone();
             let category = log::category(&e.event);
             let duplicate = matches!(e.event, Event::AlarmPrinted { duplicate: true, .. });
             html! {
-                <li class={classes!("log-line", category_class(category), duplicate.then_some("duplicate"))}
+                <li key={id} class={classes!("log-line", category_class(category), duplicate.then_some("duplicate"))}
                     data-duplicate={duplicate.to_string()}>
                     <time>{ format::sim_clock(e.time) }</time>
-                    <span class="log-text">{ describe(&view, e, lang) }</span>
+                    <span class="log-text">{ text.to_string() }</span>
                     if duplicate {
                         <span class="dup-badge" title={tr(lang, "Printed again after the restore: the print sink is not transactional", "복구 후 다시 출력됨: print 싱크는 트랜잭션이 아닙니다")}>
                             { tr(lang, "duplicate", "중복") }
@@ -236,7 +244,7 @@ pub fn LogPanel(props: &PanelProps) -> Html {
                     </label>
                 }) }
             </fieldset>
-            <p class="hint">{ tr(lang, "Newest first; the last 3,000 events are kept.", "최신 순; 최근 이벤트 3,000개를 보관합니다.") }</p>
+            <p class="hint">{ tr(lang, "Newest first: the last 60 matching lines of the 3,000 events kept (pause to read).", "최신 순: 보관 중인 이벤트 3,000개 중 조건에 맞는 최근 60줄 (읽으려면 일시정지).") }</p>
             <ol class="log" data-testid="log" aria-live="off">{ for lines }</ol>
         </section>
     }
@@ -276,7 +284,8 @@ pub fn SinkOutput(props: &PanelProps) -> Html {
             <div class="sink-output" data-testid="sink-output" role="log" aria-live="polite"
                 data-last-checkpoint-ms={last_checkpoint_ms} data-sim-time-ms={view.now().as_ms().to_string()}>
                 { for shown.map(|line| html! {
-                    <div class={classes!("sink-line", line.duplicate.then_some("duplicate"))} data-duplicate={line.duplicate.to_string()}
+                    <div key={format!("{}-{}-{}", line.time.as_us(), line.key.0, line.seq)}
+                        class={classes!("sink-line", line.duplicate.then_some("duplicate"))} data-duplicate={line.duplicate.to_string()}
                         data-time-ms={line.time.as_ms().to_string()}>
                         <time>{ format::sim_clock(line.time) }</time>
                         <code>{ log::sink_line(graph, line.subtask, line.key, line.count, line.seq) }</code>

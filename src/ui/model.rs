@@ -26,6 +26,9 @@ pub struct Model {
     pub playing: bool,
     /// Recent events, oldest first (the live log and the animations read them).
     pub events: VecDeque<TimedEvent>,
+    /// Events dropped from the front of `events` so far: event `i` of `events` has the stable
+    /// id `events_dropped + i` (the live log keys and caches its lines by it).
+    pub events_dropped: u64,
     /// A message to show (a refused command, invalid input, falling behind).
     pub notice: Option<String>,
     /// Whether the last frame hit the per-frame event budget (the page fell behind).
@@ -53,6 +56,7 @@ impl Model {
             clock: Clock::default(),
             playing: false,
             events: VecDeque::new(),
+            events_dropped: 0,
             notice: None,
             behind: false,
             frame_times_ms: VecDeque::new(),
@@ -66,6 +70,7 @@ impl Model {
         self.sim = sim;
         self.config = config;
         self.seed = seed;
+        self.events_dropped += self.events.len() as u64;
         self.events.clear();
         self.behind = false;
         self.collect_events();
@@ -132,6 +137,10 @@ impl Model {
 
     /// Applies a user command; a refusal becomes the notice.
     pub fn command(&mut self, command: Command) {
+        // After a Step the current instant may have unprocessed events; finish it first, so the
+        // command log means "at this instant, after its events" and replays exactly.
+        let now = self.sim.now();
+        self.sim.advance_to(now);
         match self.sim.handle(command) {
             Ok(()) => self.notice = None,
             Err(error) => self.notice = Some(error.0),
@@ -152,6 +161,7 @@ impl Model {
         for event in self.scratch.drain(..) {
             if self.events.len() == EVENT_LOG_MAX {
                 self.events.pop_front();
+                self.events_dropped += 1;
             }
             self.events.push_back(event);
         }
