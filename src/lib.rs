@@ -8,7 +8,9 @@
 pub mod bench;
 pub mod driver;
 pub mod script;
+pub mod share;
 pub mod sim;
 pub mod storage;
+pub mod timeline;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

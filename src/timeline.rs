@@ -49,7 +49,11 @@ impl TimeMachine {
             seed,
             config,
             commands: Vec::new(),
-            snapshots: vec![Snapshot { at: sim.now(), events: sim.view().events_processed(), sim: sim.clone() }],
+            snapshots: vec![Snapshot {
+                at: sim.now(),
+                events: sim.view().events_processed(),
+                sim: sim.clone(),
+            }],
             spacing_time: SPACING_TIME,
             spacing_events: SPACING_EVENTS,
             head: sim.now(),
@@ -84,13 +88,22 @@ impl TimeMachine {
 
     /// Snapshots retained and an estimate of their memory.
     pub fn memory(&self) -> (usize, usize) {
-        let bytes = self.snapshots.iter().map(|s| s.sim.view().approx_heap_bytes() + std::mem::size_of::<Sim>()).sum();
+        let bytes = self
+            .snapshots
+            .iter()
+            .map(|s| s.sim.view().approx_heap_bytes() + std::mem::size_of::<Sim>())
+            .sum();
         (self.snapshots.len(), bytes)
     }
 
     /// The first logged command after `time`, if any (to replay the recorded future).
     pub fn next_command_after(&self, time: SimTime, applied: usize) -> Option<(usize, SimTime)> {
-        self.commands.iter().enumerate().skip(applied).find(|(_, (at, _))| *at >= time).map(|(i, (at, _))| (i, *at))
+        self.commands
+            .iter()
+            .enumerate()
+            .skip(applied)
+            .find(|(_, (at, _))| *at >= time)
+            .map(|(i, (at, _))| (i, *at))
     }
 
     /// The `index`-th logged command.
@@ -105,9 +118,14 @@ impl TimeMachine {
         self.head = self.head.max(now);
         let last = self.snapshots.last().expect("the start is always kept");
         let events = sim.view().events_processed();
-        let due = now >= last.at.add(self.spacing_time) || events >= last.events + self.spacing_events;
+        let due =
+            now >= last.at.add(self.spacing_time) || events >= last.events + self.spacing_events;
         if due && now > last.at {
-            self.snapshots.push(Snapshot { at: now, events, sim: sim.clone() });
+            self.snapshots.push(Snapshot {
+                at: now,
+                events,
+                sim: sim.clone(),
+            });
             if self.snapshots.len() > SNAPSHOTS_MAX {
                 self.thin();
             }
@@ -142,10 +160,20 @@ impl TimeMachine {
     /// The simulation at `target`: the latest snapshot at or before it, re-simulated with the
     /// logged commands. `on_command_refused` hears about commands the engine refused.
     pub fn seek(&self, target: SimTime) -> Sim {
-        let snapshot = self.snapshots.iter().rev().find(|s| s.at <= target).expect("the start is always kept");
+        let snapshot = self
+            .snapshots
+            .iter()
+            .rev()
+            .find(|s| s.at <= target)
+            .expect("the start is always kept");
         let mut sim = snapshot.sim.clone();
         let logged = sim.view().command_log().len();
-        for (at, command) in self.commands.iter().skip(logged).filter(|(at, _)| *at <= target) {
+        for (at, command) in self
+            .commands
+            .iter()
+            .skip(logged)
+            .filter(|(at, _)| *at <= target)
+        {
             sim.advance_to(*at);
             // A refused command was refused on the original timeline too; it is skipped alike.
             let _ = sim.handle(command.clone());
@@ -159,7 +187,12 @@ impl TimeMachine {
         crate::script::RunScript {
             seed: self.seed,
             config: self.config.clone(),
-            commands: self.commands.iter().filter(|(at, _)| *at <= until).cloned().collect(),
+            commands: self
+                .commands
+                .iter()
+                .filter(|(at, _)| *at <= until)
+                .cloned()
+                .collect(),
             until,
         }
     }
@@ -171,11 +204,18 @@ mod tests {
     use crate::sim::ids::TaskManagerId;
 
     fn kill(n: u32) -> Command {
-        Command::KillTaskManager { task_manager: TaskManagerId(n - 1) }
+        Command::KillTaskManager {
+            task_manager: TaskManagerId(n - 1),
+        }
     }
 
     /// Drives a live run the way the page does: frames, recording snapshots, applying commands.
-    fn live(machine: &mut TimeMachine, sim: &mut Sim, until: SimTime, commands: &[(SimTime, Command)]) {
+    fn live(
+        machine: &mut TimeMachine,
+        sim: &mut Sim,
+        until: SimTime,
+        commands: &[(SimTime, Command)],
+    ) {
         let mut pending = commands.iter().peekable();
         while sim.now() < until {
             let frame = SimTime(sim.now().as_us() + 1_700_000).min(until);
@@ -196,14 +236,29 @@ mod tests {
         let config = SimConfig::default();
         let mut sim = Sim::new(config.clone(), 9).unwrap();
         let mut machine = TimeMachine::new(config.clone(), 9, &sim);
-        let commands = [(SimTime::from_ms(45_000), kill(2)), (SimTime::from_ms(95_000), Command::RestartTaskManager { task_manager: TaskManagerId(1) })];
+        let commands = [
+            (SimTime::from_ms(45_000), kill(2)),
+            (
+                SimTime::from_ms(95_000),
+                Command::RestartTaskManager {
+                    task_manager: TaskManagerId(1),
+                },
+            ),
+        ];
         live(&mut machine, &mut sim, SimTime::from_ms(600_000), &commands);
         for target_ms in [0, 44_999, 45_000, 47_123, 100_000, 333_333, 600_000, 30_000] {
             let target = SimTime::from_ms(target_ms);
             let sought = machine.seek(target);
             let straight = machine.script(target).run(|_| {}, |_, _, _| {});
-            assert_eq!(sought.view().trace_hash(), straight.view().trace_hash(), "seek to {target_ms} ms");
-            assert_eq!(sought.view().events_processed(), straight.view().events_processed());
+            assert_eq!(
+                sought.view().trace_hash(),
+                straight.view().trace_hash(),
+                "seek to {target_ms} ms"
+            );
+            assert_eq!(
+                sought.view().events_processed(),
+                straight.view().events_processed()
+            );
         }
     }
 
@@ -212,26 +267,43 @@ mod tests {
         let config = SimConfig::default();
         let mut sim = Sim::new(config.clone(), 4).unwrap();
         let mut machine = TimeMachine::new(config.clone(), 4, &sim);
-        live(&mut machine, &mut sim, SimTime::from_ms(300_000), &[(SimTime::from_ms(200_000), kill(1))]);
+        live(
+            &mut machine,
+            &mut sim,
+            SimTime::from_ms(300_000),
+            &[(SimTime::from_ms(200_000), kill(1))],
+        );
         let past = SimTime::from_ms(120_000);
         let mut forked = machine.seek(past);
         forked.handle(kill(3)).unwrap();
         machine.act(past, kill(3));
-        assert_eq!(machine.commands().len(), 1, "the future kill at 200 s is gone");
+        assert_eq!(
+            machine.commands().len(),
+            1,
+            "the future kill at 200 s is gone"
+        );
         assert_eq!(machine.forks(), &[past]);
         forked.advance_to(SimTime::from_ms(250_000));
-        let fresh = machine.script(SimTime::from_ms(250_000)).run(|_| {}, |_, _, _| {});
+        let fresh = machine
+            .script(SimTime::from_ms(250_000))
+            .run(|_| {}, |_, _, _| {});
         assert_eq!(forked.view().trace_hash(), fresh.view().trace_hash());
     }
 
     #[test]
     fn snapshots_stay_within_their_bound() {
-        let config = SimConfig { source_interval: SimDuration::from_ms(10), ..SimConfig::default() };
+        let config = SimConfig {
+            source_interval: SimDuration::from_ms(10),
+            ..SimConfig::default()
+        };
         let mut sim = Sim::new(config.clone(), 2).unwrap();
         let mut machine = TimeMachine::new(config, 2, &sim);
         live(&mut machine, &mut sim, SimTime::from_ms(3_600_000), &[]);
         let (count, bytes) = machine.memory();
-        assert!(count <= SNAPSHOTS_MAX && count > SNAPSHOTS_MAX / 4, "{count} snapshots");
+        assert!(
+            count <= SNAPSHOTS_MAX && count > SNAPSHOTS_MAX / 4,
+            "{count} snapshots"
+        );
         assert!(bytes < 256 * 1024 * 1024, "{bytes} bytes");
         let sought = machine.seek(SimTime::from_ms(1_234_567));
         assert_eq!(sought.now(), SimTime::from_ms(1_234_567));

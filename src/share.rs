@@ -1,0 +1,525 @@
+//! Shareable links: a run (seed, configuration, command log) and a cursor in a URL query.
+//!
+//! `?seed=7&c.execution.checkpointing.unaligned.enabled=true&cmds=k2@45000ms,r2@90000ms&t=95s&speed=10&autoplay=1&lang=ko`
+//!
+//! Only configuration keys that differ from the defaults are written (`c.<Flink option>`).
+//! Commands are short codes: `k<N>` kill TaskManager N, `r<N>` restart it, `f<V>.<S>` throw in
+//! subtask S of vertex V, `s<V>.<S>x<F>` slow it down F times, `x1`/`x0` checkpoint storage
+//! fails / works, `c` trigger a checkpoint, `j` JobManager failover; each `@<instant>` (a
+//! duration from the start; microseconds are kept exact). Reading is field by field: a value that
+//! does not parse or validate is reported and its default kept; nothing is executed from a link.
+
+use crate::driver::Clock;
+use crate::script::SCRIPT_UNTIL_MAX;
+use crate::sim::config::SimConfig;
+use crate::sim::event::Command;
+use crate::sim::ids::{TaskManagerId, VertexIndex};
+use crate::sim::time::{parse_duration, SimDuration, SimTime};
+
+/// Commands a link may carry.
+pub const LINK_COMMANDS_MAX: usize = 1_000;
+
+/// What a link describes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedRun {
+    /// The seed.
+    pub seed: u64,
+    /// The configuration.
+    pub config: SimConfig,
+    /// Commands with their instants, in order.
+    pub commands: Vec<(SimTime, Command)>,
+    /// Where to put the cursor, if anywhere.
+    pub cursor: Option<SimTime>,
+    /// Speed in thousandths.
+    pub speed_milli: u64,
+    /// Start playing.
+    pub autoplay: bool,
+    /// `en` or `ko`.
+    pub lang: Option<String>,
+    /// One message per rejected part.
+    pub problems: Vec<String>,
+}
+
+impl Default for SharedRun {
+    fn default() -> Self {
+        SharedRun {
+            seed: 1,
+            config: SimConfig::default(),
+            commands: Vec::new(),
+            cursor: None,
+            speed_milli: 1_000,
+            autoplay: false,
+            lang: None,
+            problems: Vec::new(),
+        }
+    }
+}
+
+/// `45000ms`, or `45000123us` when not a whole millisecond.
+fn instant(time: SimTime) -> String {
+    let us = time.as_us();
+    if us % 1_000 == 0 {
+        format!("{}ms", us / 1_000)
+    } else {
+        format!("{us}us")
+    }
+}
+
+/// The short code of a command.
+pub fn encode_command(at: SimTime, command: &Command) -> String {
+    let code = match command {
+        Command::KillTaskManager { task_manager } => format!("k{}", task_manager.0 + 1),
+        Command::RestartTaskManager { task_manager } => format!("r{}", task_manager.0 + 1),
+        Command::FailTask { vertex, subtask } => format!("f{}.{subtask}", vertex.0),
+        Command::SlowDownSubtask {
+            vertex,
+            subtask,
+            factor,
+        } => format!("s{}.{subtask}x{factor}", vertex.0),
+        Command::SetCheckpointStorageFailing { failing } => format!("x{}", u8::from(*failing)),
+        Command::TriggerCheckpoint => "c".to_string(),
+        Command::FailOverJobManager => "j".to_string(),
+    };
+    format!("{code}@{}", instant(at))
+}
+
+fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
+    text.parse()
+        .map_err(|_| format!("{what} '{text}' is not a whole number"))
+}
+
+fn vertex_subtask(text: &str) -> Result<(VertexIndex, u32), String> {
+    let (vertex, subtask) = text
+        .split_once('.')
+        .ok_or_else(|| format!("'{text}' is not VERTEX.SUBTASK"))?;
+    Ok((
+        VertexIndex(number(vertex, "vertex")?),
+        number(subtask, "subtask")?,
+    ))
+}
+
+/// Parses one short code.
+pub fn decode_command(text: &str) -> Result<(SimTime, Command), String> {
+    let (code, at) = text
+        .split_once('@')
+        .ok_or_else(|| format!("command '{text}' lacks @instant"))?;
+    let at = parse_duration(at).map_err(|e| format!("command '{text}': {e}"))?;
+    if at > SCRIPT_UNTIL_MAX {
+        return Err(format!("command '{text}' lies beyond {SCRIPT_UNTIL_MAX}"));
+    }
+    let (kind, rest) = code.split_at(code.chars().next().map_or(0, char::len_utf8));
+    let tm = |rest: &str| -> Result<TaskManagerId, String> {
+        let n: u32 = number(rest, "TaskManager")?;
+        n.checked_sub(1)
+            .map(TaskManagerId)
+            .ok_or_else(|| "TaskManagers are numbered from 1".to_string())
+    };
+    let command = match kind {
+        "k" => Command::KillTaskManager {
+            task_manager: tm(rest)?,
+        },
+        "r" => Command::RestartTaskManager {
+            task_manager: tm(rest)?,
+        },
+        "f" => {
+            let (vertex, subtask) = vertex_subtask(rest)?;
+            Command::FailTask { vertex, subtask }
+        }
+        "s" => {
+            let (which, factor) = rest
+                .split_once('x')
+                .ok_or_else(|| format!("'{code}' lacks xFACTOR"))?;
+            let (vertex, subtask) = vertex_subtask(which)?;
+            Command::SlowDownSubtask {
+                vertex,
+                subtask,
+                factor: number(factor, "factor")?,
+            }
+        }
+        "x" if rest == "1" || rest == "0" => Command::SetCheckpointStorageFailing {
+            failing: rest == "1",
+        },
+        "c" if rest.is_empty() => Command::TriggerCheckpoint,
+        "j" if rest.is_empty() => Command::FailOverJobManager,
+        _ => {
+            return Err(format!(
+                "'{code}' is not a command code (k, r, f, s, x, c, j)"
+            ))
+        }
+    };
+    Ok((SimTime(at.as_us()), command))
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+pub fn encode_value(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~@,:".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// Decodes a percent-encoded query value (`+` is a space); malformed escapes stay as they are.
+pub fn decode_value(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match u8::from_str_radix(
+                    std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("zz"),
+                    16,
+                ) {
+                    Ok(byte) => {
+                        out.push(byte);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            other => out.push(other),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The query string of a run (no leading `?`).
+pub fn encode(
+    seed: u64,
+    config: &SimConfig,
+    commands: &[(SimTime, Command)],
+    cursor: Option<SimTime>,
+    speed_milli: u64,
+) -> String {
+    let mut parts = vec![format!("seed={seed}")];
+    let defaults = SimConfig::default().to_json();
+    for (key, value) in config.to_json() {
+        if defaults.get(&key) != Some(&value) {
+            let text = match value {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            parts.push(format!("c.{key}={}", encode_value(&text)));
+        }
+    }
+    if !commands.is_empty() {
+        let codes: Vec<String> = commands
+            .iter()
+            .map(|(at, c)| encode_command(*at, c))
+            .collect();
+        parts.push(format!("cmds={}", codes.join(",")));
+    }
+    if let Some(cursor) = cursor {
+        parts.push(format!("t={}", instant(cursor)));
+    }
+    if speed_milli != 1_000 {
+        let speed = if speed_milli % 1_000 == 0 {
+            (speed_milli / 1_000).to_string()
+        } else {
+            format!("{}", speed_milli as f64 / 1_000.0)
+        };
+        parts.push(format!("speed={speed}"));
+    }
+    parts.join("&")
+}
+
+/// Reads a query string field by field.
+pub fn decode(query: &str) -> SharedRun {
+    let mut run = SharedRun::default();
+    let mut config_sets: Vec<(String, String)> = Vec::new();
+    for pair in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = decode_value(raw);
+        match key {
+            "seed" => match value.parse::<u64>() {
+                Ok(seed) => run.seed = seed,
+                Err(_) => run.problems.push(format!("seed '{value}' is not a whole number between 0 and 18446744073709551615; using 1")),
+            },
+            "speed" => match Clock::parse_speed(&value) {
+                Ok(speed) => run.speed_milli = speed,
+                Err(problem) => run.problems.push(format!("{problem}; using 1")),
+            },
+            "autoplay" => run.autoplay = matches!(value.as_str(), "" | "1" | "true" | "yes"),
+            "lang" => match value.as_str() {
+                "en" | "ko" => run.lang = Some(value),
+                _ => run.problems.push(format!("lang '{value}' is not en or ko; using en")),
+            },
+            "t" => match parse_duration(&value) {
+                Ok(t) if t <= SCRIPT_UNTIL_MAX => run.cursor = Some(SimTime(t.as_us())),
+                Ok(t) => run.problems.push(format!("t {t} lies beyond {SCRIPT_UNTIL_MAX}; ignored")),
+                Err(e) => run.problems.push(format!("t: {e}; ignored")),
+            },
+            "cmds" => decode_commands(&value, &mut run),
+            _ if key.starts_with("c.") => config_sets.push((key[2..].to_string(), value)),
+            _ => run.problems.push(format!("unknown URL parameter '{key}' ignored")),
+        }
+    }
+    run.config = decode_config(&config_sets, &mut run.problems);
+    run
+}
+
+fn decode_commands(value: &str, run: &mut SharedRun) {
+    let codes: Vec<&str> = value.split(',').filter(|c| !c.is_empty()).collect();
+    if codes.len() > LINK_COMMANDS_MAX {
+        run.problems.push(format!(
+            "{} commands; only the first {LINK_COMMANDS_MAX} are read",
+            codes.len()
+        ));
+    }
+    for code in codes.into_iter().take(LINK_COMMANDS_MAX) {
+        match decode_command(code) {
+            Ok(command) => run.commands.push(command),
+            Err(problem) => run.problems.push(format!("{problem}; skipped")),
+        }
+    }
+    // Stable: commands at the same instant keep their order.
+    run.commands.sort_by_key(|(at, _)| *at);
+}
+
+/// Applies configuration options one by one; an option that does not parse, or that breaks a
+/// rule between options, is reported and left at its default.
+fn decode_config(sets: &[(String, String)], problems: &mut Vec<String>) -> SimConfig {
+    let mut accepted: Vec<&(String, String)> = Vec::new();
+    let mut config = SimConfig::default();
+    for set in sets {
+        let mut trial = config.clone();
+        match trial.apply_text(&set.0, &set.1) {
+            Ok(()) => {
+                config = trial;
+                accepted.push(set);
+            }
+            Err(error) => problems.push(format!("{error}; default kept")),
+        }
+    }
+    // Rules between options: drop the offending option and rebuild, until valid.
+    for _ in 0..=sets.len() {
+        let Err(error) = config.validate() else {
+            return config;
+        };
+        problems.push(format!("{error}; default kept"));
+        accepted.retain(|(key, _)| *key != error.key);
+        config = SimConfig::default();
+        for (key, value) in &accepted {
+            let _ = config.apply_text(key, value);
+        }
+        if accepted.is_empty() {
+            break;
+        }
+    }
+    if config.validate().is_ok() {
+        config
+    } else {
+        problems.push("the configuration could not be made valid; using the defaults".to_string());
+        SimConfig::default()
+    }
+}
+
+/// A ready-made scenario.
+pub struct Scenario {
+    /// A stable id.
+    pub id: &'static str,
+    /// English title.
+    pub title_en: &'static str,
+    /// Korean title.
+    pub title_ko: &'static str,
+    /// The query string.
+    pub query: &'static str,
+}
+
+/// The ready-made scenarios, each a link.
+pub const SCENARIOS: [Scenario; 6] = [
+    Scenario { id: "steady", title_en: "The talk's job, steady state", title_ko: "발표의 잡, 정상 상태", query: "seed=1&speed=10&autoplay=1" },
+    Scenario {
+        id: "tm2-failure",
+        title_en: "TaskManager 2 fails: recovery and duplicate alarms",
+        title_ko: "TaskManager 2 장애: 복구와 중복 알람",
+        query: "seed=21&c.simulation.source.interval=500ms&cmds=k2@30101ms&speed=5&autoplay=1",
+    },
+    Scenario {
+        id: "backpressure-aligned",
+        title_en: "Backpressure: aligned checkpoints time out",
+        title_ko: "백프레셔: 정렬 체크포인트 타임아웃",
+        query: "seed=4&c.simulation.source.interval=1ms&c.simulation.process.record-cost=100us&c.execution.checkpointing.timeout=30s&cmds=s1.2x20@20s&speed=2&autoplay=1",
+    },
+    Scenario {
+        id: "backpressure-unaligned",
+        title_en: "Backpressure: unaligned checkpoints complete",
+        title_ko: "백프레셔: 비정렬 체크포인트 완료",
+        query: "seed=4&c.simulation.source.interval=1ms&c.simulation.process.record-cost=100us&c.execution.checkpointing.timeout=30s&c.execution.checkpointing.unaligned.enabled=true&cmds=s1.2x20@20s&speed=2&autoplay=1",
+    },
+    Scenario {
+        id: "at-least-once",
+        title_en: "AT_LEAST_ONCE: double counting after a restore",
+        title_ko: "AT_LEAST_ONCE: 복구 후 이중 집계",
+        query: "seed=7&c.execution.checkpointing.mode=AT_LEAST_ONCE&c.simulation.source.users-per-subtask=2&c.simulation.source.interval=1ms&c.simulation.process.record-cost=100us&cmds=s1.2x10@20s,k2@75s&speed=2&autoplay=1",
+    },
+    Scenario {
+        id: "not-enough-slots",
+        title_en: "Not enough slots after a TaskManager loss",
+        title_ko: "TaskManager 손실 후 슬롯 부족",
+        query: "seed=3&c.taskmanager.numberOfTaskSlots=1&cmds=k2@40s,r2@110s&speed=10&autoplay=1",
+    },
+];
+
+/// The simulated duration a link's commands and cursor need.
+pub fn extent(run: &SharedRun) -> SimDuration {
+    let last = run.commands.last().map_or(SimTime::ZERO, |(at, _)| *at);
+    SimDuration(run.cursor.unwrap_or(SimTime::ZERO).max(last).as_us())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_round_trip_through_a_link() {
+        let config = SimConfig {
+            unaligned: true,
+            source_interval: SimDuration::from_ms(500),
+            ..SimConfig::default()
+        };
+        let commands = vec![
+            (
+                SimTime::from_ms(45_000),
+                Command::KillTaskManager {
+                    task_manager: TaskManagerId(1),
+                },
+            ),
+            (
+                SimTime(90_000_123),
+                Command::RestartTaskManager {
+                    task_manager: TaskManagerId(1),
+                },
+            ),
+            (
+                SimTime::from_ms(100_000),
+                Command::SlowDownSubtask {
+                    vertex: VertexIndex(1),
+                    subtask: 2,
+                    factor: 20,
+                },
+            ),
+            (
+                SimTime::from_ms(100_000),
+                Command::FailTask {
+                    vertex: VertexIndex(0),
+                    subtask: 1,
+                },
+            ),
+            (
+                SimTime::from_ms(120_000),
+                Command::SetCheckpointStorageFailing { failing: true },
+            ),
+            (SimTime::from_ms(130_000), Command::TriggerCheckpoint),
+            (SimTime::from_ms(140_000), Command::FailOverJobManager),
+        ];
+        let query = encode(
+            7,
+            &config,
+            &commands,
+            Some(SimTime::from_ms(150_000)),
+            10_000,
+        );
+        let run = decode(&query);
+        assert!(run.problems.is_empty(), "{:?}", run.problems);
+        assert_eq!((run.seed, run.speed_milli), (7, 10_000));
+        assert_eq!(run.config, config);
+        assert_eq!(run.commands, commands);
+        assert_eq!(run.cursor, Some(SimTime::from_ms(150_000)));
+        assert!(
+            query.contains("c.execution.checkpointing.unaligned.enabled=true"),
+            "{query}"
+        );
+        assert!(query.contains("cmds=k2@45000ms,r2@90000123us,"), "{query}");
+    }
+
+    #[test]
+    fn malformed_links_fall_back_field_by_field() {
+        let run = decode("seed=x&c.parallelism.default=0&c.execution.checkpointing.interval=20s&cmds=k2@45s,z9@1s,k0@5s,k3&t=forever&speed=3&nope=1");
+        assert_eq!(run.seed, 1);
+        assert_eq!(run.config.parallelism, 3, "the bad option kept its default");
+        assert_eq!(
+            run.config.checkpoint_interval,
+            SimDuration::from_secs(20),
+            "the good option applied"
+        );
+        assert_eq!(
+            run.commands,
+            vec![(
+                SimTime::from_ms(45_000),
+                Command::KillTaskManager {
+                    task_manager: TaskManagerId(1)
+                }
+            )]
+        );
+        assert_eq!(run.cursor, None);
+        assert_eq!(run.problems.len(), 8, "{:#?}", run.problems);
+        let rule = decode("c.execution.checkpointing.unaligned.enabled=true&c.execution.checkpointing.mode=AT_LEAST_ONCE");
+        assert!(rule.config.validate().is_ok());
+        assert_eq!(rule.problems.len(), 1, "{:?}", rule.problems);
+    }
+
+    #[test]
+    fn scenarios_are_valid_links() {
+        for scenario in SCENARIOS {
+            let run = decode(scenario.query);
+            assert!(
+                run.problems.is_empty(),
+                "{}: {:?}",
+                scenario.id,
+                run.problems
+            );
+            assert!(run.autoplay);
+        }
+    }
+
+    #[test]
+    fn ten_faults_make_a_short_link() {
+        let commands: Vec<_> = (0..10u64)
+            .map(|i| {
+                (
+                    SimTime::from_ms(30_000 + i * 17_321),
+                    if i % 2 == 0 {
+                        Command::KillTaskManager {
+                            task_manager: TaskManagerId((i % 3) as u32),
+                        }
+                    } else {
+                        Command::RestartTaskManager {
+                            task_manager: TaskManagerId(((i - 1) % 3) as u32),
+                        }
+                    },
+                )
+            })
+            .collect();
+        let query = encode(
+            42,
+            &SimConfig::default(),
+            &commands,
+            Some(SimTime::from_ms(400_000)),
+            1_000,
+        );
+        assert!(query.len() < 200, "{} characters: {query}", query.len());
+    }
+
+    #[test]
+    fn values_are_percent_encoded_and_decoded() {
+        assert_eq!(
+            decode_value(&encode_value("file:///tmp/flink checkpoints")),
+            "file:///tmp/flink checkpoints"
+        );
+        assert_eq!(decode_value("%ZZ%4"), "%ZZ%4");
+        assert_eq!(decode_value("a+b%20c"), "a b c");
+    }
+}
