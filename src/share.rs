@@ -58,7 +58,7 @@ impl Default for SharedRun {
 /// `45000ms`, or `45000123us` when not a whole millisecond.
 fn instant(time: SimTime) -> String {
     let us = time.as_us();
-    if us % 1_000 == 0 {
+    if us.is_multiple_of(1_000) {
         format!("{}ms", us / 1_000)
     } else {
         format!("{us}us")
@@ -221,7 +221,7 @@ pub fn encode(
         parts.push(format!("t={}", instant(cursor)));
     }
     if speed_milli != 1_000 {
-        let speed = if speed_milli % 1_000 == 0 {
+        let speed = if speed_milli.is_multiple_of(1_000) {
             (speed_milli / 1_000).to_string()
         } else {
             format!("{}", speed_milli as f64 / 1_000.0)
