@@ -96,6 +96,21 @@ impl TimeMachine {
         (self.snapshots.len(), bytes)
     }
 
+    /// The earliest instant the machine can seek to (a resumed run starts later than zero).
+    pub fn start(&self) -> SimTime {
+        self.snapshots[0].at
+    }
+
+    /// Sets the recorded future: commands a link or a run file carries, to be replayed as the
+    /// simulation reaches them.
+    pub fn set_commands(&mut self, commands: Vec<(SimTime, Command)>) {
+        assert!(
+            self.head == self.start(),
+            "a recorded future is set before the run advances"
+        );
+        self.commands = commands;
+    }
+
     /// The first logged command after `time`, if any (to replay the recorded future).
     pub fn next_command_after(&self, time: SimTime, applied: usize) -> Option<(usize, SimTime)> {
         self.commands

@@ -134,47 +134,28 @@ pub struct UrlOptions {
 }
 
 impl UrlOptions {
-    /// Parses a query string; unknown or invalid values fall back to defaults with a message.
+    /// Parses a query string; unknown or invalid values fall back to defaults with a message
+    /// (the run-describing parameters are read by `share::decode`).
     pub fn parse(query: &str) -> UrlOptions {
-        let mut options = UrlOptions {
-            seed: 1,
-            speed_milli: 1_000,
-            autoplay: false,
-            lang: Lang::En,
-            problems: Vec::new(),
-        };
-        for pair in query
-            .trim_start_matches('?')
-            .split('&')
-            .filter(|p| !p.is_empty())
-        {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            match key {
-                "seed" => match value.parse::<u64>() {
-                    Ok(seed) => options.seed = seed,
-                    Err(_) => options.problems.push(format!("seed '{value}' is not a whole number between 0 and 18446744073709551615; using 1")),
-                },
-                "speed" => match Clock::parse_speed(value) {
-                    Ok(speed) => options.speed_milli = speed,
-                    Err(problem) => options.problems.push(format!("{problem}; using 1")),
-                },
-                "autoplay" => options.autoplay = matches!(value, "" | "1" | "true" | "yes"),
-                "lang" => match Lang::parse(value) {
-                    Some(lang) => options.lang = lang,
-                    None => options.problems.push(format!("lang '{value}' is not en or ko; using en")),
-                },
-                _ => options.problems.push(format!("unknown URL parameter '{key}' ignored")),
-            }
+        let shared = crate::share::decode(query);
+        UrlOptions {
+            seed: shared.seed,
+            speed_milli: shared.speed_milli,
+            autoplay: shared.autoplay,
+            lang: shared
+                .lang
+                .as_deref()
+                .and_then(Lang::parse)
+                .unwrap_or_default(),
+            problems: shared.problems,
         }
-        options
     }
 }
 
-fn url_options() -> UrlOptions {
-    let query = web_sys::window()
+fn query_string() -> String {
+    web_sys::window()
         .and_then(|w| w.location().search().ok())
-        .unwrap_or_default();
-    UrlOptions::parse(&query)
+        .unwrap_or_default()
 }
 
 /// The wall-clock interval between refreshes of the tables and logs (Flink's own UI refreshes
@@ -184,18 +165,24 @@ const SLOW_REFRESH_MS: f64 = 500.0;
 /// The page.
 #[component]
 pub fn App() -> Html {
-    let options = use_memo((), |_| url_options());
-    let model = use_memo((), {
-        let options = options.clone();
-        move |_| {
-            let mut model = Model::new(SimConfig::default(), options.seed);
-            model.clock.set_speed_milli(options.speed_milli);
-            model.playing = options.autoplay;
-            if !options.problems.is_empty() {
-                model.notice = Some(options.problems.join("; "));
-            }
-            ModelRef::new(model)
+    let options = use_memo((), |_| UrlOptions::parse(&query_string()));
+    let model = use_memo((), move |_| {
+        // A link describes a run: seed, options, commands (replayed as the recorded future) and
+        // a cursor. Each part was validated on its own; nothing else is taken from the URL.
+        let shared = crate::share::decode(&query_string());
+        let mut model = Model::new(shared.config.clone(), shared.seed);
+        model.load(
+            shared.config.clone(),
+            shared.seed,
+            shared.commands.clone(),
+            shared.cursor,
+        );
+        model.clock.set_speed_milli(shared.speed_milli);
+        model.playing = shared.autoplay;
+        if !shared.problems.is_empty() {
+            model.notice = Some(shared.problems.join("; "));
         }
+        ModelRef::new(model)
     });
     let model: ModelRef = (*model).clone();
     let ui = use_reducer(|| UiState {
@@ -287,7 +274,8 @@ pub fn App() -> Html {
     html! {
         <div class="app" lang={lang.code()}>
             <Header model={model.clone()} ui={ui.clone()} />
-            <super::resume::ResumeBanner model={model.clone()} lang={lang} tick={ui.slow_tick} on_changed={on_storage_changed} />
+            <super::resume::ResumeBanner model={model.clone()} lang={lang} tick={ui.slow_tick} on_changed={on_storage_changed.clone()} />
+            <super::timeline_bar::TimelineBar model={model.clone()} lang={lang} tick={ui.tick} on_changed={on_storage_changed} />
             <main class="layout">
                 <section class="views" aria-label={tr(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
                     <super::cluster::ClusterView ..fast.clone() />
@@ -360,6 +348,7 @@ fn use_frame_loop(model: ModelRef, dispatch: UseReducerDispatcher<UiState>) {
             let (playing, storage_work) = {
                 let mut m = model.borrow_mut();
                 m.record_frame_time(timestamp - previous);
+                let verifying = m.verification.as_ref().is_some_and(|v| v.result.is_none());
                 m.frame(wall_us);
                 let m = &mut *m;
                 let wall_now = js_sys::Date::now();
@@ -369,7 +358,8 @@ fn use_frame_loop(model: ModelRef, dispatch: UseReducerDispatcher<UiState>) {
                     m.persistence.save_job(&m.sim, wall_now);
                 }
                 (
-                    m.playing,
+                    // A running determinism check needs the page redrawn too.
+                    m.playing || verifying,
                     !m.persistence.pending.is_empty() && !m.persistence.busy,
                 )
             };

@@ -24,6 +24,7 @@ pub mod plots;
 pub mod resume;
 pub mod state_view;
 pub mod storage;
+pub mod timeline_bar;
 
 pub use model::{Model, ModelRef};
 

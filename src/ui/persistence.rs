@@ -125,6 +125,24 @@ impl Persistence {
         self.last_job_save_ms = now_ms;
     }
 
+    /// After a fork the stored job is replaced by the new timeline's: its records are deleted
+    /// and the retained checkpoints and job state written again.
+    pub fn rewrite(&mut self, sim: &Sim, now_ms: f64) {
+        if self.archive.is_none() || self.offer.is_some() {
+            return;
+        }
+        self.pending.clear();
+        self.persisted.clear();
+        self.push(ArchiveOp::ForgetJob(sim.view().job_id().to_string()));
+        for metadata in sim.view().retained_checkpoints() {
+            self.push(ArchiveOp::PutCheckpoint(Box::new(StoredCheckpoint::new(
+                metadata.clone(),
+                now_ms as u64,
+            ))));
+        }
+        self.save_job(sim, now_ms);
+    }
+
     fn push(&mut self, op: ArchiveOp) {
         if self.pending.len() >= PENDING_OPS_MAX {
             // Keep the newest work: drop the oldest queued job-state save, else the oldest op,
@@ -138,6 +156,24 @@ impl Persistence {
             self.last_error = Some(
                 "IndexedDB is slower than the simulation: some writes were skipped".to_string(),
             );
+        }
+        // A new checkpoint is written before older ones are deleted (Flink subsumes after the
+        // new checkpoint completed), so storage never holds none once it held one.
+        if matches!(op, ArchiveOp::PutCheckpoint(_)) {
+            let fence = self
+                .pending
+                .iter()
+                .rposition(|o| matches!(o, ArchiveOp::ForgetJob(_) | ArchiveOp::Clear))
+                .map_or(0, |i| i + 1);
+            if let Some(offset) = self
+                .pending
+                .iter()
+                .skip(fence)
+                .position(|o| matches!(o, ArchiveOp::Discard(_)))
+            {
+                self.pending.insert(fence + offset, op);
+                return;
+            }
         }
         self.pending.push_back(op);
     }

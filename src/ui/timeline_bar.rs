@@ -1,0 +1,253 @@
+//! The timeline under the header: a scrubber over the whole run with markers (checkpoints,
+//! faults, failovers, restores, forks), the simulated time and trace hash, the determinism
+//! check, the shareable link, run export and import, and the ready-made scenarios.
+
+use super::model::{MarkerKind, ModelRef};
+use super::{tr, Lang};
+use crate::script::RunScript;
+use crate::share;
+use crate::sim::SimTime;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Props.
+#[derive(Properties, Clone, PartialEq)]
+pub struct TimelineProps {
+    /// The model.
+    pub model: ModelRef,
+    /// Language.
+    pub lang: Lang,
+    /// Re-render trigger.
+    pub tick: u64,
+    /// Called after the bar changed the model.
+    pub on_changed: Callback<()>,
+}
+
+fn percent(time: SimTime, start: SimTime, end: SimTime) -> f64 {
+    let span = end.as_us().saturating_sub(start.as_us()).max(1) as f64;
+    (time.as_us().saturating_sub(start.as_us()) as f64 / span * 100.0).clamp(0.0, 100.0)
+}
+
+/// The link of the current run at the cursor.
+fn share_link(model: &ModelRef) -> String {
+    let m = model.borrow();
+    let query = share::encode(
+        m.machine.seed(),
+        m.machine.config(),
+        m.machine.commands(),
+        Some(m.sim.now()),
+        m.clock.speed_milli(),
+    );
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|href| {
+            href.split(['?', '#'])
+                .next()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .unwrap_or_default();
+    format!("{base}?{query}")
+}
+
+fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    web_sys::Url::revoke_object_url(&url)
+}
+
+/// The bar.
+#[component]
+pub fn TimelineBar(props: &TimelineProps) -> Html {
+    let lang = props.lang;
+    let link = use_state(|| None::<String>);
+    let changed = props.on_changed.clone();
+    let on_seek = {
+        let (model, changed) = (props.model.clone(), changed.clone());
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if let Ok(ms) = input.value().parse::<u64>() {
+                model.borrow_mut().seek(SimTime::from_ms(ms));
+                changed.emit(());
+            }
+        })
+    };
+    let on_share = {
+        let (model, link) = (props.model.clone(), link.clone());
+        Callback::from(move |_: MouseEvent| {
+            let url = share_link(&model);
+            if let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) {
+                let _ = clipboard.write_text(&url);
+            }
+            link.set(Some(url));
+        })
+    };
+    let on_verify = {
+        let (model, changed) = (props.model.clone(), changed.clone());
+        Callback::from(move |_: MouseEvent| {
+            model.borrow_mut().verify();
+            changed.emit(());
+        })
+    };
+    let on_export = {
+        let model = props.model.clone();
+        Callback::from(move |_: MouseEvent| {
+            let m = model.borrow();
+            let script = m.machine.script(m.sim.now());
+            let text = serde_json::to_string(&script.to_file()).unwrap_or_default();
+            let name = format!(
+                "flinkscope-seed{}-{}ms.json",
+                script.seed,
+                script.until.as_ms()
+            );
+            drop(m);
+            if let Err(problem) = download(&name, &text) {
+                model.borrow_mut().notice = Some(format!("export failed: {problem:?}"));
+            }
+        })
+    };
+    let on_import = {
+        let (model, changed) = (props.model.clone(), changed.clone());
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let (model, changed) = (model.clone(), changed.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string());
+                let outcome = match text {
+                    None => Err("the file could not be read as text".to_string()),
+                    Some(text) if text.len() > 16 * 1024 * 1024 => {
+                        Err("the file is larger than 16 MB".to_string())
+                    }
+                    Some(text) => RunScript::from_json(&text).map_err(|e| e.0),
+                };
+                {
+                    let mut m = model.borrow_mut();
+                    match outcome {
+                        Ok(script) => {
+                            m.load(
+                                script.config,
+                                script.seed,
+                                script.commands,
+                                Some(script.until),
+                            );
+                            m.notice = Some(format!(
+                                "imported the run: seed {}, {} commands, at {} ms",
+                                script.seed,
+                                m.machine.commands().len(),
+                                script.until.as_ms()
+                            ));
+                        }
+                        Err(problem) => m.notice = Some(format!("import refused: {problem}")),
+                    }
+                }
+                changed.emit(());
+            });
+        })
+    };
+    let m = props.model.borrow();
+    let (start, head, now) = (
+        m.machine.start(),
+        m.machine.head().max(m.sim.now()),
+        m.sim.now(),
+    );
+    // The scrubber's end moves in steps of 10 s, so marker positions change rarely; markers are
+    // one SVG path per kind however many there are.
+    let end = SimTime::from_ms(head.as_ms().div_ceil(10_000).max(1) * 10_000);
+    let mut paths: [(String, &str); 6] = Default::default();
+    let kinds = [
+        "mk-completed",
+        "mk-failed",
+        "mk-failover",
+        "mk-restore",
+        "mk-fault",
+        "mk-fork",
+    ];
+    for (slot, kind) in paths.iter_mut().zip(kinds) {
+        slot.1 = kind;
+    }
+    let mut mark = |index: usize, time: SimTime| {
+        let x = percent(time, start, end) * 10.0;
+        paths[index].0.push_str(&format!("M{x:.1} 0v10"));
+    };
+    for marker in &m.markers {
+        let index = match marker.kind {
+            MarkerKind::Completed => 0,
+            MarkerKind::Failed => 1,
+            MarkerKind::Failover => 2,
+            MarkerKind::Restore => 3,
+        };
+        mark(index, marker.time);
+    }
+    for (at, _) in m.machine.commands() {
+        mark(4, *at);
+    }
+    for at in m.machine.forks() {
+        mark(5, *at);
+    }
+    let markers = html! {
+        <svg class="markers" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true">
+            { for paths.iter().filter(|(d, _)| !d.is_empty()).map(|(d, class)| html! { <path class={*class} d={d.clone()} /> }) }
+        </svg>
+    };
+    let (snapshots, bytes) = m.machine.memory();
+    let verification = m.verification.as_ref().map(|v| match v.result {
+        None => html! { <span class="verify running" data-testid="verify-result" data-state="running">{ format!("{} {:.0}%", tr(lang, "replaying…", "재실행 중…"), v.progress() * 100.0) }</span> },
+        Some(true) => html! { <span class="verify ok" data-testid="verify-result" data-state="match">{ format!("✓ {} {:016x}", tr(lang, "same trace:", "같은 추적:"), v.replayed) }</span> },
+        Some(false) => html! { <span class="verify bad" data-testid="verify-result" data-state="mismatch">{ format!("✗ {} {:016x} ≠ {:016x}", tr(lang, "different trace:", "다른 추적:"), v.replayed, v.expected) }</span> },
+    });
+    let hash = format!("{:016x}", m.sim.view().trace_hash());
+    html! {
+        <section class="timeline-bar" aria-label={tr(lang, "Timeline", "타임라인")}>
+            <div class="scrubber">
+                { markers }
+                <input type="range" data-testid="timeline" min={start.as_ms().to_string()} max={end.as_ms().to_string()} step="1"
+                    value={now.as_ms().to_string()} oninput={on_seek}
+                    aria-label={tr(lang, "Simulated time: drag to travel back and forth", "시뮬레이션 시간: 끌어서 앞뒤로 이동")}
+                    aria-valuetext={format!("{} ms", now.as_ms())} />
+            </div>
+            <div class="timeline-info">
+                <span>{ tr(lang, "at", "시각") }{ " " }<output data-testid="sim-time">{ now.as_ms() }</output>{ " ms / " }{ head.as_ms() }{ " ms" }</span>
+                <span title={tr(lang, "FNV-1a over every engine event: the same seed, configuration and commands give the same hash", "모든 엔진 이벤트의 FNV-1a 해시: 같은 시드·설정·명령이면 같은 해시")}>
+                    { tr(lang, "trace", "추적") }{ " " }<code data-testid="trace-hash">{ hash }</code>
+                </span>
+                <button data-testid="btn-verify" onclick={on_verify}>{ tr(lang, "Replay and compare", "재실행해 비교") }</button>
+                { for verification }
+                <span class="snapshots" title={tr(lang, "Retained simulation snapshots for seeking", "이동용으로 보관한 시뮬레이션 스냅샷")}>
+                    { format!("{snapshots} {} ≈ {}", tr(lang, "snapshots", "스냅샷"), super::format::bytes(bytes as u64)) }
+                </span>
+                <button data-testid="btn-share" onclick={on_share}>{ tr(lang, "Share link", "링크 공유") }</button>
+                if let Some(url) = (*link).clone() {
+                    <input class="share-url" data-testid="share-url" type="text" readonly=true value={url} aria-label={tr(lang, "Link to this run at this moment", "이 순간의 실행 링크")} />
+                }
+                <button data-testid="btn-export" onclick={on_export}>{ tr(lang, "Export run", "실행 내보내기") }</button>
+                <label class="import">{ tr(lang, "Import run", "실행 가져오기") }
+                    <input type="file" accept="application/json,.json" data-testid="import-run" onchange={on_import} />
+                </label>
+                <details class="scenarios" data-testid="scenario-menu">
+                    <summary>{ tr(lang, "Scenarios", "시나리오") }</summary>
+                    <ul>
+                        { for share::SCENARIOS.iter().map(|s| html! {
+                            <li><a href={format!("?{}&lang={}", s.query, lang.code())} data-testid={format!("scenario-{}", s.id)}>{ tr(lang, s.title_en, s.title_ko) }</a></li>
+                        }) }
+                    </ul>
+                </details>
+            </div>
+        </section>
+    }
+}
