@@ -56,15 +56,13 @@ impl Clock {
     /// Parses a speed given as a multiplier (`"1000"`, `"0.25"`, `"100x"`).
     pub fn parse_speed(text: &str) -> Result<u64, String> {
         let trimmed = text.trim().trim_end_matches(['x', '×']);
-        let value: f64 = trimmed
-            .parse()
-            .map_err(|_| format!("speed '{text}' is not a number; use 0.25 … 1000"))?;
-        let milli = (value * 1_000.0).round();
-        let allowed = SPEEDS_MILLI.iter().any(|s| *s as f64 == milli);
+        let milli = crate::sim::time::parse_decimal_milli(trimmed)
+            .ok_or_else(|| format!("speed '{text}' is not a number; use 0.25 … 1000"))?;
+        let allowed = SPEEDS_MILLI.contains(&milli);
         if !allowed {
             return Err(format!("speed {text} is not offered; use one of 0.25, 0.5, 1, 2, 5, 10, 50, 100, 500, 1000"));
         }
-        Ok(milli as u64)
+        Ok(milli)
     }
 }
 

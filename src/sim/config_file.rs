@@ -72,13 +72,16 @@ fn as_text(key: &str, value: &Value) -> Result<String, ConfigError> {
 
 /// A decimal in `[0, max]`, kept in thousandths (no floats in the engine).
 fn as_milli(key: &str, value: &Value, max: f64) -> Result<u32, ConfigError> {
-    let number = match value {
-        Value::Number(n) => n.as_f64(),
-        Value::String(text) => text.trim().parse::<f64>().ok(),
+    let milli = match value {
+        Value::Number(n) => n
+            .as_f64()
+            .filter(|x| x.is_finite() && *x >= 0.0 && *x <= max)
+            .map(|x| (x * 1_000.0).round() as u64),
+        Value::String(text) => crate::sim::time::parse_decimal_milli(text.trim()),
         _ => None,
     };
-    match number {
-        Some(x) if x.is_finite() && (0.0..=max).contains(&x) => Ok((x * 1_000.0).round() as u32),
+    match milli {
+        Some(m) if m as f64 <= max * 1_000.0 => Ok(m as u32),
         _ => Err(bad(
             key,
             value,

@@ -171,6 +171,36 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, DurationParseError> {
         .ok_or_else(|| error("the value is too large"))
 }
 
+/// Parses a non-negative decimal (`"0.3"`, `"2"`, `".25"`, `"1.0005"`) into thousandths, rounding
+/// half up at the fourth decimal, as `(x * 1000).round()` would. Written out instead of
+/// `str::parse::<f64>` so the page does not carry the float parser's tables (about 8 KB of gzip);
+/// every decimal setting is kept in thousandths anyway. `None` for anything else (signs,
+/// exponents, `inf`, several dots, more than 15 integer digits).
+pub fn parse_decimal_milli(text: &str) -> Option<u64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    if whole.len() > 15 {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    let mut fraction_digits = fraction.bytes().map(|b| u64::from(b - b'0'));
+    let mut milli = whole * 1_000;
+    for scale in [100, 10, 1] {
+        milli += fraction_digits.next().unwrap_or(0) * scale;
+    }
+    if fraction_digits.next().is_some_and(|d| d >= 5) {
+        milli += 1;
+    }
+    Some(milli)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +249,40 @@ mod tests {
         assert_eq!(SimTime(2).saturating_since(SimTime(5)), SimDuration::ZERO);
         let result = std::panic::catch_unwind(|| SimTime(2).since(SimTime(5)));
         assert!(result.is_err());
+    }
+
+    #[test]
+    fn decimals_parse_into_thousandths_like_rounding_a_float() {
+        for (text, milli) in [
+            ("0.3", Some(300)),
+            ("2", Some(2_000)),
+            (".25", Some(250)),
+            ("1.", Some(1_000)),
+            ("0.0005", Some(1)),
+            ("0.0004999", Some(0)),
+            ("0.3333", Some(333)),
+            ("0.9996", Some(1_000)),
+            ("1000", Some(1_000_000)),
+            ("", None),
+            (".", None),
+            ("-1", None),
+            ("1e3", None),
+            ("inf", None),
+            ("1.2.3", None),
+            ("0,5", None),
+            ("1234567890123456", None),
+        ] {
+            assert_eq!(parse_decimal_milli(text), milli, "{text:?}");
+        }
+        // Agrees with rounding the float for ordinary inputs.
+        for n in 0..20_000u64 {
+            let text = format!("{}.{:04}", n / 10_000, n % 10_000);
+            let float = (text.parse::<f64>().unwrap() * 1_000.0).round() as u64;
+            let exact = parse_decimal_milli(&text).unwrap();
+            assert!(
+                exact.abs_diff(float) <= 1 && (exact == float || n % 10 == 5),
+                "{text}: {exact} vs {float}"
+            );
+        }
     }
 }

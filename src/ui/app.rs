@@ -563,7 +563,7 @@ fn Header(props: &HeaderProps) -> Html {
                 <button class="icon" onclick={on_help} aria-keyshortcuts="?" title={tr(lang, "Keyboard shortcuts (?)", "단축키 (?)")}>{ "?" }</button>
             </div>
             <div class="status" aria-live="polite">
-                <span class={classes!("badge", format!("job-{}", status.to_lowercase()))} data-testid="job-state">{ status }</span>
+                <span class={classes!("badge", format!("job-{}", status.to_ascii_lowercase()))} data-testid="job-state">{ status }</span>
                 <span class="sim-time" title={tr(lang, "Simulated time since the job was submitted", "잡 제출 후 시뮬레이션 시간")}>
                     { super::format::sim_clock(view.now()) }
                 </span>

@@ -302,7 +302,7 @@ fn entry_item(
     };
     html! {
         <li class={classes!("sb-entry", is_open.then_some("sb-open"))} data-testid="storage-entry" data-checkpoint-id={id.to_string()}
-            data-key={key.clone()} data-status={format!("{:?}", entry.status).to_lowercase()}>
+            data-key={key.clone()} data-status={format!("{:?}", entry.status).to_ascii_lowercase()}>
             <button type="button" class="sb-toggle" onclick={toggle} aria-expanded={is_open.to_string()}
                 aria-controls={format!("sb-content-{id}")} title={entry.path.clone()}>
                 <span class="sb-name">{ format!("chk-{id}/") }</span>
