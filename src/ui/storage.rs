@@ -446,9 +446,10 @@ fn download_json(metadata: &CheckpointMetadata) -> Result<(), wasm_bindgen::JsVa
     anchor.click();
     anchor.remove();
     // Revoke after the click has been handled (an immediate revoke can cancel the download).
-    gloo_timers::callback::Timeout::new(1_000, move || {
+    // A future, not a forgotten Timeout: its closure is freed once it has run.
+    wasm_bindgen_futures::spawn_local(async move {
+        gloo_timers::future::TimeoutFuture::new(1_000).await;
         let _ = web_sys::Url::revoke_object_url(&url);
-    })
-    .forget();
+    });
     Ok(())
 }
