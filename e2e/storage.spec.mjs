@@ -88,6 +88,15 @@ export const tests = {
   },
 
   'writing a checkpoint every simulated second at 100x keeps frames smooth': async ({ page, baseUrl }) => {
+    // Count the page's read-write IndexedDB transactions (the write-behind mirror batches).
+    await page.addInitScript(() => {
+      window.__idbWrites = 0;
+      const transaction = IDBDatabase.prototype.transaction;
+      IDBDatabase.prototype.transaction = function (stores, mode, ...rest) {
+        if (mode === 'readwrite') window.__idbWrites += 1;
+        return transaction.call(this, stores, mode, ...rest);
+      };
+    });
     await openApp(page, baseUrl, { seed: 2 });
     await waitForTestId(page, 'tm-1', 15_000);
     await click(page, 'tab-configuration');
@@ -98,9 +107,19 @@ export const tests = {
     await click(page, 'btn-play');
     await page.waitForTimeout(1_000);
     const p95 = await frameP95(page, 5_000);
+    // How far the stored set trails the engine: pause, then read IndexedDB at once (before the
+    // write-behind queue drains) and the engine's latest completed checkpoint.
+    await click(page, 'btn-pause');
     const keys = await storedKeys(page);
-    console.log(`frame time p95 at 100x with a checkpoint written every simulated second: ${p95.toFixed(1)} ms (IndexedDB holds ${keys.checkpoints.length} checkpoint(s))`);
+    const writes = await page.evaluate(() => window.__idbWrites);
+    await click(page, 'tab-checkpoints');
+    const engineLatest = await numberOf(page, 'cp-latest-completed-id');
+    const storedLatest = Math.max(0, ...keys.checkpoints.map(idOf));
+    console.log(`frame time p95 at 100x with a checkpoint written every simulated second: ${p95.toFixed(1)} ms (at pause IndexedDB held ${keys.checkpoints.length} checkpoint(s), latest chk-${storedLatest}; the engine's latest chk-${engineLatest}; ${writes} read-write transactions for ${engineLatest} checkpoints)`);
     assert(keys.checkpoints.length >= 1, 'checkpoints were written');
+    assert(storedLatest <= engineLatest, 'IndexedDB never holds a checkpoint the engine has not completed');
+    await waitUntil(async () => (await storedKeys(page)).checkpoints.map(idOf), (ids) => ids.length === 1 && ids[0] === engineLatest,
+      { timeout: 10_000, message: 'once paused, IndexedDB holds exactly the retained checkpoint' });
   },
 
   'IndexedDB unavailable: a notice, and the job keeps working in memory': async ({ page, baseUrl }) => {

@@ -3,7 +3,7 @@
 
 use flinkscope::sim::{Sim, SimConfig, SimTime};
 use flinkscope::storage::indexed_db::IndexedDbArchive;
-use flinkscope::storage::{ArchiveError, CheckpointArchive, StoredCheckpoint, StoredJob};
+use flinkscope::storage::{ArchiveError, CheckpointArchive, StoredCheckpoint, StoredJob, Write};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -47,6 +47,47 @@ async fn round_trip_of_a_checkpoint() {
     assert_eq!(
         checkpoints[0].key(),
         format!("{}/chk-{}", job.job_id, checkpoints[0].checkpoint_id)
+    );
+}
+
+/// A batch is one transaction performed in order: what the write-behind mirror sends when
+/// checkpoints complete faster than IndexedDB writes them.
+#[wasm_bindgen_test]
+async fn a_batch_of_writes_applies_in_order() {
+    let archive = IndexedDbArchive::open(&unique("batch"), 1).await.unwrap();
+    let (job, checkpoints) = records(3);
+    let [a, b, c] = [&checkpoints[0], &checkpoints[1], &checkpoints[2]];
+    let (key_a, key_c) = (a.key(), c.key());
+    archive
+        .apply(&[
+            Write::PutCheckpoint(a),
+            Write::PutJob(&job),
+            Write::Discard(&key_c), // not there yet: nothing to delete
+            Write::PutCheckpoint(b),
+            Write::PutCheckpoint(c),
+            Write::Discard(&key_a), // after its put: gone
+        ])
+        .await
+        .unwrap();
+    let listing = archive.list().await.unwrap();
+    let ids: Vec<u32> = listing
+        .checkpoints
+        .iter()
+        .map(|c| c.checkpoint_id)
+        .collect();
+    assert_eq!(ids, vec![b.checkpoint_id, c.checkpoint_id]);
+    assert_eq!(listing.jobs, vec![job.clone()]);
+    archive
+        .apply(&[Write::DiscardJob(&job.job_id)])
+        .await
+        .unwrap();
+    let listing = archive.list().await.unwrap();
+    assert!(listing.jobs.is_empty());
+    assert_eq!(
+        listing.problems.len(),
+        2,
+        "checkpoints whose job is gone are reported: {:?}",
+        listing.problems
     );
 }
 

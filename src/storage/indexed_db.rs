@@ -6,8 +6,8 @@
 //! arrive at commit), and every request error must surface with its DOMException name. That is
 //! about 200 lines here, with each promise wired to both success and error.
 
-use super::records::{self, Listing, StoredCheckpoint, StoredJob};
-use super::{ArchiveError, CheckpointArchive};
+use super::records::{self, Listing};
+use super::{encoded, ArchiveError, CheckpointArchive, Write};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -88,9 +88,16 @@ async fn committed(transaction: IdbTransaction) -> Result<(), ArchiveError> {
     transaction.set_oncomplete(None);
     transaction.set_onerror(None);
     transaction.set_onabort(None);
-    outcome
-        .map(|_| ())
-        .map_err(|event| classify(transaction.error(), &event))
+    outcome.map(|_| ()).map_err(|event| {
+        // A failed request's error event reaches the transaction before the transaction is
+        // aborted with that error; take the request's own error then (QuotaExceededError, ...).
+        let request_error = event
+            .dyn_ref::<web_sys::Event>()
+            .and_then(|e| e.target())
+            .and_then(|target| target.dyn_into::<IdbRequest>().ok())
+            .and_then(|request| request.error().ok().flatten());
+        classify(transaction.error().or(request_error), &event)
+    })
 }
 
 impl IndexedDbArchive {
@@ -193,16 +200,6 @@ impl IndexedDbArchive {
         committed(transaction).await
     }
 
-    async fn delete(&self, store: &str, key: &str) -> Result<(), ArchiveError> {
-        let transaction = self.transaction(&[store], IdbTransactionMode::Readwrite)?;
-        let objects = Self::store(&transaction, store)?;
-        let delete = objects
-            .delete(&JsValue::from_str(key))
-            .map_err(|e| ArchiveError::Failed(text_of(&e)))?;
-        request(delete).await?;
-        committed(transaction).await
-    }
-
     /// Stores raw text under a checkpoint key (tests plant broken records with it).
     pub async fn put_raw_checkpoint(&self, key: &str, text: &str) -> Result<(), ArchiveError> {
         self.put_text(CHECKPOINTS, key, text).await
@@ -245,24 +242,28 @@ impl IndexedDbArchive {
 }
 
 impl CheckpointArchive for IndexedDbArchive {
-    async fn put_checkpoint(&self, record: &StoredCheckpoint) -> Result<(), ArchiveError> {
-        let text =
-            serde_json::to_string(record).map_err(|e| ArchiveError::Failed(e.to_string()))?;
-        self.put_text(CHECKPOINTS, &record.key(), &text).await
-    }
-
-    async fn put_job(&self, record: &StoredJob) -> Result<(), ArchiveError> {
-        let text =
-            serde_json::to_string(record).map_err(|e| ArchiveError::Failed(e.to_string()))?;
-        self.put_text(JOBS, &record.job_id, &text).await
-    }
-
-    async fn discard(&self, key: &str) -> Result<(), ArchiveError> {
-        self.delete(CHECKPOINTS, key).await
-    }
-
-    async fn discard_job(&self, job_id: &str) -> Result<(), ArchiveError> {
-        self.delete(JOBS, job_id).await
+    async fn apply(&self, writes: &[Write<'_>]) -> Result<(), ArchiveError> {
+        let writes = encoded(writes)?;
+        let transaction = self.transaction(&[JOBS, CHECKPOINTS], IdbTransactionMode::Readwrite)?;
+        let (jobs, checkpoints) = (
+            Self::store(&transaction, JOBS)?,
+            Self::store(&transaction, CHECKPOINTS)?,
+        );
+        // Requests run in the order they are made; a failing one aborts the transaction, and
+        // `committed` reports why. Nothing is awaited in between, so the transaction stays open.
+        for (is_job, key, text) in &writes {
+            let objects = if *is_job { &jobs } else { &checkpoints };
+            let key = JsValue::from_str(key);
+            let made = match text {
+                Some(text) => objects.put_with_key(&JsValue::from_str(text), &key),
+                None => objects.delete(&key),
+            };
+            if let Err(error) = made {
+                let _ = transaction.abort();
+                return Err(ArchiveError::Failed(text_of(&error)));
+            }
+        }
+        committed(transaction).await
     }
 
     async fn list(&self) -> Result<Listing, ArchiveError> {

@@ -1,8 +1,8 @@
 //! The in-memory archive: the fallback when IndexedDB is unavailable, and the tests' archive.
 //! It keeps records as JSON text, like IndexedDB, so decoding is exercised the same way.
 
-use super::records::{self, Listing, StoredCheckpoint, StoredJob};
-use super::{ArchiveError, CheckpointArchive};
+use super::records::{self, Listing};
+use super::{encoded, ArchiveError, CheckpointArchive, Write};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -24,27 +24,18 @@ impl MemoryArchive {
 }
 
 impl CheckpointArchive for MemoryArchive {
-    async fn put_checkpoint(&self, record: &StoredCheckpoint) -> Result<(), ArchiveError> {
-        let text =
-            serde_json::to_string(record).map_err(|e| ArchiveError::Failed(e.to_string()))?;
-        self.checkpoints.borrow_mut().insert(record.key(), text);
-        Ok(())
-    }
-
-    async fn put_job(&self, record: &StoredJob) -> Result<(), ArchiveError> {
-        let text =
-            serde_json::to_string(record).map_err(|e| ArchiveError::Failed(e.to_string()))?;
-        self.jobs.borrow_mut().insert(record.job_id.clone(), text);
-        Ok(())
-    }
-
-    async fn discard(&self, key: &str) -> Result<(), ArchiveError> {
-        self.checkpoints.borrow_mut().remove(key);
-        Ok(())
-    }
-
-    async fn discard_job(&self, job_id: &str) -> Result<(), ArchiveError> {
-        self.jobs.borrow_mut().remove(job_id);
+    async fn apply(&self, writes: &[Write<'_>]) -> Result<(), ArchiveError> {
+        for (is_job, key, text) in encoded(writes)? {
+            let store = if is_job {
+                &self.jobs
+            } else {
+                &self.checkpoints
+            };
+            match text {
+                Some(text) => store.borrow_mut().insert(key, text),
+                None => store.borrow_mut().remove(&key),
+            };
+        }
         Ok(())
     }
 

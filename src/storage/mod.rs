@@ -33,22 +33,76 @@ pub enum ArchiveError {
     Failed(String),
 }
 
+/// One write of a batch (see [`CheckpointArchive::apply`]).
+#[derive(Clone, Copy, Debug)]
+pub enum Write<'a> {
+    /// Write a completed checkpoint (`{job-id}/chk-{id}`).
+    PutCheckpoint(&'a StoredCheckpoint),
+    /// Write the job record (its JobManager state).
+    PutJob(&'a StoredJob),
+    /// Delete one checkpoint by key.
+    Discard(&'a str),
+    /// Delete a job record.
+    DiscardJob(&'a str),
+}
+
 /// A small async archive (the storage edge). Implemented by [`MemoryArchive`] and, in the
 /// browser, `indexed_db::IndexedDbArchive`; [`Archive`] dispatches between them.
 #[allow(async_fn_in_trait)]
 pub trait CheckpointArchive {
-    /// Writes a completed checkpoint (`{job-id}/chk-{id}`).
-    async fn put_checkpoint(&self, record: &StoredCheckpoint) -> Result<(), ArchiveError>;
-    /// Writes the job record (its JobManager state).
-    async fn put_job(&self, record: &StoredJob) -> Result<(), ArchiveError>;
-    /// Deletes one checkpoint (subsumed, or deleted by the user).
-    async fn discard(&self, key: &str) -> Result<(), ArchiveError>;
-    /// Deletes a job record.
-    async fn discard_job(&self, job_id: &str) -> Result<(), ArchiveError>;
+    /// Performs `writes` in order and all-or-nothing (one IndexedDB transaction): the
+    /// write-behind mirror sends what queued up while the last batch was being written.
+    async fn apply(&self, writes: &[Write<'_>]) -> Result<(), ArchiveError>;
     /// Every record, decoded; broken ones are reported in the listing, not returned.
     async fn list(&self) -> Result<Listing, ArchiveError>;
     /// Deletes everything.
     async fn clear(&self) -> Result<(), ArchiveError>;
+
+    /// Writes a completed checkpoint (`{job-id}/chk-{id}`).
+    async fn put_checkpoint(&self, record: &StoredCheckpoint) -> Result<(), ArchiveError> {
+        self.apply(&[Write::PutCheckpoint(record)]).await
+    }
+    /// Writes the job record (its JobManager state).
+    async fn put_job(&self, record: &StoredJob) -> Result<(), ArchiveError> {
+        self.apply(&[Write::PutJob(record)]).await
+    }
+    /// Deletes one checkpoint (subsumed, or deleted by the user).
+    async fn discard(&self, key: &str) -> Result<(), ArchiveError> {
+        self.apply(&[Write::Discard(key)]).await
+    }
+    /// Deletes a job record.
+    async fn discard_job(&self, job_id: &str) -> Result<(), ArchiveError> {
+        self.apply(&[Write::DiscardJob(job_id)]).await
+    }
+}
+
+/// A write with its record already encoded: `(store is jobs, key, Some(text) to put | None to
+/// delete)`. Encoding everything before touching storage keeps a batch all-or-nothing.
+pub(crate) fn encoded(
+    writes: &[Write<'_>],
+) -> Result<Vec<(bool, String, Option<String>)>, ArchiveError> {
+    let json = |result: serde_json::Result<String>| {
+        result.map_err(|e| ArchiveError::Failed(e.to_string()))
+    };
+    writes
+        .iter()
+        .map(|write| {
+            Ok(match *write {
+                Write::PutCheckpoint(record) => (
+                    false,
+                    record.key(),
+                    Some(json(serde_json::to_string(record))?),
+                ),
+                Write::PutJob(record) => (
+                    true,
+                    record.job_id.clone(),
+                    Some(json(serde_json::to_string(record))?),
+                ),
+                Write::Discard(key) => (false, key.to_string(), None),
+                Write::DiscardJob(job_id) => (true, job_id.to_string(), None),
+            })
+        })
+        .collect()
 }
 
 /// The archive the app uses: IndexedDB when it works, memory otherwise.
@@ -79,17 +133,8 @@ macro_rules! dispatch {
 }
 
 impl CheckpointArchive for Archive {
-    async fn put_checkpoint(&self, record: &StoredCheckpoint) -> Result<(), ArchiveError> {
-        dispatch!(self, a => a.put_checkpoint(record).await)
-    }
-    async fn put_job(&self, record: &StoredJob) -> Result<(), ArchiveError> {
-        dispatch!(self, a => a.put_job(record).await)
-    }
-    async fn discard(&self, key: &str) -> Result<(), ArchiveError> {
-        dispatch!(self, a => a.discard(key).await)
-    }
-    async fn discard_job(&self, job_id: &str) -> Result<(), ArchiveError> {
-        dispatch!(self, a => a.discard_job(job_id).await)
+    async fn apply(&self, writes: &[Write<'_>]) -> Result<(), ArchiveError> {
+        dispatch!(self, a => a.apply(writes).await)
     }
     async fn list(&self) -> Result<Listing, ArchiveError> {
         dispatch!(self, a => a.list().await)

@@ -13,13 +13,15 @@ use crate::sim::Sim;
 use crate::storage::indexed_db::{IndexedDbArchive, DB_NAME, DB_VERSION};
 use crate::storage::records::checkpoint_key;
 use crate::storage::{
-    Archive, CheckpointArchive, Listing, MemoryArchive, StoredCheckpoint, StoredJob,
+    Archive, CheckpointArchive, Listing, MemoryArchive, StoredCheckpoint, StoredJob, Write,
 };
 use std::collections::{BTreeSet, VecDeque};
 use yew::Callback;
 
 /// Archive operations queued at most (older job-state saves are coalesced first).
 pub const PENDING_OPS_MAX: usize = 256;
+/// Operations written in one transaction at most (a few MB at the largest checkpoints).
+pub const BATCH_MAX: usize = 64;
 /// Wall milliseconds between job-state saves while playing.
 pub const JOB_SAVE_INTERVAL_MS: f64 = 2_000.0;
 
@@ -36,6 +38,18 @@ pub enum ArchiveOp {
     Clear,
     /// Delete a job's record and all its checkpoints.
     ForgetJob(String),
+}
+
+impl ArchiveOp {
+    /// The archive write this is, for the ops that batch.
+    fn write(&self) -> Option<Write<'_>> {
+        match self {
+            ArchiveOp::PutCheckpoint(record) => Some(Write::PutCheckpoint(record)),
+            ArchiveOp::Discard(key) => Some(Write::Discard(key)),
+            ArchiveOp::PutJob(record) => Some(Write::PutJob(record)),
+            ArchiveOp::Clear | ArchiveOp::ForgetJob(_) => None,
+        }
+    }
 }
 
 /// What the page offers after a reload when a stored job exists.
@@ -226,9 +240,11 @@ fn offer_from(listing: &Listing) -> Option<ResumeOffer> {
     })
 }
 
-/// Runs queued operations one at a time.
+/// Runs queued operations: the puts and discards that queued up while the last write ran go
+/// together in one transaction (at most [`BATCH_MAX`]), so the archive keeps up with the engine
+/// at any speed; clearing and forgetting a job run alone.
 pub fn pump(model: ModelRef, refresh: Callback<()>) {
-    let (archive, op) = {
+    let (archive, batch) = {
         let mut m = model.borrow_mut();
         let p = &mut m.persistence;
         if p.busy {
@@ -237,19 +253,31 @@ pub fn pump(model: ModelRef, refresh: Callback<()>) {
         let Some(archive) = p.archive.clone() else {
             return;
         };
-        let Some(op) = p.pending.pop_front() else {
+        let mut batch = Vec::new();
+        while let Some(op) = p.pending.front() {
+            let alone = matches!(op, ArchiveOp::Clear | ArchiveOp::ForgetJob(_));
+            if batch.len() == BATCH_MAX || (alone && !batch.is_empty()) {
+                break;
+            }
+            batch.extend(p.pending.pop_front());
+            if alone {
+                break;
+            }
+        }
+        if batch.is_empty() {
             return;
-        };
+        }
         p.busy = true;
-        (archive, op)
+        (archive, batch)
     };
     wasm_bindgen_futures::spawn_local(async move {
-        let outcome = match &op {
-            ArchiveOp::PutCheckpoint(record) => archive.put_checkpoint(record).await,
-            ArchiveOp::Discard(key) => archive.discard(key).await,
-            ArchiveOp::PutJob(record) => archive.put_job(record).await,
-            ArchiveOp::Clear => archive.clear().await,
-            ArchiveOp::ForgetJob(job_id) => forget_job(&archive, job_id).await,
+        let outcome = match batch.as_slice() {
+            [ArchiveOp::Clear] => archive.clear().await,
+            [ArchiveOp::ForgetJob(job_id)] => forget_job(&archive, job_id).await,
+            writes => {
+                let writes: Vec<Write<'_>> = writes.iter().filter_map(ArchiveOp::write).collect();
+                archive.apply(&writes).await
+            }
         };
         let listing = if model.borrow().persistence.pending.is_empty() {
             archive.list().await.ok()
@@ -262,13 +290,19 @@ pub fn pump(model: ModelRef, refresh: Callback<()>) {
             let current_job = m.sim.view().job_id().to_string();
             let p = &mut m.persistence;
             p.busy = false;
-            match (&op, outcome) {
-                (ArchiveOp::PutCheckpoint(record), Ok(())) if record.job_id == current_job => {
-                    p.persisted.insert(record.checkpoint_id);
+            match outcome {
+                Ok(()) => {
+                    for op in &batch {
+                        match op {
+                            ArchiveOp::PutCheckpoint(record) if record.job_id == current_job => {
+                                p.persisted.insert(record.checkpoint_id);
+                            }
+                            ArchiveOp::Clear => p.persisted.clear(),
+                            _ => {}
+                        }
+                    }
                 }
-                (ArchiveOp::Clear, Ok(())) => p.persisted.clear(),
-                (_, Ok(())) => {}
-                (_, Err(error)) => p.last_error = Some(error.to_string()),
+                Err(error) => p.last_error = Some(error.to_string()),
             }
             if let Some(listing) = listing {
                 p.listing = Some(listing);
@@ -284,10 +318,10 @@ pub fn pump(model: ModelRef, refresh: Callback<()>) {
 
 async fn forget_job(archive: &Archive, job_id: &str) -> Result<(), crate::storage::ArchiveError> {
     let listing = archive.list().await?;
-    for checkpoint in listing.checkpoints_of(job_id) {
-        archive.discard(&checkpoint.key()).await?;
-    }
-    archive.discard_job(job_id).await
+    let keys: Vec<String> = listing.checkpoints_of(job_id).map(|c| c.key()).collect();
+    let mut writes: Vec<Write<'_>> = keys.iter().map(|key| Write::Discard(key)).collect();
+    writes.push(Write::DiscardJob(job_id));
+    archive.apply(&writes).await
 }
 
 /// Resumes the offered job: a JobManager failover at the instant it was saved.
