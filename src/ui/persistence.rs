@@ -308,8 +308,15 @@ pub fn pump(model: ModelRef, refresh: Callback<()>) {
                 p.listing = Some(listing);
             }
         }
-        // Re-render when the queue drained or something failed, not after every write.
-        if failed || model.borrow().persistence.pending.is_empty() {
+        // Re-render when something failed, or when the queue drained while paused. While
+        // playing, the periodic refresh of the tables (twice a second) shows the new marks: a
+        // refresh per drained batch re-rendered every table about ten times a second at 100x
+        // and pushed the frame time p95 from 16.7 to 33 ms.
+        let (drained, playing) = {
+            let m = model.borrow();
+            (m.persistence.pending.is_empty(), m.playing)
+        };
+        if failed || (drained && !playing) {
             refresh.emit(());
         }
         pump(model, refresh);
