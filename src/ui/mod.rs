@@ -12,6 +12,7 @@ pub mod cluster;
 pub mod config_editor;
 pub mod dashboard;
 pub mod dataflow;
+pub mod download;
 pub mod exceptions;
 pub mod format;
 pub mod frame;

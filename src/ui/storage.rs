@@ -414,10 +414,8 @@ fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
     }
 }
 
-/// Offers the metadata as a JSON file: a Blob behind an object URL, clicked through a
-/// temporary `<a download>`, the URL revoked afterwards.
+/// Offers the metadata as an indented JSON file.
 fn download_json(metadata: &CheckpointMetadata) -> Result<(), wasm_bindgen::JsValue> {
-    use wasm_bindgen::JsCast;
     // Compact from serde, indented by the browser's JSON (a pretty formatter in Rust would
     // duplicate the serialization code in the bundle).
     let compact = serde_json::to_string(metadata)
@@ -430,26 +428,8 @@ fn download_json(metadata: &CheckpointMetadata) -> Result<(), wasm_bindgen::JsVa
     )?
     .as_string()
     .unwrap_or(compact);
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&json));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    anchor.set_href(&url);
-    anchor.set_download(&format!("chk-{}-_metadata.json", metadata.checkpoint_id));
-    let body = document.body().ok_or("no body")?;
-    body.append_child(&anchor)?;
-    anchor.click();
-    anchor.remove();
-    // Revoke after the click has been handled (an immediate revoke can cancel the download).
-    // A future, not a forgotten Timeout: its closure is freed once it has run.
-    wasm_bindgen_futures::spawn_local(async move {
-        gloo_timers::future::TimeoutFuture::new(1_000).await;
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-    Ok(())
+    super::download::download_json(
+        &format!("chk-{}-_metadata.json", metadata.checkpoint_id),
+        &json,
+    )
 }

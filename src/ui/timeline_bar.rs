@@ -7,7 +7,6 @@ use super::{tr, Lang};
 use crate::script::RunScript;
 use crate::share;
 use crate::sim::SimTime;
-use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// Props.
@@ -48,22 +47,6 @@ fn share_link(model: &ModelRef) -> String {
         })
         .unwrap_or_default();
     format!("{base}?{query}")
-}
-
-fn download(name: &str, text: &str) -> Result<(), wasm_bindgen::JsValue> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
-    let document = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
-    anchor.set_href(&url);
-    anchor.set_download(name);
-    anchor.click();
-    web_sys::Url::revoke_object_url(&url)
 }
 
 /// The bar.
@@ -111,7 +94,7 @@ pub fn TimelineBar(props: &TimelineProps) -> Html {
                 script.until.as_ms()
             );
             drop(m);
-            if let Err(problem) = download(&name, &text) {
+            if let Err(problem) = super::download::download_json(&name, &text) {
                 model.borrow_mut().notice = Some(format!("export failed: {problem:?}"));
             }
         })
