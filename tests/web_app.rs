@@ -154,3 +154,45 @@ fn panic_report_is_readable() {
     );
     assert!(text.starts_with("flinkscope stopped: completing 7 without every acknowledgement at src/sim/checkpointing.rs:301."));
 }
+
+/// A download is a click on a temporary `<a download>` whose blob URL holds the text; the
+/// anchor does not stay in the page.
+#[wasm_bindgen_test]
+async fn download_clicks_a_temporary_anchor_with_the_text() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasm_bindgen::JsCast;
+    let document = web_sys::window().unwrap().document().unwrap();
+    let seen: Rc<RefCell<Option<(String, String)>>> = Rc::default();
+    let listener = {
+        let seen = seen.clone();
+        gloo_events::EventListener::new(&document, "click", move |event| {
+            if let Some(anchor) = event
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+            {
+                event.prevent_default(); // no real navigation in the test browser
+                *seen.borrow_mut() = Some((anchor.download(), anchor.href()));
+            }
+        })
+    };
+    flinkscope::ui::download::download_json("run.json", "{\"seed\":7}").unwrap();
+    drop(listener);
+    let (name, href) = seen.borrow().clone().expect("the anchor was clicked");
+    assert_eq!(name, "run.json");
+    assert!(href.starts_with("blob:"), "{href}");
+    let response =
+        wasm_bindgen_futures::JsFuture::from(web_sys::window().unwrap().fetch_with_str(&href))
+            .await
+            .unwrap();
+    let text: js_sys::Function = js_sys::Reflect::get(&response, &"text".into())
+        .unwrap()
+        .into();
+    let text: js_sys::Promise = text.call0(&response).unwrap().into();
+    let text = wasm_bindgen_futures::JsFuture::from(text).await.unwrap();
+    assert_eq!(text.as_string().as_deref(), Some("{\"seed\":7}"));
+    assert_eq!(
+        document.query_selector_all("a[download]").unwrap().length(),
+        0
+    );
+}
