@@ -3,6 +3,7 @@
 //! same script gives the same trace hash everywhere.
 
 use crate::sim::event::{Command, ScheduledCommand};
+use crate::sim::json::{DecodeError, FromJson, Object};
 use crate::sim::time::{parse_duration, SimDuration, SimTime};
 use crate::sim::{Sim, SimConfig};
 use serde::{Deserialize, Serialize};
@@ -32,6 +33,20 @@ pub struct RunFile {
     pub commands: Vec<ScheduledCommand>,
     /// How far to run (a duration string such as `10 min`).
     pub until: String,
+}
+
+impl FromJson for RunFile {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(RunFile {
+            format: o.field("format")?,
+            version: o.field("version")?,
+            seed: o.field("seed")?,
+            config: o.field("config")?,
+            commands: o.field("commands")?,
+            until: o.field("until")?,
+        })
+    }
 }
 
 /// A validated run.
@@ -74,7 +89,7 @@ impl RunScript {
 
     /// Reads and validates a run file's text.
     pub fn from_json(text: &str) -> Result<RunScript, ScriptError> {
-        let file: RunFile = serde_json::from_str(text)
+        let file: RunFile = crate::sim::json::decode(text)
             .map_err(|e| ScriptError(format!("not a flinkscope run file: {e}")))?;
         if file.format != RUN_FORMAT {
             return Err(ScriptError(format!(

@@ -9,8 +9,10 @@
 
 use crate::sim::channel::Element;
 use crate::sim::ids::{CheckpointId, KeyIndex};
+use crate::sim::json::{DecodeError, FromJson, Object, Variant};
 use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The format version of [`CheckpointMetadata`]; bump it with a migration when the shape changes.
 pub const METADATA_FORMAT_VERSION: u32 = 1;
@@ -131,6 +133,104 @@ pub struct CheckpointMetadata {
     pub external_path: String,
     /// Per vertex.
     pub operators: Vec<OperatorSnapshot>,
+}
+
+impl FromJson for KeyedStateEntry {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(KeyedStateEntry {
+            key: o.field("key")?,
+            key_group: o.field("key_group")?,
+            count: o.field("count")?,
+        })
+    }
+}
+
+impl FromJson for SubtaskState {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let variant = Variant::of(value)?;
+        match variant.name {
+            "source" => variant.read(|o| {
+                Ok(SubtaskState::Source {
+                    offset: o.field("offset")?,
+                })
+            }),
+            "keyed" => variant.read(|o| {
+                Ok(SubtaskState::Keyed {
+                    key_group_range: o.field("key_group_range")?,
+                    entries: o.field("entries")?,
+                })
+            }),
+            "stateless" => variant.unit(SubtaskState::Stateless),
+            _ => variant.unknown(&["source", "keyed", "stateless"]),
+        }
+    }
+}
+
+impl FromJson for ChannelState {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(ChannelState {
+            sender_subtask: o.field("sender_subtask")?,
+            receiver_subtask: o.field("receiver_subtask")?,
+            side: o.field("side")?,
+            elements: o.field("elements")?,
+        })
+    }
+}
+
+impl FromJson for ChannelSide {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let variant = Variant::of(value)?;
+        match variant.name {
+            "output" => variant.unit(ChannelSide::Output),
+            "input" => variant.unit(ChannelSide::Input),
+            _ => variant.unknown(&["output", "input"]),
+        }
+    }
+}
+
+impl FromJson for SubtaskSnapshot {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(SubtaskSnapshot {
+            subtask: o.field("subtask")?,
+            state: o.field("state")?,
+            channel_state: o.field("channel_state")?,
+            state_bytes: o.field("state_bytes")?,
+            channel_state_bytes: o.field("channel_state_bytes")?,
+        })
+    }
+}
+
+impl FromJson for OperatorSnapshot {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(OperatorSnapshot {
+            vertex_id: o.field("vertex_id")?,
+            name: o.field("name")?,
+            parallelism: o.field("parallelism")?,
+            max_parallelism: o.field("max_parallelism")?,
+            subtasks: o.field("subtasks")?,
+        })
+    }
+}
+
+impl FromJson for CheckpointMetadata {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(CheckpointMetadata {
+            format_version: o.field("format_version")?,
+            magic: o.field("magic")?,
+            job_id: o.field("job_id")?,
+            checkpoint_id: o.field("checkpoint_id")?,
+            checkpoint_type: o.field("checkpoint_type")?,
+            trigger_timestamp: o.field("trigger_timestamp")?,
+            completion_timestamp: o.field("completion_timestamp")?,
+            external_path: o.field("external_path")?,
+            operators: o.field("operators")?,
+        })
+    }
 }
 
 impl CheckpointMetadata {

@@ -17,6 +17,7 @@ use crate::sim::engine::{Sim, Timer, ANY_EPOCH, COMMAND_LOG_MAX};
 use crate::sim::event::{Command, ScheduledCommand};
 use crate::sim::graph::{JobGraph, OperatorKind};
 use crate::sim::ids::TaskManagerId;
+use crate::sim::json::{DecodeError, FromJson, Object};
 use crate::sim::lifecycle::JobStatus;
 use crate::sim::storage::CheckpointStorage;
 use crate::sim::time::{SimDuration, SimTime};
@@ -73,6 +74,41 @@ pub struct JobManagerState {
     pub printed_high: Vec<Option<u64>>,
     /// The command log.
     pub commands: Vec<ScheduledCommand>,
+}
+
+impl FromJson for TaskManagerRecord {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(TaskManagerRecord {
+            alive: o.field("alive")?,
+            incarnation: o.field("incarnation")?,
+            resource_id: o.field("resource_id")?,
+            rpc_port: o.field("rpc_port")?,
+            data_port: o.field("data_port")?,
+        })
+    }
+}
+
+impl FromJson for JobManagerState {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(JobManagerState {
+            format_version: o.field("format_version")?,
+            job_id: o.field("job_id")?,
+            seed: o.field("seed")?,
+            config: o.field("config")?,
+            at_us: o.field("at_us")?,
+            generation: o.field("generation")?,
+            next_checkpoint_id: o.field("next_checkpoint_id")?,
+            trace_hash: o.field("trace_hash")?,
+            events_processed: o.field("events_processed")?,
+            task_managers: o.field("task_managers")?,
+            slowdowns: o.field("slowdowns")?,
+            storage_failing: o.field("storage_failing")?,
+            printed_high: o.field("printed_high")?,
+            commands: o.field("commands")?,
+        })
+    }
 }
 
 /// Why a saved JobManager state cannot be resumed.

@@ -33,6 +33,7 @@ pub mod failover;
 pub mod graph;
 pub mod ids;
 pub mod invariants;
+pub mod json;
 pub mod key_group;
 pub mod lifecycle;
 pub mod log;

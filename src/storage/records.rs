@@ -2,7 +2,9 @@
 
 use crate::sim::checkpoint::CheckpointMetadata;
 use crate::sim::failover::JobManagerState;
+use crate::sim::json::{DecodeError, FromJson, Object};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The current version of both record kinds.
 pub const RECORD_VERSION: u32 = 1;
@@ -33,6 +35,20 @@ pub struct StoredCheckpoint {
     pub stored_at_ms: u64,
     /// The `_metadata` content.
     pub metadata: CheckpointMetadata,
+}
+
+impl FromJson for StoredCheckpoint {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(StoredCheckpoint {
+            record: o.field("record")?,
+            version: o.field("version")?,
+            job_id: o.field("job_id")?,
+            checkpoint_id: o.field("checkpoint_id")?,
+            stored_at_ms: o.field("stored_at_ms")?,
+            metadata: o.field("metadata")?,
+        })
+    }
 }
 
 impl StoredCheckpoint {
@@ -67,6 +83,19 @@ pub struct StoredJob {
     pub stored_at_ms: u64,
     /// The state a new JobManager leader recovers from.
     pub state: JobManagerState,
+}
+
+impl FromJson for StoredJob {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        let o = Object::of(value)?;
+        Ok(StoredJob {
+            record: o.field("record")?,
+            version: o.field("version")?,
+            job_id: o.field("job_id")?,
+            stored_at_ms: o.field("stored_at_ms")?,
+            state: o.field("state")?,
+        })
+    }
 }
 
 impl StoredJob {
@@ -120,7 +149,6 @@ fn problem(key: &str, reason: impl Into<String>) -> RecordProblem {
 }
 
 /// The fields every record version has (read first, without decoding the rest).
-#[derive(Deserialize)]
 struct Envelope {
     record: Option<String>,
     version: Option<u64>,
@@ -128,7 +156,8 @@ struct Envelope {
     format_version: Option<u32>,
 }
 
-fn envelope(key: &str, text: &str) -> Result<Envelope, RecordProblem> {
+/// Parses a record's text and reads its envelope.
+fn envelope(key: &str, text: &str) -> Result<(Value, Envelope), RecordProblem> {
     if text.len() > RECORD_TEXT_MAX {
         return Err(problem(
             key,
@@ -138,7 +167,19 @@ fn envelope(key: &str, text: &str) -> Result<Envelope, RecordProblem> {
             ),
         ));
     }
-    serde_json::from_str(text).map_err(|e| problem(key, format!("truncated or invalid JSON ({e})")))
+    let invalid = |e: String| problem(key, format!("truncated or invalid JSON ({e})"));
+    let value: Value = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let read = |o: Object<'_>| -> Result<Envelope, DecodeError> {
+        Ok(Envelope {
+            record: o.field("record")?,
+            version: o.field("version")?,
+            format_version: o.field("format_version")?,
+        })
+    };
+    let envelope = Object::of(&value)
+        .and_then(read)
+        .map_err(|e| invalid(e.to_string()))?;
+    Ok((value, envelope))
 }
 
 fn check_version(key: &str, envelope: &Envelope, kind: &str) -> Result<(), RecordProblem> {
@@ -159,16 +200,15 @@ fn check_version(key: &str, envelope: &Envelope, kind: &str) -> Result<(), Recor
 /// Decodes a checkpoint record, checking it against its key. The migration path: a version-0
 /// record was a bare `_metadata` object; it is wrapped into the current envelope.
 pub fn decode_checkpoint(key: &str, text: &str) -> Result<StoredCheckpoint, RecordProblem> {
-    let found = envelope(key, text)?;
-    let shape =
-        |e: serde_json::Error| problem(key, format!("does not have the checkpoint shape ({e})"));
+    let (value, found) = envelope(key, text)?;
+    let shape = |e: DecodeError| problem(key, format!("does not have the checkpoint shape ({e})"));
     let record =
         if found.version.is_none() && found.record.is_none() && found.format_version.is_some() {
-            let metadata: CheckpointMetadata = serde_json::from_str(text).map_err(shape)?;
+            let metadata = CheckpointMetadata::from_json(&value).map_err(shape)?;
             StoredCheckpoint::new(metadata, 0)
         } else {
             check_version(key, &found, CHECKPOINT_RECORD)?;
-            serde_json::from_str(text).map_err(shape)?
+            StoredCheckpoint::from_json(&value).map_err(shape)?
         };
     record.metadata.check().map_err(|e| problem(key, e))?;
     if record.key() != key
@@ -190,8 +230,9 @@ pub fn decode_checkpoint(key: &str, text: &str) -> Result<StoredCheckpoint, Reco
 
 /// Decodes a job record, checking it against its key.
 pub fn decode_job(key: &str, text: &str) -> Result<StoredJob, RecordProblem> {
-    check_version(key, &envelope(key, text)?, JOB_RECORD)?;
-    let record: StoredJob = serde_json::from_str(text)
+    let (value, found) = envelope(key, text)?;
+    check_version(key, &found, JOB_RECORD)?;
+    let record = StoredJob::from_json(&value)
         .map_err(|e| problem(key, format!("does not have the job shape ({e})")))?;
     if record.job_id != key || record.state.job_id != key {
         return Err(problem(
