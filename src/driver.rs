@@ -12,6 +12,12 @@ use crate::sim::SimDuration;
 pub const SPEEDS_MILLI: [u64; 10] = [
     250, 500, 1_000, 2_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000,
 ];
+
+/// A speed multiplier as the page and links write it: `0.25`, `1`, `1000` (the exact decimal of
+/// the thousandths, without trailing zeros).
+pub fn speed_label(speed_milli: u64) -> String {
+    crate::sim::time::decimal_milli(speed_milli)
+}
 /// The longest wall time one frame may account for.
 pub const FRAME_WALL_US_MAX: u64 = 100_000;
 /// Most engine events processed in one frame; beyond it the page falls behind and says so.
@@ -69,6 +75,24 @@ impl Clock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn speed_labels_are_exact_decimals() {
+        let labels: Vec<String> = SPEEDS_MILLI.iter().map(|s| speed_label(*s)).collect();
+        assert_eq!(labels.first().map(String::as_str), Some("0.25"));
+        assert_eq!(labels.last().map(String::as_str), Some("1000"));
+        assert!(labels.contains(&"1".to_string()));
+        assert_eq!(speed_label(1_500), "1.5");
+        assert_eq!(speed_label(10), "0.01");
+        for speed in SPEEDS_MILLI {
+            let text = speed_label(speed);
+            assert_eq!(
+                crate::sim::time::parse_decimal_milli(&text),
+                Some(speed),
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn frames_scale_and_cap_wall_time() {

@@ -7,6 +7,7 @@
 
 pub mod bench;
 pub mod driver;
+pub mod fixed;
 pub mod script;
 pub mod share;
 pub mod sim;

@@ -221,12 +221,7 @@ pub fn encode(
         parts.push(format!("t={}", instant(cursor)));
     }
     if speed_milli != 1_000 {
-        let speed = if speed_milli.is_multiple_of(1_000) {
-            (speed_milli / 1_000).to_string()
-        } else {
-            format!("{}", speed_milli as f64 / 1_000.0)
-        };
-        parts.push(format!("speed={speed}"));
+        parts.push(format!("speed={}", crate::driver::speed_label(speed_milli)));
     }
     parts.join("&")
 }

@@ -8,7 +8,7 @@
 //! panic. Durations are Flink duration strings (`"10 s"`, `"500 ms"`); ratios are decimals.
 
 use crate::sim::rng::Ratio;
-use crate::sim::time::SimDuration;
+use crate::sim::time::{decimal_milli, SimDuration};
 use std::fmt;
 
 /// `execution.checkpointing.mode`.
@@ -483,7 +483,7 @@ impl SimConfig {
                 if !(1_000..=10_000).contains(&multiplier_milli) {
                     return Err(ConfigError::new(
                         &format!("{prefix}.exponential-delay.backoff-multiplier"),
-                        f64::from(multiplier_milli) / 1_000.0,
+                        decimal_milli(u64::from(multiplier_milli)),
                         "allowed: 1.0 ..= 10.0",
                     ));
                 }
@@ -492,7 +492,7 @@ impl SimConfig {
                 if jitter_milli > 1_000 {
                     return Err(ConfigError::new(
                         &format!("{prefix}.exponential-delay.jitter-factor"),
-                        f64::from(jitter_milli) / 1_000.0,
+                        decimal_milli(u64::from(jitter_milli)),
                         "allowed: 0.0 ..= 1.0",
                     ));
                 }
@@ -646,7 +646,7 @@ impl SimConfig {
         if self.abnormal_ratio.numerator > self.abnormal_ratio.denominator {
             return Err(ConfigError::new(
                 "simulation.source.abnormal-ratio",
-                ratio_value(self.abnormal_ratio),
+                ratio_text(self.abnormal_ratio),
                 "allowed: 0.0 ..= 1.0",
             ));
         }
@@ -672,6 +672,10 @@ impl SimConfig {
     }
 }
 
-fn ratio_value(ratio: Ratio) -> f64 {
-    f64::from(ratio.numerator) / f64::from(ratio.denominator)
+/// A ratio as a decimal when it is a whole number of thousandths (`0.3`), else as a fraction.
+fn ratio_text(ratio: Ratio) -> String {
+    match 1_000u32.checked_rem(ratio.denominator) {
+        Some(0) => decimal_milli(u64::from(ratio.numerator) * u64::from(1_000 / ratio.denominator)),
+        _ => format!("{}/{}", ratio.numerator, ratio.denominator),
+    }
 }

@@ -71,7 +71,8 @@ fn as_text(key: &str, value: &Value) -> Result<String, ConfigError> {
 }
 
 /// A decimal in `[0, max]`, kept in thousandths (no floats in the engine).
-fn as_milli(key: &str, value: &Value, max: f64) -> Result<u32, ConfigError> {
+fn as_milli(key: &str, value: &Value, max_milli: u32) -> Result<u32, ConfigError> {
+    let max = f64::from(max_milli) / 1_000.0;
     let milli = match value {
         Value::Number(n) => n
             .as_f64()
@@ -81,11 +82,15 @@ fn as_milli(key: &str, value: &Value, max: f64) -> Result<u32, ConfigError> {
         _ => None,
     };
     match milli {
-        Some(m) if m as f64 <= max * 1_000.0 => Ok(m as u32),
+        Some(m) if m <= u64::from(max_milli) => Ok(m as u32),
         _ => Err(bad(
             key,
             value,
-            &format!("a decimal number between 0.0 and {max:.1}"),
+            &format!(
+                "a decimal number between 0.0 and {}.{}",
+                max_milli / 1_000,
+                max_milli % 1_000 / 100
+            ),
         )),
     }
 }
@@ -245,7 +250,7 @@ impl SimConfig {
                 return Ok(());
             }
             "simulation.source.abnormal-ratio" => {
-                let numerator = as_milli(key, value, 1.0)?;
+                let numerator = as_milli(key, value, 1_000)?;
                 self.abnormal_ratio = Ratio {
                     numerator,
                     denominator: 1_000,
@@ -333,9 +338,9 @@ impl SimConfig {
             } => match key.strip_prefix(EXPONENTIAL).ok_or_else(wrong_type)? {
                 "initial-backoff" => *initial_backoff = as_duration(key, value)?,
                 "max-backoff" => *max_backoff = as_duration(key, value)?,
-                "backoff-multiplier" => *multiplier_milli = as_milli(key, value, 10.0)?,
+                "backoff-multiplier" => *multiplier_milli = as_milli(key, value, 10_000)?,
                 "reset-backoff-threshold" => *reset_threshold = as_duration(key, value)?,
-                "jitter-factor" => *jitter_milli = as_milli(key, value, 1.0)?,
+                "jitter-factor" => *jitter_milli = as_milli(key, value, 1_000)?,
                 "attempts-before-reset-backoff" => *attempts_before_reset = as_u32(key, value)?,
                 _ => return Err(unknown(key)),
             },

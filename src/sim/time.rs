@@ -171,6 +171,19 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, DurationParseError> {
         .ok_or_else(|| error("the value is too large"))
 }
 
+/// Thousandths as the shortest exact decimal: `250` → `0.25`, `1500` → `1.5`, `3000` → `3`. The
+/// inverse of [`parse_decimal_milli`], and what `{}` prints for `milli as f64 / 1000.0`, without
+/// linking Rust's float formatting into the page.
+pub fn decimal_milli(milli: u64) -> String {
+    let (whole, fraction) = (milli / 1_000, milli % 1_000);
+    if fraction == 0 {
+        whole.to_string()
+    } else {
+        let digits = format!("{fraction:03}");
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
 /// Parses a non-negative decimal (`"0.3"`, `"2"`, `".25"`, `"1.0005"`) into thousandths, rounding
 /// half up at the fourth decimal, as `(x * 1000).round()` would. Written out instead of
 /// `str::parse::<f64>` so the page does not carry the float parser's tables (about 8 KB of gzip);
@@ -273,6 +286,17 @@ mod tests {
             ("1234567890123456", None),
         ] {
             assert_eq!(parse_decimal_milli(text), milli, "{text:?}");
+        }
+        for (milli, text) in [
+            (0, "0"),
+            (3, "0.003"),
+            (250, "0.25"),
+            (1_500, "1.5"),
+            (3_000, "3"),
+        ] {
+            assert_eq!(decimal_milli(milli), text);
+            assert_eq!(decimal_milli(milli), format!("{}", milli as f64 / 1_000.0));
+            assert_eq!(parse_decimal_milli(text), Some(milli));
         }
         // Agrees with rounding the float for ordinary inputs.
         for n in 0..20_000u64 {

@@ -4,7 +4,7 @@
 use super::frame::AnimationLoop;
 use super::model::{Model, ModelRef};
 use super::{tr, Lang, PanelProps};
-use crate::driver::{Clock, SPEEDS_MILLI};
+use crate::driver::{speed_label, Clock, SPEEDS_MILLI};
 use crate::sim::event::{Command, Event};
 use crate::sim::{SimConfig, SimDuration};
 use std::cell::Cell;
@@ -582,12 +582,3 @@ fn Header(props: &HeaderProps) -> Html {
 }
 
 type Event_ = yew::events::Event;
-
-/// `0.25`, `1`, `1000`.
-fn speed_label(speed_milli: u64) -> String {
-    if speed_milli.is_multiple_of(1_000) {
-        (speed_milli / 1_000).to_string()
-    } else {
-        format!("{}", speed_milli as f64 / 1_000.0)
-    }
-}

@@ -9,6 +9,7 @@
 //! talk's failure story hides and what this view makes visible.
 
 use super::{tr, Lang, PanelProps};
+use crate::fixed::d1;
 use crate::sim::cluster::{ProcessState, TaskManager};
 use crate::sim::event::Command;
 use crate::sim::graph::{JobGraph, OperatorKind};
@@ -66,7 +67,7 @@ pub(crate) fn state_class(state: ExecutionState) -> &'static str {
 
 /// Seconds from `now` until `at`, as `3.2 s`.
 pub(crate) fn countdown(now: SimTime, at: SimTime) -> String {
-    format!("{:.1} s", at.saturating_since(now).as_us() as f64 / 1e6)
+    format!("{} s", d1(at.saturating_since(now).as_us() as f64 / 1e6))
 }
 
 /// Slots held by the job, and slots in the cluster.

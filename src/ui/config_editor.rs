@@ -2,6 +2,7 @@
 //! names), a validation message beside each field, and the equivalent Java code, live.
 
 use super::{tr, Lang};
+use crate::fixed::d1;
 use crate::sim::config::{CheckpointingMode, ConfigError, Placement, RestartStrategyConfig};
 use crate::sim::SimConfig;
 use serde_json::Value;
@@ -288,12 +289,12 @@ pub fn java_snippet(config: &SimConfig) -> String {
 fn restart_line(strategy: &RestartStrategyConfig) -> String {
     match strategy {
         RestartStrategyConfig::ExponentialDelay { initial_backoff, max_backoff, multiplier_milli, reset_threshold, jitter_milli, .. } => format!(
-            "env.setRestartStrategy(RestartStrategies.exponentialDelayRestart(Duration.ofMillis({}), Duration.ofMillis({}), {:.1}, Duration.ofMillis({}), {:.1}));",
+            "env.setRestartStrategy(RestartStrategies.exponentialDelayRestart(Duration.ofMillis({}), Duration.ofMillis({}), {}, Duration.ofMillis({}), {}));",
             ms(*initial_backoff),
             ms(*max_backoff),
-            f64::from(*multiplier_milli) / 1_000.0,
+            d1(f64::from(*multiplier_milli) / 1_000.0),
             ms(*reset_threshold),
-            f64::from(*jitter_milli) / 1_000.0
+            d1(f64::from(*jitter_milli) / 1_000.0)
         ),
         RestartStrategyConfig::FixedDelay { attempts, delay } => {
             format!("env.setRestartStrategy(RestartStrategies.fixedDelayRestart({attempts}, Duration.ofMillis({})));", ms(*delay))

@@ -10,7 +10,7 @@
 //! The small helpers at the end (badges, timestamps, expansion sets) are shared with the
 //! checkpoints and exceptions panels.
 
-use super::{format, tr, Lang, PanelProps};
+use super::{bound, format, tr, Lang, PanelProps};
 use crate::sim::graph::OperatorKind;
 use crate::sim::ids::{TaskIndex, VertexIndex};
 use crate::sim::rest::{
@@ -491,7 +491,7 @@ pub(crate) fn thousands(value: i64) -> String {
 
 /// Flink's `min(round(msPerSecond / 10), 100)`.
 pub(crate) fn percent_of_second(ms_per_second: f64) -> u32 {
-    (ms_per_second / 10.0).round().clamp(0.0, 100.0) as u32
+    bound((ms_per_second / 10.0).round(), 0.0, 100.0) as u32
 }
 
 /// Fill and border of a job graph node (Flink's `node.component.ts`): blue, blended toward

@@ -19,7 +19,8 @@
 
 use super::cluster::{short_vertex_name, state_class, View};
 use super::model::Model;
-use super::{tr, Lang, PanelProps};
+use super::{bound, tr, Lang, PanelProps};
+use crate::fixed::{d0, d1, d2};
 use crate::sim::channel::{Channel, Element};
 use crate::sim::event::Event;
 use crate::sim::graph::{JobGraph, OperatorKind, ShipStrategy};
@@ -132,7 +133,7 @@ fn columns(vertices: usize) -> (Vec<(f64, f64)>, (f64, f64)) {
 
 fn layout(graph: &JobGraph) -> Layout {
     let p = graph.vertices[0].parallelism.max(1) as f64;
-    let row = (560.0 / p).clamp(14.0, 84.0);
+    let row = bound(560.0 / p, 14.0, 84.0);
     let height = TOP + p * row + 14.0;
     let (cols, (sx, sw)) = columns(graph.vertices.len());
     let box_h = (row * 0.74).min(64.0);
@@ -145,7 +146,7 @@ fn layout(graph: &JobGraph) -> Layout {
             Rect { x, y, w, h: box_h }
         })
         .collect();
-    let storage_h = (height - TOP - 10.0).clamp(110.0, 240.0);
+    let storage_h = bound(height - TOP - 10.0, 110.0, 240.0);
     Layout {
         height,
         boxes,
@@ -173,7 +174,7 @@ struct Segment {
 impl Segment {
     /// The point at fraction `f` (0 sender, 1 receiver).
     fn at(&self, f: f64) -> (f64, f64) {
-        let f = f.clamp(0.0, 1.0);
+        let f = bound(f, 0.0, 1.0);
         (
             self.x1 + (self.x2 - self.x1) * f,
             self.y1 + (self.y2 - self.y1) * f,
@@ -269,7 +270,7 @@ fn queue_position(index: usize, ahead: u32, capacity: u32, transit: Option<f64>)
         transit.map_or(stack, |t| t.min(stack))
     } else {
         let deepest = 0.98 - DOTS_PER_CHANNEL as f64 * STACK_GAP;
-        (1.0 - ahead as f64 / capacity.max(1) as f64).clamp(0.03, deepest)
+        bound(1.0 - ahead as f64 / capacity.max(1) as f64, 0.03, deepest)
     }
 }
 
@@ -671,16 +672,16 @@ fn persisted_records(view: &View, checkpoint: CheckpointId, channel: usize) -> O
 /// back-pressured grey by the back-pressured share.
 pub(crate) fn flink_vertex_colour(busy_percent: f64, backpressured_percent: f64) -> String {
     let mix = |a: [f64; 3], b: [f64; 3], t: f64| {
-        let t = (t / 100.0).clamp(0.0, 1.0);
+        let t = bound(t / 100.0, 0.0, 1.0);
         [0, 1, 2].map(|i| a[i] + (b[i] - a[i]) * t)
     };
     let busy = mix([93.0, 177.0, 255.0], [238.0, 100.0, 100.0], busy_percent);
     let grey = mix(busy, [136.0, 136.0, 136.0], backpressured_percent);
-    format!("rgb({:.0},{:.0},{:.0})", grey[0], grey[1], grey[2])
+    format!("rgb({},{},{})", d0(grey[0]), d0(grey[1]), d0(grey[2]))
 }
 
 fn f1(value: f64) -> String {
-    format!("{value:.1}")
+    d1(value).to_string()
 }
 
 /// A record dot: a circle (normal), a triangle (abnormal) or a diamond (alarm).
@@ -688,10 +689,10 @@ fn dot(x: f64, y: f64, kind: DotKind) -> Html {
     match kind {
         DotKind::Normal => html! { <circle class="df-rec" cx={f1(x)} cy={f1(y)} r="5" /> },
         DotKind::Abnormal => html! {
-            <path class="df-rec-abn" d={format!("M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z", x, y - 7.5, x + 6.5, y + 5.0, x - 6.5, y + 5.0)} />
+            <path class="df-rec-abn" d={format!("M{} {}L{} {}L{} {}Z", d1(x), d1(y - 7.5), d1(x + 6.5), d1(y + 5.0), d1(x - 6.5), d1(y + 5.0))} />
         },
         DotKind::Alarm => html! {
-            <path class="df-rec-alarm" d={format!("M{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}L{:.1} {:.1}Z", x, y - 7.0, x + 7.0, y, x, y + 7.0, x - 7.0, y)} />
+            <path class="df-rec-alarm" d={format!("M{} {}L{} {}L{} {}L{} {}Z", d1(x), d1(y - 7.0), d1(x + 7.0), d1(y), d1(x), d1(y + 7.0), d1(x - 7.0), d1(y))} />
         },
     }
 }
@@ -722,7 +723,7 @@ fn barrier_mark(
 /// A snapshot document flying to storage.
 fn glyph(x: f64, y: f64) -> Html {
     html! {
-        <path class="df-doc" d={format!("M{:.1} {:.1}h10l5 5v13h-15Z", x - 7.5, y - 9.0)} />
+        <path class="df-doc" d={format!("M{} {}h10l5 5v13h-15Z", d1(x - 7.5), d1(y - 9.0))} />
     }
 }
 
@@ -821,7 +822,7 @@ fn svg(scene: &Scene) -> Html {
         .height
         .max(scene.layout.storage.y + scene.layout.storage.h + 10.0);
     html! {
-        <svg class="df-svg" data-testid="dataflow-svg" role="img" viewBox={format!("0 0 {VIEW_W} {height:.0}")}
+        <svg class="df-svg" data-testid="dataflow-svg" role="img" viewBox={format!("0 0 {} {}", d0(VIEW_W), d0(height))}
             preserveAspectRatio="xMidYMin meet" aria-labelledby="df-svg-title df-svg-desc">
             <title id="df-svg-title">{ tr(lang, "Job graph with its network channels", "잡 그래프와 네트워크 채널") }</title>
             <desc id="df-svg-desc">{ tr(lang,
@@ -881,8 +882,11 @@ fn aggregate_channels(scene: &Scene) -> Html {
             0
         };
         paths[class].push_str(&format!(
-            "M{:.0} {:.0}L{:.0} {:.0}",
-            seg.x1, seg.y1, seg.x2, seg.y2
+            "M{} {}L{} {}",
+            d0(seg.x1),
+            d0(seg.y1),
+            d0(seg.x2),
+            d0(seg.y2)
         ));
     }
     html! {
@@ -1022,7 +1026,7 @@ fn task_box(scene: &Scene, task: TaskIndex) -> Html {
                 <text class="df-task-name" x={f1(cx)} y={f1(rect.y + rect.h * 0.7)} text-anchor="middle">{ format!("{}", layout.subtask + 1) }</text>
             }
             if dead {
-                <path class="df-cross" d={format!("M{:.1} {:.1}L{:.1} {:.1}M{:.1} {:.1}L{:.1} {:.1}", rect.x, rect.y, rect.x + rect.w, rect.y + rect.h, rect.x + rect.w, rect.y, rect.x, rect.y + rect.h)} />
+                <path class="df-cross" d={format!("M{} {}L{} {}M{} {}L{} {}", d1(rect.x), d1(rect.y), d1(rect.x + rect.w), d1(rect.y + rect.h), d1(rect.x + rect.w), d1(rect.y), d1(rect.x), d1(rect.y + rect.h))} />
             }
             { alarm_flash(scene, task, rect) }
         </g>
@@ -1066,10 +1070,10 @@ fn task_line(scene: &Scene, task: TaskIndex, busy: Option<f64>, bp: f64) -> Stri
     if t.state != ExecutionState::Running {
         return format!("{}{slow}", t.state.as_str());
     }
-    let busy = busy.map_or_else(|| "n/a".to_string(), |b| format!("{b:.0}%"));
+    let busy = busy.map_or_else(|| "n/a".to_string(), |b| format!("{}%", d0(b)));
     match scene.lang {
-        Lang::En => format!("busy {busy} · bp {bp:.0}%{slow}"),
-        Lang::Ko => format!("바쁨 {busy} · 배압 {bp:.0}%{slow}"),
+        Lang::En => format!("busy {busy} · bp {}%{slow}", d0(bp)),
+        Lang::Ko => format!("바쁨 {busy} · 배압 {}%{slow}", d0(bp)),
     }
 }
 
@@ -1101,7 +1105,7 @@ fn alarm_flash(scene: &Scene, task: TaskIndex, rect: Rect) -> Html {
     };
     html! {
         <text class="df-alarm" x={f1(rect.x + rect.w - 4.0)} y={f1(rect.y - 3.0)} text-anchor="end"
-            style={format!("opacity:{:.2}", 1.0 - p)}>{ "ALARM" }</text>
+            style={format!("opacity:{}", d2(1.0 - p))}>{ "ALARM" }</text>
     }
 }
 
@@ -1119,7 +1123,7 @@ fn storage_box(scene: &Scene) -> Html {
     html! {
         <g class={classes!("df-storage", view.storage_failing().then_some("df-storage-failing"))} data-testid="df-storage">
             <rect x={f1(r.x)} y={f1(r.y)} width={f1(r.w)} height={f1(r.h)} rx="6" />
-            <rect class="df-storage-flash" x={f1(r.x)} y={f1(r.y)} width={f1(r.w)} height={f1(r.h)} rx="6" style={format!("opacity:{flash:.2}")} />
+            <rect class="df-storage-flash" x={f1(r.x)} y={f1(r.y)} width={f1(r.w)} height={f1(r.h)} rx="6" style={format!("opacity:{}", d2(flash))} />
             <text class="df-storage-dir" x={f1(r.x + 8.0)} y={f1(r.y + 20.0)}>{ dir }</text>
             { for retained.iter().skip(skip).enumerate().map(|(i, m)| html! {
                 <text class="df-storage-chk" x={f1(r.x + 14.0)} y={f1(r.y + 42.0 + i as f64 * 19.0)}>
@@ -1272,12 +1276,12 @@ fn summary_lines(scene: &Scene) -> Vec<String> {
         if !info.blocked && info.fill() >= 0.5 {
             lines.push(match lang {
                 Lang::En => format!(
-                    "channel {name} {:.0}% full: its sender is back-pressured",
-                    info.fill() * 100.0
+                    "channel {name} {}% full: its sender is back-pressured",
+                    d0(info.fill() * 100.0)
                 ),
                 Lang::Ko => format!(
-                    "채널 {name} {:.0}% 참: 송신자가 배압을 받음",
-                    info.fill() * 100.0
+                    "채널 {name} {}% 참: 송신자가 배압을 받음",
+                    d0(info.fill() * 100.0)
                 ),
             });
         }

@@ -1,5 +1,6 @@
 //! Formatting of figures the way Flink's web UI prints them.
 
+use crate::fixed::{d1, d2};
 use crate::sim::SimTime;
 
 /// Bytes as Flink's UI shows them: `6.48 KB`, `102 B`.
@@ -14,7 +15,7 @@ pub fn bytes(value: u64) -> String {
         size /= 1_024.0;
         unit += 1;
     }
-    format!("{size:.2} {}", UNITS[unit])
+    format!("{} {}", d2(size), UNITS[unit])
 }
 
 /// A duration in milliseconds as Flink's UI shows it: `1m 0s 0ms`, `5s 12ms`, `22ms`.
@@ -55,10 +56,10 @@ pub fn sim_clock(time: SimTime) -> String {
 /// A rate with a unit: `1.2k/s`.
 pub fn rate(per_second: f64) -> String {
     if per_second >= 1_000_000.0 {
-        format!("{:.1}M/s", per_second / 1e6)
+        format!("{}M/s", d1(per_second / 1e6))
     } else if per_second >= 1_000.0 {
-        format!("{:.1}k/s", per_second / 1e3)
+        format!("{}k/s", d1(per_second / 1e3))
     } else {
-        format!("{per_second:.1}/s")
+        format!("{}/s", d1(per_second))
     }
 }

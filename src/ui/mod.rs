@@ -70,6 +70,13 @@ pub fn tr(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
     }
 }
 
+/// `value` limited to `low ..= high`, for drawing. Unlike `f64::clamp` it never panics (when
+/// `low > high`, e.g. a label wider than the space it centres in, it gives `high`; NaN gives
+/// `low`), and it does not pull Rust's float formatting into the page for clamp's panic message.
+pub fn bound(value: f64, low: f64, high: f64) -> f64 {
+    value.max(low).min(high)
+}
+
 /// What every panel receives.
 #[derive(Properties, Clone, PartialEq)]
 pub struct PanelProps {

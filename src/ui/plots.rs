@@ -2,6 +2,7 @@
 //! SVG polylines over bounded series (TOOLCHAIN measured SVG as the better fit below ~10k points).
 
 use super::{format, tr, PanelProps};
+use crate::fixed::{d0, d1};
 use crate::sim::checkpoint::CheckpointStatus;
 use yew::prelude::*;
 
@@ -30,7 +31,7 @@ fn polyline(series: &Series, (x_min, x_max): (f64, f64), y_max: f64) -> Html {
     let points: String = series
         .points
         .iter()
-        .map(|(x, y)| format!("{:.1},{:.1} ", sx(*x), sy(*y)))
+        .map(|(x, y)| format!("{},{} ", d1(sx(*x)), d1(sy(*y))))
         .collect();
     html! { <polyline points={points} fill="none" stroke={series.color} stroke-width="1.6"><title>{ series.label.clone() }</title></polyline> }
 }
@@ -53,17 +54,17 @@ fn chart(
     html! {
         <figure class="plot">
             <figcaption>{ title }</figcaption>
-            <svg viewBox={format!("0 0 {WIDTH} {HEIGHT}")} role="img" aria-label={title.to_string()} preserveAspectRatio="none">
-                <line x1={PAD.to_string()} y1={(HEIGHT - 18.0).to_string()} x2={(WIDTH - 8.0).to_string()} y2={(HEIGHT - 18.0).to_string()} class="axis" />
-                <line x1={PAD.to_string()} y1="12" x2={PAD.to_string()} y2={(HEIGHT - 18.0).to_string()} class="axis" />
+            <svg viewBox={format!("0 0 {} {}", d0(WIDTH), d0(HEIGHT))} role="img" aria-label={title.to_string()} preserveAspectRatio="none">
+                <line x1={d0(PAD).to_string()} y1={d0(HEIGHT - 18.0).to_string()} x2={d0(WIDTH - 8.0).to_string()} y2={d0(HEIGHT - 18.0).to_string()} class="axis" />
+                <line x1={d0(PAD).to_string()} y1="12" x2={d0(PAD).to_string()} y2={d0(HEIGHT - 18.0).to_string()} class="axis" />
                 if has_data {
                     <text x="2" y="16" class="tick">{ format_y(y_max) }</text>
-                    <text x="2" y={(HEIGHT - 20.0).to_string()} class="tick">{ "0" }</text>
-                    <text x={PAD.to_string()} y={(HEIGHT - 4.0).to_string()} class="tick">{ format::sim_clock(crate::sim::SimTime((x_min * 1e6) as u64)) }</text>
-                    <text x={(WIDTH - 70.0).to_string()} y={(HEIGHT - 4.0).to_string()} class="tick">{ format::sim_clock(crate::sim::SimTime((x_max * 1e6) as u64)) }</text>
+                    <text x="2" y={d0(HEIGHT - 20.0).to_string()} class="tick">{ "0" }</text>
+                    <text x={d0(PAD).to_string()} y={d0(HEIGHT - 4.0).to_string()} class="tick">{ format::sim_clock(crate::sim::SimTime((x_min * 1e6) as u64)) }</text>
+                    <text x={d0(WIDTH - 70.0).to_string()} y={d0(HEIGHT - 4.0).to_string()} class="tick">{ format::sim_clock(crate::sim::SimTime((x_max * 1e6) as u64)) }</text>
                     { for series.iter().map(|s| polyline(s, (x_min, x_max), y_max)) }
                 } else {
-                    <text x={(WIDTH / 2.0 - 80.0).to_string()} y={(HEIGHT / 2.0).to_string()} class="empty">{ empty }</text>
+                    <text x={d0(WIDTH / 2.0 - 80.0).to_string()} y={d0(HEIGHT / 2.0).to_string()} class="empty">{ empty }</text>
                 }
             </svg>
             <ul class="legend">
@@ -139,7 +140,7 @@ pub fn PlotsPanel(props: &PanelProps) -> Html {
     html! {
         <section class="panel plots" aria-label={tr(lang, "Plots", "그래프")}>
             <h2>{ tr(lang, "Plots", "그래프") }</h2>
-            { chart(tr(lang, "Checkpoint end-to-end duration", "체크포인트 종단 간 소요 시간"), "ms", &[duration], |v| format!("{v:.0} ms"), empty) }
+            { chart(tr(lang, "Checkpoint end-to-end duration", "체크포인트 종단 간 소요 시간"), "ms", &[duration], |v| format!("{} ms", d0(v)), empty) }
             { chart(tr(lang, "Checkpointed data size", "체크포인트 데이터 크기"), "bytes", &[size], |v| format::bytes(v as u64), empty) }
             { chart(tr(lang, "Throughput per task (records/s: out for sources, in for the others)", "태스크별 처리량 (레코드/초: 소스는 출력, 나머지는 입력)"), "records/s", &throughput, format::rate, empty) }
         </section>

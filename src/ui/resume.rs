@@ -4,6 +4,7 @@
 use super::model::ModelRef;
 use super::persistence::{self, ArchiveOp};
 use super::{format, tr, Lang};
+use crate::fixed::d1;
 use yew::prelude::*;
 
 /// Props.
@@ -46,7 +47,7 @@ pub fn ResumeBanner(props: &ResumeBannerProps) -> Html {
             let took = m
                 .persistence
                 .resume_ms
-                .map_or(String::new(), |ms| format!(" (resumed in {ms:.1} ms)"));
+                .map_or(String::new(), |ms| format!(" (resumed in {} ms)", d1(ms)));
             m.notice = Some(match result {
                 Ok(problems) if problems.is_empty() => format!(
                     "a new JobManager recovered the stored job from its latest checkpoint{took}"

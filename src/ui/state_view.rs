@@ -4,7 +4,8 @@
 //! (user *i* on TaskManager *i*) beside the real one; and a key-group bar.
 
 use super::cluster::{task_manager_label, View};
-use super::{tr, Lang, PanelProps};
+use super::{bound, tr, Lang, PanelProps};
+use crate::fixed::{d0, d1};
 use crate::sim::graph::{JobGraph, KeyLayout, KEYED_VERTEX};
 use crate::sim::ids::KeyIndex;
 use crate::sim::key_group::key_group_range;
@@ -164,7 +165,11 @@ fn place_labels(graph: &JobGraph, x: impl Fn(f64) -> f64) -> Vec<(&KeyLayout, f6
     keys.into_iter()
         .map(|k| {
             let half = (k.name.len() + 5) as f64 * 4.9;
-            let kx = x(k.key_group as f64 + 0.5).clamp(half, BAR_W + 2.0 * BAR_X0 - half);
+            let kx = bound(
+                x(k.key_group as f64 + 0.5),
+                half,
+                BAR_W + 2.0 * BAR_X0 - half,
+            );
             let row = (labelled < KEYS_LABELLED_MAX)
                 .then(|| (0..LABEL_ROWS).find(|r| kx - half > row_end[*r]))
                 .flatten();
@@ -193,25 +198,25 @@ fn key_group_bar(view: &View, lang: Lang) -> Html {
         ),
     };
     html! {
-        <svg class="st-bar" viewBox={format!("0 0 {} 104", BAR_W + 2.0 * BAR_X0)} role="img" aria-labelledby="st-bar-title" data-testid="st-bar">
+        <svg class="st-bar" viewBox={format!("0 0 {} 104", d0(BAR_W + 2.0 * BAR_X0))} role="img" aria-labelledby="st-bar-title" data-testid="st-bar">
             <title id="st-bar-title">{ title }</title>
             { for (0..p).map(|s| {
                 let (start, end) = key_group_range(max_p, p, s);
                 let (x0, x1) = (x(start as f64), x(end as f64 + 1.0));
                 html! {
                     <g class={format!("st-r{}", s % 4)}>
-                        <rect x={format!("{x0:.1}")} y="58" width={format!("{:.1}", (x1 - x0).max(0.5))} height="22" />
+                        <rect x={d1(x0).to_string()} y="58" width={d1((x1 - x0).max(0.5)).to_string()} height="22" />
                         if p <= 8 {
-                            <text class="st-bar-range" x={format!("{:.1}", (x0 + x1) / 2.0)} y="99" text-anchor="middle">{ format!("#{s}: {start}–{end}") }</text>
+                            <text class="st-bar-range" x={d1((x0 + x1) / 2.0).to_string()} y="99" text-anchor="middle">{ format!("#{s}: {start}–{end}") }</text>
                         }
                     </g>
                 }
             }) }
             { for place_labels(graph, x).into_iter().map(|(k, kx, row)| html! {
                 <g class="st-keymark">
-                    <path d={format!("M{:.1} 58l-5 -8h10z", x(k.key_group as f64 + 0.5))} />
+                    <path d={format!("M{} 58l-5 -8h10z", d1(x(k.key_group as f64 + 0.5)))} />
                     if let Some(row) = row {
-                        <text x={format!("{kx:.1}")} y={format!("{}", 15 + 16 * row)} text-anchor="middle">{ format!("{} ({})", k.name, k.key_group) }</text>
+                        <text x={d1(kx).to_string()} y={format!("{}", 15 + 16 * row)} text-anchor="middle">{ format!("{} ({})", k.name, k.key_group) }</text>
                     }
                 </g>
             }) }

@@ -3,7 +3,8 @@
 //! check, the shareable link, run export and import, and the ready-made scenarios.
 
 use super::model::{MarkerKind, ModelRef};
-use super::{tr, Lang};
+use super::{bound, tr, Lang};
+use crate::fixed::{d0, d1};
 use crate::script::RunScript;
 use crate::share;
 use crate::sim::SimTime;
@@ -24,7 +25,11 @@ pub struct TimelineProps {
 
 fn percent(time: SimTime, start: SimTime, end: SimTime) -> f64 {
     let span = end.as_us().saturating_sub(start.as_us()).max(1) as f64;
-    (time.as_us().saturating_sub(start.as_us()) as f64 / span * 100.0).clamp(0.0, 100.0)
+    bound(
+        time.as_us().saturating_sub(start.as_us()) as f64 / span * 100.0,
+        0.0,
+        100.0,
+    )
 }
 
 /// The link of the current run at the cursor.
@@ -166,7 +171,7 @@ pub fn TimelineBar(props: &TimelineProps) -> Html {
     }
     let mut mark = |index: usize, time: SimTime| {
         let x = percent(time, start, end) * 10.0;
-        paths[index].0.push_str(&format!("M{x:.1} 0v10"));
+        paths[index].0.push_str(&format!("M{} 0v10", d1(x)));
     };
     for marker in &m.markers {
         let index = match marker.kind {
@@ -190,7 +195,7 @@ pub fn TimelineBar(props: &TimelineProps) -> Html {
     };
     let (snapshots, bytes) = m.machine.memory();
     let verification = m.verification.as_ref().map(|v| match v.result {
-        None => html! { <span class="verify running" data-testid="verify-result" data-state="running">{ format!("{} {:.0}%", tr(lang, "replaying…", "재실행 중…"), v.progress() * 100.0) }</span> },
+        None => html! { <span class="verify running" data-testid="verify-result" data-state="running">{ format!("{} {}%", tr(lang, "replaying…", "재실행 중…"), d0(v.progress() * 100.0)) }</span> },
         Some(true) => html! { <span class="verify ok" data-testid="verify-result" data-state="match">{ format!("✓ {} {:016x}", tr(lang, "same trace:", "같은 추적:"), v.replayed) }</span> },
         Some(false) => html! { <span class="verify bad" data-testid="verify-result" data-state="mismatch">{ format!("✗ {} {:016x} ≠ {:016x}", tr(lang, "different trace:", "다른 추적:"), v.replayed, v.expected) }</span> },
     });
