@@ -11,6 +11,10 @@ use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+/// The page's allocator (src/main.rs), so the figures are the page's.
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Must equal `GOLDEN_SEED_1` of tests/determinism.rs (the native layer).
 const GOLDEN_SEED_1: u64 = 0x143d_6323_b2f2_7039;
 
