@@ -109,9 +109,8 @@ impl RunScript {
                 file.commands.len()
             )));
         }
-        let config_text = serde_json::to_string(&file.config).expect("a map serialises");
         let config =
-            SimConfig::from_json(&config_text).map_err(|e| ScriptError(format!("config: {e}")))?;
+            SimConfig::from_map(&file.config).map_err(|e| ScriptError(format!("config: {e}")))?;
         let until = parse_duration(&file.until).map_err(|e| ScriptError(format!("until: {e}")))?;
         if until > SCRIPT_UNTIL_MAX {
             return Err(ScriptError(format!(

@@ -126,7 +126,10 @@ impl SimConfig {
     pub fn from_json(text: &str) -> Result<SimConfig, ConfigError> {
         let value: Value = serde_json::from_str(text).map_err(|error| ConfigError {
             key: "(file)".to_string(),
-            value: format!("invalid JSON ({error})"),
+            value: format!(
+                "invalid JSON ({})",
+                crate::sim::json::describe_json_error(&error)
+            ),
             allowed: "a JSON object of Flink option names to values".to_string(),
         })?;
         let Value::Object(map) = value else {
@@ -136,12 +139,18 @@ impl SimConfig {
                 allowed: "a JSON object of Flink option names to values".to_string(),
             });
         };
+        SimConfig::from_map(&map)
+    }
+
+    /// Reads a configuration given as a JSON object (as the JobManager state and run files
+    /// hold it): defaults, then every key of the object, then validation.
+    pub fn from_map(map: &Map<String, Value>) -> Result<SimConfig, ConfigError> {
         let mut config = SimConfig::default();
         // The strategy type first: its options apply to the chosen strategy.
         if let Some(kind) = map.get("restart-strategy.type") {
             config.apply("restart-strategy.type", kind)?;
         }
-        for (key, value) in &map {
+        for (key, value) in map {
             if key != "restart-strategy.type" {
                 config.apply(key, value)?;
             }

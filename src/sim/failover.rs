@@ -281,9 +281,8 @@ fn check_state(state: &JobManagerState) -> Result<SimConfig, ResumeError> {
     if !is_hex {
         return fail(format!("job id '{}' is not 32 hex digits", state.job_id));
     }
-    let text = serde_json::to_string(&state.config).expect("a JSON map serialises");
-    let config =
-        SimConfig::from_json(&text).map_err(|e| ResumeError(format!("configuration: {e}")))?;
+    let config = SimConfig::from_map(&state.config)
+        .map_err(|e| ResumeError(format!("configuration: {e}")))?;
     let graph = JobGraph::build(&config);
     if state.task_managers.len() != config.task_managers as usize {
         return fail(format!(

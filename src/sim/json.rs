@@ -82,10 +82,29 @@ pub trait FromJson: Sized {
     }
 }
 
-/// Parses `text` and reads it as a `T`. Syntax errors carry serde_json's line and column.
+/// Parses `text` and reads it as a `T`. Syntax errors say where (line and column).
 pub fn decode<T: FromJson>(text: &str) -> Result<T, DecodeError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| DecodeError::new(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| DecodeError::new(describe_json_error(&e)))?;
     T::from_json(&value)
+}
+
+/// What went wrong reading or writing JSON, and where: `the text ends early at line 1, column
+/// 412`. Used instead of serde_json's own `Display`, whose table of messages (and of I/O error
+/// kinds) the page would otherwise carry for messages it never needs in that detail.
+pub fn describe_json_error(error: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    let what = match error.classify() {
+        Category::Eof => "the text ends early",
+        Category::Syntax => "a syntax error",
+        Category::Data => "a value of the wrong kind",
+        Category::Io => "a read or write error",
+    };
+    if error.line() == 0 {
+        what.to_string()
+    } else {
+        format!("{what} at line {}, column {}", error.line(), error.column())
+    }
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -298,6 +317,24 @@ impl<'a> Variant<'a> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn json_errors_say_what_and_where() {
+        let eof = serde_json::from_str::<Value>("{\"a\": [1, 2").unwrap_err();
+        assert_eq!(
+            describe_json_error(&eof),
+            "the text ends early at line 1, column 11"
+        );
+        let syntax = serde_json::from_str::<Value>("{\n  \"a\" 1}").unwrap_err();
+        assert_eq!(
+            describe_json_error(&syntax),
+            "a syntax error at line 2, column 7"
+        );
+        assert_eq!(
+            decode::<u32>("[").unwrap_err().to_string(),
+            "the text ends early at line 1, column 1"
+        );
+    }
 
     #[test]
     fn integers_are_range_checked_like_serde() {

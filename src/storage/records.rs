@@ -2,7 +2,7 @@
 
 use crate::sim::checkpoint::CheckpointMetadata;
 use crate::sim::failover::JobManagerState;
-use crate::sim::json::{DecodeError, FromJson, Object};
+use crate::sim::json::{describe_json_error, DecodeError, FromJson, Object};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -168,7 +168,7 @@ fn envelope(key: &str, text: &str) -> Result<(Value, Envelope), RecordProblem> {
         ));
     }
     let invalid = |e: String| problem(key, format!("truncated or invalid JSON ({e})"));
-    let value: Value = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| invalid(describe_json_error(&e)))?;
     let read = |o: Object<'_>| -> Result<Envelope, DecodeError> {
         Ok(Envelope {
             record: o.field("record")?,

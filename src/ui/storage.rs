@@ -419,7 +419,7 @@ fn download_json(metadata: &CheckpointMetadata) -> Result<(), wasm_bindgen::JsVa
     // Compact from serde, indented by the browser's JSON (a pretty formatter in Rust would
     // duplicate the serialization code in the bundle).
     let compact = serde_json::to_string(metadata)
-        .map_err(|e| wasm_bindgen::JsValue::from_str(&e.to_string()))?;
+        .map_err(|e| wasm_bindgen::JsValue::from_str(&crate::sim::json::describe_json_error(&e)))?;
     let value = js_sys::JSON::parse(&compact)?;
     let json = js_sys::JSON::stringify_with_replacer_and_space(
         &value,
