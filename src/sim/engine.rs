@@ -500,7 +500,11 @@ impl<S: CheckpointStorage> Sim<S> {
     pub(crate) fn log_command(&mut self, command: &Command) {
         self.trace.word(0xC0DE);
         self.trace.word(self.now.0);
-        let encoded = serde_json::to_vec(command).expect("commands serialise");
+        // `expect` would print serde_json's error with Debug, carrying its message table into
+        // the page; this cannot fail (plain fields, no maps, writing to memory).
+        let Ok(encoded) = serde_json::to_vec(command) else {
+            unreachable!("a command always serialises");
+        };
         self.trace.word(crate::sim::trace::fnv1a64(&encoded));
         self.command_log.push((self.now, command.clone()));
     }
