@@ -114,7 +114,7 @@ export const tests = {
   'performance figures': async ({ page, baseUrl }) => {
     const files = readdirSync(distDir).filter((f) => /\.(wasm|js|css)$/.test(f));
     const gzip = files.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(distDir, f)), { level: 9 }).length, 0);
-    console.log(`bundle: ${(gzip / 1024).toFixed(1)} KiB gzip over ${files.length} files (wasm + js + css)`);
+    console.log(`bundle: ${(gzip / 1024).toFixed(1)} KiB (${gzip} bytes) gzip -9 over ${files.length} files (wasm + js + css)`);
     await openApp(page, baseUrl);
     await waitForTestId(page, 'tm-1', 15_000);
     const firstRender = await page.evaluate(() => performance.now());
