@@ -8,7 +8,8 @@
 #                                                      [tools] wasm_bindgen pin in Trunk.toml)
 #   - trunk 0.21.14                                   (0.22.x needs a newer rustc)
 #   - chromium, chromium-driver, fonts-nanum          (Debian; the font renders Hangul in shots)
-#   - e2e/node_modules: binaryen 132 (wasm-opt for trunk) and playwright-core 1.65.1 (`npm ci`)
+#   - e2e/node_modules: binaryen 132 (wasm-opt for trunk), playwright-core 1.65.1 and terser
+#                       5.51.4 (e2e/minify-glue.mjs, the release build's hook) (`npm ci`)
 #
 # Usage:
 #   scripts/setup.sh                  install; logs go to stderr, stdout gets one `export PATH=…`
@@ -102,7 +103,8 @@ flinkscope_setup_main() (
         fi
     fi
 
-    # 5. The pinned npm packages (wasm-opt 132 for trunk, playwright-core for e2e/run.mjs).
+    # 5. The pinned npm packages (wasm-opt 132 for trunk, playwright-core for e2e/run.mjs, terser
+    # for the release build's post-build hook).
     # npm writes node_modules/.package-lock.json on every install: it is the "installed" stamp.
     if ! skip NPM; then
         command -v npm >/dev/null || { log "node/npm are missing; install Node.js 20+ first"; exit 1; }
