@@ -3,26 +3,8 @@
 mod common;
 use common::*;
 use flinkscope::sim::checkpoint::ChannelSide;
-use flinkscope::sim::event::{Command, Event};
-use flinkscope::sim::ids::VertexIndex;
-use flinkscope::sim::{SimConfig, SimDuration};
-
-/// 1,000 events/s per source; keyed subtask 2 (user1 and user3) slowed 20× at 20 s.
-pub fn backpressured(unaligned: bool) -> (SimConfig, Vec<(flinkscope::sim::SimTime, Command)>) {
-    let config = SimConfig {
-        source_interval: SimDuration::from_ms(1),
-        record_cost: SimDuration::from_us(100),
-        unaligned,
-        checkpoint_timeout: SimDuration::from_secs(30),
-        ..SimConfig::default()
-    };
-    let slow = Command::SlowDownSubtask {
-        vertex: VertexIndex(1),
-        subtask: 2,
-        factor: 20,
-    };
-    (config, vec![(secs(20), slow)])
-}
+use flinkscope::sim::event::Event;
+use flinkscope::sim::SimDuration;
 
 /// Aligned: the barrier queues behind ~10k records per channel, so end-to-end duration and
 /// alignment at the slow subtask explode and nothing in-flight is persisted. Unaligned: the

@@ -13,7 +13,7 @@ use flinkscope::sim::event::Command;
 use flinkscope::sim::failover::JobManagerState;
 use flinkscope::sim::ids::VertexIndex;
 use flinkscope::sim::json::FromJson;
-use flinkscope::sim::{Sim, SimConfig, SimDuration, SimTime};
+use flinkscope::sim::{Sim, SimConfig, SimTime};
 use flinkscope::storage::records::{StoredCheckpoint, StoredJob};
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
@@ -80,20 +80,10 @@ fn documents() -> Vec<(&'static str, Value)> {
         (secs(80), Command::FailOverJobManager),
     ];
     let (file, state, retained) = scenario(SimConfig::default(), 7, &every_command, secs(100));
-    let unaligned = SimConfig {
-        source_interval: SimDuration::from_ms(1),
-        record_cost: SimDuration::from_us(100),
-        unaligned: true,
-        chaining: false,
-        checkpoint_timeout: SimDuration::from_secs(30),
-        ..SimConfig::default()
-    };
-    let slow = Command::SlowDownSubtask {
-        vertex: VertexIndex(1),
-        subtask: 2,
-        factor: 20,
-    };
-    let (_, _, backpressured) = scenario(unaligned, 4, &[(secs(20), slow)], secs(60));
+    // The back-pressured unaligned job, unchained so alarms travel on channels too.
+    let (mut unaligned, slow) = backpressured(true);
+    unaligned.chaining = false;
+    let (_, _, backpressured) = scenario(unaligned, 4, &slow, secs(60));
     let in_flight = backpressured
         .iter()
         .rev()

@@ -114,3 +114,20 @@ pub fn completed(run: &Run) -> Vec<u64> {
         })
         .collect()
 }
+
+/// 1,000 events/s per source; keyed subtask 2 (user1 and user3) slowed 20× at 20 s.
+pub fn backpressured(unaligned: bool) -> (SimConfig, Vec<(SimTime, Command)>) {
+    let config = SimConfig {
+        source_interval: flinkscope::sim::SimDuration::from_ms(1),
+        record_cost: flinkscope::sim::SimDuration::from_us(100),
+        unaligned,
+        checkpoint_timeout: flinkscope::sim::SimDuration::from_secs(30),
+        ..SimConfig::default()
+    };
+    let slow = Command::SlowDownSubtask {
+        vertex: flinkscope::sim::ids::VertexIndex(1),
+        subtask: 2,
+        factor: 20,
+    };
+    (config, vec![(secs(20), slow)])
+}
