@@ -2,8 +2,8 @@
 //! names), a validation message beside each field, and the equivalent Java code, live.
 
 use super::{tr, Lang};
-use crate::fixed::d1;
 use crate::sim::config::{CheckpointingMode, ConfigError, Placement, RestartStrategyConfig};
+use crate::sim::time::decimal_milli;
 use crate::sim::SimConfig;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -286,15 +286,25 @@ pub fn java_snippet(config: &SimConfig) -> String {
     lines.join("\n")
 }
 
+/// Thousandths as an exact Java `double` literal: `1.5`, `2.0`, `0.125`.
+fn java_double(milli: u32) -> String {
+    let text = decimal_milli(u64::from(milli));
+    if text.contains('.') {
+        text
+    } else {
+        format!("{text}.0")
+    }
+}
+
 fn restart_line(strategy: &RestartStrategyConfig) -> String {
     match strategy {
         RestartStrategyConfig::ExponentialDelay { initial_backoff, max_backoff, multiplier_milli, reset_threshold, jitter_milli, .. } => format!(
             "env.setRestartStrategy(RestartStrategies.exponentialDelayRestart(Duration.ofMillis({}), Duration.ofMillis({}), {}, Duration.ofMillis({}), {}));",
             ms(*initial_backoff),
             ms(*max_backoff),
-            d1(f64::from(*multiplier_milli) / 1_000.0),
+            java_double(*multiplier_milli),
             ms(*reset_threshold),
-            d1(f64::from(*jitter_milli) / 1_000.0)
+            java_double(*jitter_milli)
         ),
         RestartStrategyConfig::FixedDelay { attempts, delay } => {
             format!("env.setRestartStrategy(RestartStrategies.fixedDelayRestart({attempts}, Duration.ofMillis({})));", ms(*delay))
