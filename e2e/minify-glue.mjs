@@ -5,9 +5,10 @@
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { minify } from 'terser';
 
 if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
+// Imported only here, so a debug build (`trunk serve`) never needs terser.
+const { minify } = await import('terser');
 const dir = process.env.TRUNK_STAGING_DIR;
 if (!dir) {
   console.error('minify-glue: TRUNK_STAGING_DIR is not set (run by trunk only)');
