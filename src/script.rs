@@ -3,7 +3,7 @@
 //! same script gives the same trace hash everywhere.
 
 use crate::sim::event::{Command, ScheduledCommand};
-use crate::sim::json::{DecodeError, FromJson, Object};
+use crate::sim::json::struct_from_json;
 use crate::sim::time::{parse_duration, SimDuration, SimTime};
 use crate::sim::{Sim, SimConfig};
 use serde::{Deserialize, Serialize};
@@ -35,19 +35,14 @@ pub struct RunFile {
     pub until: String,
 }
 
-impl FromJson for RunFile {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(RunFile {
-            format: o.field("format")?,
-            version: o.field("version")?,
-            seed: o.field("seed")?,
-            config: o.field("config")?,
-            commands: o.field("commands")?,
-            until: o.field("until")?,
-        })
-    }
-}
+struct_from_json!(RunFile {
+    format,
+    version,
+    seed,
+    config,
+    commands,
+    until
+});
 
 /// A validated run.
 #[derive(Clone, Debug, PartialEq, Eq)]

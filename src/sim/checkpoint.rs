@@ -9,7 +9,8 @@
 
 use crate::sim::channel::Element;
 use crate::sim::ids::{CheckpointId, KeyIndex};
-use crate::sim::json::{DecodeError, FromJson, Object, Variant};
+use crate::sim::json::struct_from_json;
+use crate::sim::json::{DecodeError, FromJson, Variant};
 use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -135,16 +136,11 @@ pub struct CheckpointMetadata {
     pub operators: Vec<OperatorSnapshot>,
 }
 
-impl FromJson for KeyedStateEntry {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(KeyedStateEntry {
-            key: o.field("key")?,
-            key_group: o.field("key_group")?,
-            count: o.field("count")?,
-        })
-    }
-}
+struct_from_json!(KeyedStateEntry {
+    key,
+    key_group,
+    count
+});
 
 impl FromJson for SubtaskState {
     fn from_json(value: &Value) -> Result<Self, DecodeError> {
@@ -167,17 +163,12 @@ impl FromJson for SubtaskState {
     }
 }
 
-impl FromJson for ChannelState {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(ChannelState {
-            sender_subtask: o.field("sender_subtask")?,
-            receiver_subtask: o.field("receiver_subtask")?,
-            side: o.field("side")?,
-            elements: o.field("elements")?,
-        })
-    }
-}
+struct_from_json!(ChannelState {
+    sender_subtask,
+    receiver_subtask,
+    side,
+    elements
+});
 
 impl FromJson for ChannelSide {
     fn from_json(value: &Value) -> Result<Self, DecodeError> {
@@ -190,48 +181,33 @@ impl FromJson for ChannelSide {
     }
 }
 
-impl FromJson for SubtaskSnapshot {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(SubtaskSnapshot {
-            subtask: o.field("subtask")?,
-            state: o.field("state")?,
-            channel_state: o.field("channel_state")?,
-            state_bytes: o.field("state_bytes")?,
-            channel_state_bytes: o.field("channel_state_bytes")?,
-        })
-    }
-}
+struct_from_json!(SubtaskSnapshot {
+    subtask,
+    state,
+    channel_state,
+    state_bytes,
+    channel_state_bytes
+});
 
-impl FromJson for OperatorSnapshot {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(OperatorSnapshot {
-            vertex_id: o.field("vertex_id")?,
-            name: o.field("name")?,
-            parallelism: o.field("parallelism")?,
-            max_parallelism: o.field("max_parallelism")?,
-            subtasks: o.field("subtasks")?,
-        })
-    }
-}
+struct_from_json!(OperatorSnapshot {
+    vertex_id,
+    name,
+    parallelism,
+    max_parallelism,
+    subtasks
+});
 
-impl FromJson for CheckpointMetadata {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(CheckpointMetadata {
-            format_version: o.field("format_version")?,
-            magic: o.field("magic")?,
-            job_id: o.field("job_id")?,
-            checkpoint_id: o.field("checkpoint_id")?,
-            checkpoint_type: o.field("checkpoint_type")?,
-            trigger_timestamp: o.field("trigger_timestamp")?,
-            completion_timestamp: o.field("completion_timestamp")?,
-            external_path: o.field("external_path")?,
-            operators: o.field("operators")?,
-        })
-    }
-}
+struct_from_json!(CheckpointMetadata {
+    format_version,
+    magic,
+    job_id,
+    checkpoint_id,
+    checkpoint_type,
+    trigger_timestamp,
+    completion_timestamp,
+    external_path,
+    operators
+});
 
 impl CheckpointMetadata {
     /// Bytes of operator state plus in-flight data (`checkpointed_size`).

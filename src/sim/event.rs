@@ -2,7 +2,8 @@
 
 use crate::sim::checkpoint::CheckpointFailureReason;
 use crate::sim::ids::{CheckpointId, KeyIndex, TaskIndex, TaskManagerId, VertexIndex};
-use crate::sim::json::{DecodeError, FromJson, Object, Variant};
+use crate::sim::json::struct_from_json;
+use crate::sim::json::{DecodeError, FromJson, Variant};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
 use crate::sim::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
@@ -107,15 +108,7 @@ impl FromJson for Command {
     }
 }
 
-impl FromJson for ScheduledCommand {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(ScheduledCommand {
-            at_us: o.field("at_us")?,
-            command: o.field("command")?,
-        })
-    }
-}
+struct_from_json!(ScheduledCommand { at_us, command });
 
 /// Why a job failed over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ use crate::sim::engine::{Sim, Timer, ANY_EPOCH, COMMAND_LOG_MAX};
 use crate::sim::event::{Command, ScheduledCommand};
 use crate::sim::graph::{JobGraph, OperatorKind};
 use crate::sim::ids::TaskManagerId;
-use crate::sim::json::{DecodeError, FromJson, Object};
+use crate::sim::json::struct_from_json;
 use crate::sim::lifecycle::JobStatus;
 use crate::sim::storage::CheckpointStorage;
 use crate::sim::time::{SimDuration, SimTime};
@@ -76,40 +76,30 @@ pub struct JobManagerState {
     pub commands: Vec<ScheduledCommand>,
 }
 
-impl FromJson for TaskManagerRecord {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(TaskManagerRecord {
-            alive: o.field("alive")?,
-            incarnation: o.field("incarnation")?,
-            resource_id: o.field("resource_id")?,
-            rpc_port: o.field("rpc_port")?,
-            data_port: o.field("data_port")?,
-        })
-    }
-}
+struct_from_json!(TaskManagerRecord {
+    alive,
+    incarnation,
+    resource_id,
+    rpc_port,
+    data_port
+});
 
-impl FromJson for JobManagerState {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(JobManagerState {
-            format_version: o.field("format_version")?,
-            job_id: o.field("job_id")?,
-            seed: o.field("seed")?,
-            config: o.field("config")?,
-            at_us: o.field("at_us")?,
-            generation: o.field("generation")?,
-            next_checkpoint_id: o.field("next_checkpoint_id")?,
-            trace_hash: o.field("trace_hash")?,
-            events_processed: o.field("events_processed")?,
-            task_managers: o.field("task_managers")?,
-            slowdowns: o.field("slowdowns")?,
-            storage_failing: o.field("storage_failing")?,
-            printed_high: o.field("printed_high")?,
-            commands: o.field("commands")?,
-        })
-    }
-}
+struct_from_json!(JobManagerState {
+    format_version,
+    job_id,
+    seed,
+    config,
+    at_us,
+    generation,
+    next_checkpoint_id,
+    trace_hash,
+    events_processed,
+    task_managers,
+    slowdowns,
+    storage_failing,
+    printed_high,
+    commands
+});
 
 /// Why a saved JobManager state cannot be resumed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -228,6 +228,24 @@ fn missing(name: &str) -> DecodeError {
     DecodeError::new(format!("missing field `{name}`"))
 }
 
+/// `FromJson` for a plain struct whose JSON keys are its field names (what serde's derive writes
+/// without renames): `struct_from_json!(Type { a, b })` reads each field with [`Object::field`].
+macro_rules! struct_from_json {
+    ($ty:ident { $($field:ident),* $(,)? }) => {
+        impl $crate::sim::json::FromJson for $ty {
+            fn from_json(
+                value: &serde_json::Value,
+            ) -> Result<Self, $crate::sim::json::DecodeError> {
+                let object = $crate::sim::json::Object::of(value)?;
+                Ok($ty {
+                    $($field: object.field(stringify!($field))?,)*
+                })
+            }
+        }
+    };
+}
+pub(crate) use struct_from_json;
+
 /// A JSON object being read field by field.
 pub struct Object<'a>(&'a Map<String, Value>);
 

@@ -2,6 +2,7 @@
 
 use crate::sim::checkpoint::CheckpointMetadata;
 use crate::sim::failover::JobManagerState;
+use crate::sim::json::struct_from_json;
 use crate::sim::json::{describe_json_error, DecodeError, FromJson, Object};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -37,19 +38,14 @@ pub struct StoredCheckpoint {
     pub metadata: CheckpointMetadata,
 }
 
-impl FromJson for StoredCheckpoint {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(StoredCheckpoint {
-            record: o.field("record")?,
-            version: o.field("version")?,
-            job_id: o.field("job_id")?,
-            checkpoint_id: o.field("checkpoint_id")?,
-            stored_at_ms: o.field("stored_at_ms")?,
-            metadata: o.field("metadata")?,
-        })
-    }
-}
+struct_from_json!(StoredCheckpoint {
+    record,
+    version,
+    job_id,
+    checkpoint_id,
+    stored_at_ms,
+    metadata
+});
 
 impl StoredCheckpoint {
     /// A record for `metadata`.
@@ -85,18 +81,13 @@ pub struct StoredJob {
     pub state: JobManagerState,
 }
 
-impl FromJson for StoredJob {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let o = Object::of(value)?;
-        Ok(StoredJob {
-            record: o.field("record")?,
-            version: o.field("version")?,
-            job_id: o.field("job_id")?,
-            stored_at_ms: o.field("stored_at_ms")?,
-            state: o.field("state")?,
-        })
-    }
-}
+struct_from_json!(StoredJob {
+    record,
+    version,
+    job_id,
+    stored_at_ms,
+    state
+});
 
 impl StoredJob {
     /// A record for `state`.
