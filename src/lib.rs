@@ -5,13 +5,10 @@
 //! (seed, configuration, commands) and `bench` the benchmark scenarios; both are pure too.
 //! Everything else is an edge that drives the engine or paints it.
 
-pub mod bench;
 pub mod driver;
 pub mod fixed;
-pub mod script;
-pub mod share;
+pub mod run;
 pub mod sim;
 pub mod storage;
-pub mod timeline;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -61,7 +61,7 @@ fn aligned_checkpoints_complete_on_the_interval() {
 fn snapshots_hold_keys_by_key_group() {
     let run = run_checked(SimConfig::default(), 3, secs(60), &[]);
     let view = run.sim.view();
-    let metadata = view.retained_checkpoints()[0];
+    let metadata = &view.retained_checkpoints()[0];
     let keyed = &metadata.operators[1];
     let keys_of = |subtask: usize| match &keyed.subtasks[subtask].state {
         SubtaskState::Keyed {

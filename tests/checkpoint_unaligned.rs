@@ -63,7 +63,7 @@ fn unaligned_checkpoints_complete_under_backpressure() {
     );
 
     let view = unaligned.sim.view();
-    let metadata = view.retained_checkpoints()[0];
+    let metadata = &view.retained_checkpoints()[0];
     assert_eq!(metadata.checkpoint_type, "UNALIGNED_CHECKPOINT");
     let outputs: usize = metadata.operators[0]
         .subtasks

@@ -146,7 +146,7 @@ fn invalid_input_exits_with_status_two() {
         ),
         (
             &["run", "--seed", "x", "--until", "1m", "--out", out],
-            "--seed: seed 'x' is not a whole number",
+            "'--seed <N>': seed 'x' is not a whole number",
         ),
         (
             &[
@@ -189,4 +189,106 @@ fn invalid_input_exits_with_status_two() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("EXACTLY_ONCE"));
     let _ = std::fs::remove_file(&config);
+}
+
+/// `--` ends the options: a key may start with a dash. Every command has its own --help.
+#[test]
+fn double_dash_ends_options_and_commands_have_help() {
+    let output = flinkscope(&[
+        "keygroup",
+        "--parallelism",
+        "3",
+        "--max-parallelism",
+        "128",
+        "--",
+        "user1",
+        "--",
+        "-x",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = String::from_utf8(output.stdout).unwrap();
+    let keys: Vec<&str> = text
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(keys, ["user1", "--", "-x"]);
+    for command in ["run", "keygroup", "config", "bench"] {
+        let help = flinkscope(&[command, "--help"]);
+        assert!(help.status.success());
+        let text = String::from_utf8(help.stdout).unwrap();
+        assert!(
+            text.contains(&format!("Usage: flinkscope {command}")),
+            "{text}"
+        );
+    }
+    let run_help = String::from_utf8(flinkscope(&["help", "run"]).stdout).unwrap();
+    assert!(
+        run_help.contains("kN@T"),
+        "the command syntax is documented: {run_help}"
+    );
+}
+
+/// The command syntax of links and run files (`-c k2@45s`) and the earlier flags
+/// (`--kill-tm 2@45s`) give the same run.
+#[test]
+fn commands_read_in_the_one_syntax_and_the_earlier_flags_alike() {
+    let dir = out_dir("syntax");
+    let out = dir.to_str().unwrap();
+    let new = flinkscope(&[
+        "run",
+        "--seed",
+        "5",
+        "--until",
+        "100s",
+        "--out",
+        out,
+        "-c",
+        "k2@30s,s1.2x10@20s",
+        "--command",
+        "x1@40s",
+        "-c",
+        "f0.1@50s",
+        "-c",
+        "x0@60s",
+    ]);
+    assert!(
+        new.status.success(),
+        "{}",
+        String::from_utf8_lossy(&new.stderr)
+    );
+    let old = flinkscope(&[
+        "run",
+        "--seed",
+        "5",
+        "--until",
+        "100s",
+        "--out",
+        out,
+        "--slow",
+        "1/2@20s*10",
+        "--kill-tm",
+        "2@30s",
+        "--storage-fail",
+        "40s",
+        "--fail-task",
+        "0/1@50s",
+        "--storage-ok",
+        "60s",
+    ]);
+    assert!(
+        old.status.success(),
+        "{}",
+        String::from_utf8_lossy(&old.stderr)
+    );
+    assert_eq!(trace_hash(&new.stdout), trace_hash(&old.stdout));
+    let bad = flinkscope(&[
+        "run", "--seed", "5", "--until", "1m", "--out", out, "-c", "z@1s",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("'z' is not a command code"));
+    let _ = std::fs::remove_dir_all(&dir);
 }

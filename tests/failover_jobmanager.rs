@@ -6,18 +6,7 @@ use flinkscope::sim::checkpoint::{CheckpointMetadata, SubtaskState};
 use flinkscope::sim::event::{Command, Event};
 use flinkscope::sim::failover::JobManagerState;
 use flinkscope::sim::lifecycle::{ExecutionState, JobStatus};
-use flinkscope::sim::storage::{CheckpointStorage, MemoryCheckpointStorage};
 use flinkscope::sim::{Sim, SimConfig, SimTime};
-
-fn storage_of(records: &[CheckpointMetadata]) -> MemoryCheckpointStorage {
-    let mut storage = MemoryCheckpointStorage::default();
-    let mut sorted = records.to_vec();
-    sorted.sort_by_key(|m| m.checkpoint_id);
-    for record in &sorted {
-        storage.persist(record).unwrap();
-    }
-    storage
-}
 
 /// Saves what the page writes to IndexedDB at `at`: the JobManager state and the retained
 /// checkpoints, as JSON text (a real round trip through the stored form).
@@ -49,7 +38,7 @@ fn resume(state: &str, checkpoints: &[String]) -> (Sim, Vec<String>) {
         .iter()
         .map(|c| serde_json::from_str(c).unwrap())
         .collect();
-    Sim::resume(&state, storage_of(&records)).unwrap()
+    Sim::resume(&state, records).unwrap()
 }
 
 /// A reload resumed from what was saved behaves exactly like the engine after a JobManager
@@ -186,14 +175,14 @@ fn incompatible_records_are_skipped_with_a_reason() {
 
     let mut bad: JobManagerState = serde_json::from_str(&state).unwrap();
     bad.format_version = 99;
-    assert!(Sim::resume(&bad, MemoryCheckpointStorage::default())
+    assert!(Sim::resume(&bad, Vec::new())
         .unwrap_err()
         .0
         .contains("format version 99"));
     let mut bad: JobManagerState = serde_json::from_str(&state).unwrap();
     bad.config
         .insert("parallelism.default".into(), serde_json::json!(0));
-    assert!(Sim::resume(&bad, MemoryCheckpointStorage::default())
+    assert!(Sim::resume(&bad, Vec::new())
         .unwrap_err()
         .0
         .contains("parallelism.default"));

@@ -1,7 +1,7 @@
 //! The ready-made scenarios of the page's menu show what they promise.
 mod common;
 use common::*;
-use flinkscope::share::{decode, SCENARIOS};
+use flinkscope::run::link::{decode, SCENARIOS};
 use flinkscope::sim::checkpoint::{CheckpointFailureReason, CheckpointStatus};
 use flinkscope::sim::event::Event;
 use flinkscope::sim::lifecycle::ExecutionState;

@@ -2,7 +2,7 @@
 //! benchmark figures printed beside the native ones.
 #![cfg(target_arch = "wasm32")]
 
-use flinkscope::bench::{self, Scenario};
+use flinkscope::run::bench::{self, BenchCase};
 use flinkscope::sim::event::Command;
 use flinkscope::sim::ids::TaskManagerId;
 use flinkscope::sim::rng::{RngStream, SimRng};
@@ -64,8 +64,8 @@ fn trace_hash_matches_native_golden() {
 #[wasm_bindgen_test]
 fn benchmark_figures() {
     // Warm up the JIT tiers, as the page does by running the engine in per-frame chunks.
-    let _ = bench::run(Scenario::HighRate, 2);
-    for scenario in Scenario::ALL {
+    let _ = bench::run(BenchCase::HighRate, 2);
+    for scenario in BenchCase::ALL {
         // Median of five runs, like the native `flinkscope bench`.
         let mut runs = Vec::new();
         for _ in 0..5 {

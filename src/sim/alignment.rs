@@ -8,6 +8,7 @@
 //! one seen or aborted are obsolete and ignored.
 
 use crate::sim::ids::CheckpointId;
+use crate::sim::limits::TRACKED_CHECKPOINTS_MAX;
 use crate::sim::time::SimTime;
 
 /// The progress of one checkpoint's barriers at one task.
@@ -64,9 +65,6 @@ pub struct BarrierHandler {
     /// one and lets a newer barrier supersede an older checkpoint.
     concurrent: bool,
 }
-
-/// At most this many checkpoints tracked at once (Flink's tracker keeps 50).
-pub const TRACKED_CHECKPOINTS_MAX: usize = 16;
 
 impl BarrierHandler {
     /// A handler for a task with `inputs` channels.

@@ -10,10 +10,8 @@
 //! capacity is counted in records of the configured size.
 
 use crate::sim::ids::{CheckpointId, KeyIndex};
-use crate::sim::json::{DecodeError, FromJson, Variant};
 use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::VecDeque;
 
 /// Network bytes of one checkpoint barrier event with its buffer header. In the reference run a
@@ -51,35 +49,6 @@ pub enum Element {
         /// An unaligned (priority) barrier overtakes buffered data.
         unaligned: bool,
     },
-}
-
-impl FromJson for Element {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let variant = Variant::of(value)?;
-        match variant.name {
-            "record" => variant.read(|o| {
-                Ok(Element::Record {
-                    seq: o.field("seq")?,
-                    key: o.field("key")?,
-                    abnormal: o.field("abnormal")?,
-                })
-            }),
-            "alarm" => variant.read(|o| {
-                Ok(Element::Alarm {
-                    key: o.field("key")?,
-                    count: o.field("count")?,
-                    seq: o.field("seq")?,
-                })
-            }),
-            "barrier" => variant.read(|o| {
-                Ok(Element::Barrier {
-                    checkpoint: o.field("checkpoint")?,
-                    unaligned: o.field("unaligned")?,
-                })
-            }),
-            _ => variant.unknown(&["record", "alarm", "barrier"]),
-        }
-    }
 }
 
 impl Element {

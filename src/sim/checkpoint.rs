@@ -9,11 +9,9 @@
 
 use crate::sim::channel::Element;
 use crate::sim::ids::{CheckpointId, KeyIndex};
-use crate::sim::json::struct_from_json;
-use crate::sim::json::{DecodeError, FromJson, Variant};
+use crate::sim::limits::SUMMARY_WINDOW_MAX;
 use crate::sim::time::SimTime;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The format version of [`CheckpointMetadata`]; bump it with a migration when the shape changes.
 pub const METADATA_FORMAT_VERSION: u32 = 1;
@@ -135,79 +133,6 @@ pub struct CheckpointMetadata {
     /// Per vertex.
     pub operators: Vec<OperatorSnapshot>,
 }
-
-struct_from_json!(KeyedStateEntry {
-    key,
-    key_group,
-    count
-});
-
-impl FromJson for SubtaskState {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let variant = Variant::of(value)?;
-        match variant.name {
-            "source" => variant.read(|o| {
-                Ok(SubtaskState::Source {
-                    offset: o.field("offset")?,
-                })
-            }),
-            "keyed" => variant.read(|o| {
-                Ok(SubtaskState::Keyed {
-                    key_group_range: o.field("key_group_range")?,
-                    entries: o.field("entries")?,
-                })
-            }),
-            "stateless" => variant.unit(SubtaskState::Stateless),
-            _ => variant.unknown(&["source", "keyed", "stateless"]),
-        }
-    }
-}
-
-struct_from_json!(ChannelState {
-    sender_subtask,
-    receiver_subtask,
-    side,
-    elements
-});
-
-impl FromJson for ChannelSide {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let variant = Variant::of(value)?;
-        match variant.name {
-            "output" => variant.unit(ChannelSide::Output),
-            "input" => variant.unit(ChannelSide::Input),
-            _ => variant.unknown(&["output", "input"]),
-        }
-    }
-}
-
-struct_from_json!(SubtaskSnapshot {
-    subtask,
-    state,
-    channel_state,
-    state_bytes,
-    channel_state_bytes
-});
-
-struct_from_json!(OperatorSnapshot {
-    vertex_id,
-    name,
-    parallelism,
-    max_parallelism,
-    subtasks
-});
-
-struct_from_json!(CheckpointMetadata {
-    format_version,
-    magic,
-    job_id,
-    checkpoint_id,
-    checkpoint_type,
-    trigger_timestamp,
-    completion_timestamp,
-    external_path,
-    operators
-});
 
 impl CheckpointMetadata {
     /// Bytes of operator state plus in-flight data (`checkpointed_size`).
@@ -473,9 +398,6 @@ pub struct StatsSummary {
     sum: u64,
     window: std::collections::VecDeque<u64>,
 }
-
-/// Values kept for percentiles.
-pub const SUMMARY_WINDOW_MAX: usize = 10_000;
 
 impl StatsSummary {
     /// Adds a value.

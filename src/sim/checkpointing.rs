@@ -13,10 +13,9 @@ use crate::sim::engine::{Sim, Timer, ANY_EPOCH};
 use crate::sim::event::{Event, FailureCause};
 use crate::sim::ids::{CheckpointId, TaskIndex};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
-use crate::sim::storage::CheckpointStorage;
 use crate::sim::time::{SimDuration, SimTime};
 
-impl<S: CheckpointStorage> Sim<S> {
+impl Sim {
     /// Starts the periodic trigger (the job switched to RUNNING): the first trigger comes after
     /// a random initial delay in [min pause, interval], as `getRandomInitDelay` draws it.
     pub(crate) fn start_periodic_trigger(&mut self) {
@@ -316,15 +315,11 @@ impl<S: CheckpointStorage> Sim<S> {
         );
         self.coordinator.counts.in_progress -= 1;
         let metadata = self.build_metadata(&pending);
-        let written = if self.storage_failing {
-            Err(())
-        } else {
-            self.storage.persist(&metadata).map_err(|_| ())
-        };
-        if written.is_err() {
+        if self.storage_failing {
             self.record_failure(checkpoint, CheckpointFailureReason::FinalizeFailure);
             return;
         }
+        self.storage.persist(&metadata);
         let now = self.now;
         let bytes = metadata.checkpointed_size();
         let path = metadata.external_path.clone();

@@ -10,11 +10,9 @@ use crate::sim::checkpoint::{
     CheckpointPoint, CheckpointRecord, CheckpointStatus, PendingCheckpoint, StatsSummary,
 };
 use crate::sim::ids::CheckpointId;
+use crate::sim::limits::POINTS_MAX;
 use crate::sim::time::SimTime;
 use std::collections::VecDeque;
-
-/// Points kept for the checkpoint plots.
-pub const POINTS_MAX: usize = 2_000;
 
 /// `counts` of `/jobs/:jid/checkpoints`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

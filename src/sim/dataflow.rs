@@ -9,18 +9,18 @@ use crate::sim::checkpoint::{
     SOURCE_STATE_BYTES,
 };
 use crate::sim::config::CheckpointingMode;
-use crate::sim::engine::{Sim, SinkLine, Timer, SINK_LINES_MAX};
+use crate::sim::engine::{Sim, SinkLine, Timer};
 use crate::sim::event::Event;
 use crate::sim::graph::OperatorKind;
 use crate::sim::ids::{ChannelIndex, CheckpointId, KeyIndex, TaskIndex};
-use crate::sim::storage::CheckpointStorage;
+use crate::sim::limits::SINK_LINES_MAX;
 use crate::sim::task::{Activity, TaskSnapshot};
 use crate::sim::time::{SimDuration, SimTime};
 
 /// Alarm threshold of `AbnormalAlarmFunction`.
 pub const ALARM_THRESHOLD: u32 = 3;
 
-impl<S: CheckpointStorage> Sim<S> {
+impl Sim {
     /// A source subtask's timer: emit the next event, or wait for a credit.
     pub(crate) fn on_source_emit(&mut self, task: TaskIndex) {
         if !self.is_live(task) {
@@ -715,10 +715,7 @@ impl<S: CheckpointStorage> Sim<S> {
             awaiting_barriers,
             ack_sent: false,
         });
-        assert!(
-            t.snapshots.len()
-                <= crate::sim::config::limits::CONCURRENT_CHECKPOINTS_MAX as usize + 1
-        );
+        assert!(t.snapshots.len() <= crate::sim::limits::CONCURRENT_CHECKPOINTS_MAX as usize + 1);
         let busy_until = t.busy_until;
         if self.kind_of(task) != OperatorKind::Source {
             self.wake_at(task, busy_until);

@@ -13,27 +13,17 @@ use crate::sim::event::{Command, Event, FailureCause, TimedEvent};
 use crate::sim::graph::{JobGraph, OperatorKind};
 use crate::sim::ids::{CheckpointId, KeyIndex, TaskIndex, TaskManagerId};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
+use crate::sim::limits::{COMMAND_LOG_MAX, JOURNAL_MAX, METRIC_SAMPLES_MAX, OUTBOX_MAX};
 use crate::sim::queue::{EventQueue, Keyed};
 use crate::sim::restart::RestartBackoff;
 use crate::sim::rng::{RngStream, SimRng};
-use crate::sim::storage::{CheckpointStorage, MemoryCheckpointStorage};
+use crate::sim::storage::CheckpointStorage;
 use crate::sim::task::Task;
 use crate::sim::time::{SimDuration, SimTime};
 use crate::sim::trace::TraceHash;
 use crate::sim::workload::Workload;
 use std::cmp::Ordering;
 use std::collections::VecDeque;
-
-/// Events kept in the outbox when the caller does not drain it.
-pub const OUTBOX_MAX: usize = 100_000;
-/// Notable events kept for the live log.
-pub const JOURNAL_MAX: usize = 1_000;
-/// Print-sink lines kept for the view.
-pub const SINK_LINES_MAX: usize = 500;
-/// Commands accepted per run (a run is reproducible from its command log).
-pub const COMMAND_LOG_MAX: usize = 10_000;
-/// Metric samples kept (one per simulated second).
-pub const METRIC_SAMPLES_MAX: usize = 300;
 
 /// A timer in the queue. Small and `Copy`: the hot path pushes and pops millions of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,7 +219,7 @@ pub struct CommandError(pub String);
 
 /// The whole simulated cluster and job. `Clone` is the time-travel snapshot.
 #[derive(Clone, Debug)]
-pub struct Sim<S: CheckpointStorage = MemoryCheckpointStorage> {
+pub struct Sim {
     pub(crate) config: SimConfig,
     pub(crate) seed: u64,
     pub(crate) graph: JobGraph,
@@ -248,7 +238,7 @@ pub struct Sim<S: CheckpointStorage = MemoryCheckpointStorage> {
     pub(crate) task_managers: Vec<TaskManager>,
     pub(crate) pipeline_slots: Vec<Option<SlotRef>>,
     pub(crate) coordinator: CheckpointCoordinator,
-    pub(crate) storage: S,
+    pub(crate) storage: CheckpointStorage,
     pub(crate) storage_failing: bool,
     pub(crate) restart: RestartBackoff,
     pub(crate) restart_due: Option<SimTime>,
@@ -275,18 +265,11 @@ pub struct Sim<S: CheckpointStorage = MemoryCheckpointStorage> {
     pub(crate) generation: u64,
 }
 
-impl Sim<MemoryCheckpointStorage> {
+impl Sim {
     /// A new cluster running the job of `config`, seeded with `seed`, at simulated time zero.
     pub fn new(config: SimConfig, seed: u64) -> Result<Self, ConfigError> {
-        Sim::with_storage(config, seed, MemoryCheckpointStorage::default())
-    }
-}
-
-impl<S: CheckpointStorage> Sim<S> {
-    /// Like [`Sim::new`], writing completed checkpoints to `storage`.
-    pub fn with_storage(config: SimConfig, seed: u64, storage: S) -> Result<Self, ConfigError> {
         config.validate()?;
-        let mut sim = Sim::assemble(config, seed, storage, SimTime::ZERO, 0);
+        let mut sim = Sim::assemble(config, seed, CheckpointStorage::default(), SimTime::ZERO, 0);
         sim.start_cluster();
         Ok(sim)
     }
@@ -298,7 +281,7 @@ impl<S: CheckpointStorage> Sim<S> {
     pub(crate) fn assemble(
         config: SimConfig,
         seed: u64,
-        storage: S,
+        storage: CheckpointStorage,
         start: SimTime,
         generation: u64,
     ) -> Self {
@@ -482,7 +465,7 @@ impl<S: CheckpointStorage> Sim<S> {
         self.check_command(&command)?;
         if command == Command::FailOverJobManager {
             let state = self.jobmanager_state();
-            let (resumed, skipped) = Sim::resume(&state, self.storage.clone())
+            let (resumed, skipped) = Sim::resume(&state, self.storage.retained().to_vec())
                 .map_err(|e| CommandError(e.to_string()))?;
             debug_assert!(
                 skipped.is_empty(),
@@ -641,7 +624,7 @@ impl<S: CheckpointStorage> Sim<S> {
         }
         t.state = to;
         t.state_since = now;
-        let slot = ExecutionState::ALL
+        let slot = ExecutionState::SIMULATED
             .iter()
             .position(|s| *s == to)
             .expect("every state is listed");

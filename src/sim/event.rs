@@ -2,12 +2,9 @@
 
 use crate::sim::checkpoint::CheckpointFailureReason;
 use crate::sim::ids::{CheckpointId, KeyIndex, TaskIndex, TaskManagerId, VertexIndex};
-use crate::sim::json::struct_from_json;
-use crate::sim::json::{DecodeError, FromJson, Variant};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
 use crate::sim::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// A user's intent, applied at the current simulated time.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,55 +57,6 @@ pub struct ScheduledCommand {
     /// The command.
     pub command: Command,
 }
-
-impl FromJson for Command {
-    fn from_json(value: &Value) -> Result<Self, DecodeError> {
-        let variant = Variant::of(value)?;
-        match variant.name {
-            "kill_task_manager" => variant.read(|o| {
-                Ok(Command::KillTaskManager {
-                    task_manager: o.field("task_manager")?,
-                })
-            }),
-            "restart_task_manager" => variant.read(|o| {
-                Ok(Command::RestartTaskManager {
-                    task_manager: o.field("task_manager")?,
-                })
-            }),
-            "fail_task" => variant.read(|o| {
-                Ok(Command::FailTask {
-                    vertex: o.field("vertex")?,
-                    subtask: o.field("subtask")?,
-                })
-            }),
-            "set_checkpoint_storage_failing" => variant.read(|o| {
-                Ok(Command::SetCheckpointStorageFailing {
-                    failing: o.field("failing")?,
-                })
-            }),
-            "slow_down_subtask" => variant.read(|o| {
-                Ok(Command::SlowDownSubtask {
-                    vertex: o.field("vertex")?,
-                    subtask: o.field("subtask")?,
-                    factor: o.field("factor")?,
-                })
-            }),
-            "trigger_checkpoint" => variant.unit(Command::TriggerCheckpoint),
-            "fail_over_job_manager" => variant.unit(Command::FailOverJobManager),
-            _ => variant.unknown(&[
-                "kill_task_manager",
-                "restart_task_manager",
-                "fail_task",
-                "set_checkpoint_storage_failing",
-                "slow_down_subtask",
-                "trigger_checkpoint",
-                "fail_over_job_manager",
-            ]),
-        }
-    }
-}
-
-struct_from_json!(ScheduledCommand { at_us, command });
 
 /// Why a job failed over.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -13,12 +13,12 @@ use crate::sim::channel::Element;
 use crate::sim::checkpoint::{CheckpointMetadata, SubtaskState};
 use crate::sim::cluster::ProcessState;
 use crate::sim::config::SimConfig;
-use crate::sim::engine::{Sim, Timer, ANY_EPOCH, COMMAND_LOG_MAX};
+use crate::sim::engine::{Sim, Timer, ANY_EPOCH};
 use crate::sim::event::{Command, ScheduledCommand};
 use crate::sim::graph::{JobGraph, OperatorKind};
 use crate::sim::ids::TaskManagerId;
-use crate::sim::json::struct_from_json;
 use crate::sim::lifecycle::JobStatus;
+use crate::sim::limits::{COMMAND_LOG_MAX, RUN_LENGTH_MAX, SLOWDOWN_FACTOR_MAX};
 use crate::sim::storage::CheckpointStorage;
 use crate::sim::time::{SimDuration, SimTime};
 use serde::{Deserialize, Serialize};
@@ -76,37 +76,12 @@ pub struct JobManagerState {
     pub commands: Vec<ScheduledCommand>,
 }
 
-struct_from_json!(TaskManagerRecord {
-    alive,
-    incarnation,
-    resource_id,
-    rpc_port,
-    data_port
-});
-
-struct_from_json!(JobManagerState {
-    format_version,
-    job_id,
-    seed,
-    config,
-    at_us,
-    generation,
-    next_checkpoint_id,
-    trace_hash,
-    events_processed,
-    task_managers,
-    slowdowns,
-    storage_failing,
-    printed_high,
-    commands
-});
-
 /// Why a saved JobManager state cannot be resumed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("cannot resume the stored job: {0}")]
 pub struct ResumeError(pub String);
 
-impl<S: CheckpointStorage> Sim<S> {
+impl Sim {
     /// Gives the job another id, derived from `taken` (a stored job with the same seed keeps its
     /// records). Refused once a checkpoint was triggered: ids are part of every checkpoint's path.
     pub fn rename_job(&mut self, taken: &str) -> Result<(), String> {
@@ -159,28 +134,35 @@ impl<S: CheckpointStorage> Sim<S> {
         }
     }
 
-    /// A new JobManager leader recovers the job described by `state` from the checkpoints in
-    /// `storage`, at the instant of `state`. Checkpoints that do not fit the job (another job,
-    /// another topology, inconsistent content) are discarded from `storage` and reported.
+    /// A new JobManager leader recovers the job described by `state` from `checkpoints` (the
+    /// retained `chk-N` folders it finds, in any order), at the instant of `state`. Checkpoints
+    /// that do not fit the job (another job, another topology, inconsistent content, an id found
+    /// twice) are left out and reported.
     pub fn resume(
         state: &JobManagerState,
-        mut storage: S,
-    ) -> Result<(Sim<S>, Vec<String>), ResumeError> {
+        mut checkpoints: Vec<CheckpointMetadata>,
+    ) -> Result<(Sim, Vec<String>), ResumeError> {
         let config = check_state(state)?;
         let graph = JobGraph::build(&config);
         let mut skipped = Vec::new();
-        let ids: Vec<_> = storage.retained().iter().map(|m| m.checkpoint_id).collect();
-        for id in ids {
-            let metadata = storage.get(id).expect("listed").clone();
-            if let Err(problem) = check_compatible(
-                &graph,
-                &config,
-                &state.job_id,
-                state.next_checkpoint_id,
-                &metadata,
-            ) {
-                skipped.push(format!("chk-{}: {problem}", id.0));
-                storage.discard(id);
+        checkpoints.sort_by_key(|m| m.checkpoint_id);
+        let mut storage = CheckpointStorage::default();
+        for metadata in checkpoints {
+            let id = metadata.checkpoint_id;
+            let problem = if storage.latest().is_some_and(|m| m.checkpoint_id == id) {
+                Err("found twice".to_string())
+            } else {
+                check_compatible(
+                    &graph,
+                    &config,
+                    &state.job_id,
+                    state.next_checkpoint_id,
+                    &metadata,
+                )
+            };
+            match problem {
+                Ok(()) => storage.persist(&metadata),
+                Err(problem) => skipped.push(format!("chk-{}: {problem}", id.0)),
             }
         }
         let at = SimTime(state.at_us);
@@ -282,19 +264,22 @@ fn check_state(state: &JobManagerState) -> Result<SimConfig, ResumeError> {
         ));
     }
     if state.slowdowns.len() != graph.tasks.len()
-        || state.slowdowns.iter().any(|f| !(1..=1_000_000).contains(f))
+        || state
+            .slowdowns
+            .iter()
+            .any(|f| !(1..=SLOWDOWN_FACTOR_MAX).contains(f))
     {
         return fail("slowdown factors do not fit the job".to_string());
     }
     if state.printed_high.len() != graph.keys.len() {
         return fail("printed-alarm marks do not fit the job's keys".to_string());
     }
-    if state.commands.len() >= COMMAND_LOG_MAX
+    if state.commands.len() > COMMAND_LOG_MAX
         || state.commands.iter().any(|c| c.at_us > state.at_us)
     {
         return fail("the command log is too long or lies after the failover instant".to_string());
     }
-    if state.next_checkpoint_id == 0 || state.at_us > crate::script::SCRIPT_UNTIL_MAX.as_us() {
+    if state.next_checkpoint_id == 0 || state.at_us > RUN_LENGTH_MAX.as_us() {
         return fail("checkpoint counter or failover instant out of range".to_string());
     }
     Ok(config)

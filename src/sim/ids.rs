@@ -1,7 +1,6 @@
 //! Identifiers: small `Copy` newtypes over `u32`/`u64`, never `usize`, so they mean the same on
 //! every target. Dense tables are indexed through `.index()`.
 
-use crate::sim::json::{DecodeError, FromJson};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -13,14 +12,6 @@ macro_rules! dense_id {
         )]
         #[serde(transparent)]
         pub struct $name(pub u32);
-
-        impl crate::sim::json::FromJson for $name {
-            fn from_json(
-                value: &serde_json::Value,
-            ) -> Result<Self, crate::sim::json::DecodeError> {
-                u32::from_json(value).map($name)
-            }
-        }
 
         impl $name {
             /// The position of this id in a dense table.
@@ -74,12 +65,6 @@ impl fmt::Display for TaskManagerId {
 )]
 #[serde(transparent)]
 pub struct CheckpointId(pub u32);
-
-impl FromJson for CheckpointId {
-    fn from_json(value: &serde_json::Value) -> Result<Self, DecodeError> {
-        u32::from_json(value).map(CheckpointId)
-    }
-}
 
 impl fmt::Display for CheckpointId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

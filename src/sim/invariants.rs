@@ -6,10 +6,10 @@
 
 use crate::sim::checkpoint::{ChannelSide, CheckpointStatus};
 use crate::sim::config::CheckpointingMode;
-use crate::sim::engine::{Sim, JOURNAL_MAX, OUTBOX_MAX, SINK_LINES_MAX};
+use crate::sim::engine::Sim;
 use crate::sim::event::{Event, TimedEvent};
 use crate::sim::ids::{CheckpointId, KeyIndex};
-use crate::sim::storage::CheckpointStorage;
+use crate::sim::limits::{JOURNAL_MAX, OUTBOX_MAX, SINK_LINES_MAX};
 
 /// The independent reference and what the checker has seen so far.
 #[derive(Clone, Debug, Default)]
@@ -35,7 +35,7 @@ pub struct InvariantChecker {
 
 impl InvariantChecker {
     /// A checker for `sim` (call before the first event).
-    pub fn new<S: CheckpointStorage>(sim: &Sim<S>) -> InvariantChecker {
+    pub fn new(sim: &Sim) -> InvariantChecker {
         let keys = sim.graph.keys.len();
         let mut checker = InvariantChecker {
             prefix: vec![vec![0]; keys],
@@ -52,19 +52,14 @@ impl InvariantChecker {
         checker
     }
 
-    fn key_event<S: CheckpointStorage>(sim: &Sim<S>, key: KeyIndex, seq: u64) -> (bool, bool) {
+    fn key_event(sim: &Sim, key: KeyIndex, seq: u64) -> (bool, bool) {
         let source = sim.graph.keys[key.index()].source_subtask;
         let event = sim.workload.event(&sim.graph, source, seq);
         (event.key == key, event.abnormal)
     }
 
     /// Abnormal events of `key` among its source's sequence numbers `< end`.
-    fn abnormal_before<S: CheckpointStorage>(
-        &mut self,
-        sim: &Sim<S>,
-        key: KeyIndex,
-        end: u64,
-    ) -> u32 {
+    fn abnormal_before(&mut self, sim: &Sim, key: KeyIndex, end: u64) -> u32 {
         assert!(
             end < 50_000_000,
             "reference stream too long for the checker"
@@ -78,12 +73,7 @@ impl InvariantChecker {
         self.prefix[key.index()][end as usize]
     }
 
-    fn first_seq_at_or_after<S: CheckpointStorage>(
-        &self,
-        sim: &Sim<S>,
-        key: KeyIndex,
-        from: u64,
-    ) -> u64 {
+    fn first_seq_at_or_after(&self, sim: &Sim, key: KeyIndex, from: u64) -> u64 {
         (from..from + 1_000_000)
             .find(|seq| Self::key_event(sim, key, *seq).0)
             .expect("a key appears in its source's stream")
@@ -91,22 +81,12 @@ impl InvariantChecker {
 
     /// The exactly-once `ValueState` count of `key` once every event of its source before
     /// sequence number `end` was processed (the reference a failure-free run gives).
-    pub fn reference_count<S: CheckpointStorage>(
-        &mut self,
-        sim: &Sim<S>,
-        key: KeyIndex,
-        end: u64,
-    ) -> u32 {
+    pub fn reference_count(&mut self, sim: &Sim, key: KeyIndex, end: u64) -> u32 {
         self.abnormal_before(sim, key, end) % crate::sim::dataflow::ALARM_THRESHOLD
     }
 
     /// Whether a failure-free run prints an alarm for `key` at sequence number `seq`.
-    pub fn is_reference_alarm<S: CheckpointStorage>(
-        &mut self,
-        sim: &Sim<S>,
-        key: KeyIndex,
-        seq: u64,
-    ) -> bool {
+    pub fn is_reference_alarm(&mut self, sim: &Sim, key: KeyIndex, seq: u64) -> bool {
         let (mine, abnormal) = Self::key_event(sim, key, seq);
         mine && abnormal
             && self
@@ -115,11 +95,7 @@ impl InvariantChecker {
     }
 
     /// Checks the engine's state after an event, then the events it produced.
-    pub fn check<S: CheckpointStorage>(
-        &mut self,
-        sim: &Sim<S>,
-        events: &[TimedEvent],
-    ) -> Result<(), String> {
+    pub fn check(&mut self, sim: &Sim, events: &[TimedEvent]) -> Result<(), String> {
         self.check_structure(sim)?;
         for event in events {
             self.check_event(sim, event)?;
@@ -127,7 +103,7 @@ impl InvariantChecker {
         Ok(())
     }
 
-    fn check_structure<S: CheckpointStorage>(&self, sim: &Sim<S>) -> Result<(), String> {
+    fn check_structure(&self, sim: &Sim) -> Result<(), String> {
         let config = &sim.config;
         let coordinator = &sim.coordinator;
         ensure(
@@ -202,11 +178,7 @@ impl InvariantChecker {
         )
     }
 
-    fn check_event<S: CheckpointStorage>(
-        &mut self,
-        sim: &Sim<S>,
-        timed: &TimedEvent,
-    ) -> Result<(), String> {
+    fn check_event(&mut self, sim: &Sim, timed: &TimedEvent) -> Result<(), String> {
         let exactly_once = sim.config.checkpointing_mode == CheckpointingMode::ExactlyOnce;
         match &timed.event {
             Event::CheckpointTriggered { checkpoint, .. } => {
@@ -269,11 +241,7 @@ impl InvariantChecker {
         Ok(())
     }
 
-    fn on_restored<S: CheckpointStorage>(
-        &mut self,
-        sim: &Sim<S>,
-        checkpoint: Option<CheckpointId>,
-    ) -> Result<(), String> {
+    fn on_restored(&mut self, sim: &Sim, checkpoint: Option<CheckpointId>) -> Result<(), String> {
         self.restores += 1;
         self.printed_before_restore = self.printed_high.clone();
         let metadata = checkpoint.and_then(|id| sim.storage.get(id).cloned());
@@ -324,9 +292,9 @@ impl InvariantChecker {
         Ok(())
     }
 
-    fn on_alarm<S: CheckpointStorage>(
+    fn on_alarm(
         &mut self,
-        sim: &Sim<S>,
+        sim: &Sim,
         key: KeyIndex,
         seq: u64,
         duplicate: bool,

@@ -1,27 +1,45 @@
 //! Job and task (execution) states, named as Flink names them, with their legal transitions.
+//!
+//! These are Flink's own enumerations, used by the engine and by the REST API alike (Flink's
+//! REST handlers serialise the runtime's `JobStatus` and `ExecutionState` too). The engine
+//! reaches a subset of them — [`JobStatus::SIMULATED`], [`ExecutionState::SIMULATED`] — and
+//! [`JobStatus::can_become`] / [`ExecutionState::can_become`] allow only the transitions it
+//! models; the others exist so REST maps (`timestamps`, `status-counts`) list every state as
+//! Flink does.
 
 use serde::{Deserialize, Serialize};
 
-/// `JobStatus`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// Flink's `JobStatus` (`state` in `/jobs/overview` and `/jobs/:jobid`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum JobStatus {
-    /// Submitted, not yet scheduled.
+    /// Submitted, not yet scheduled (before `CREATED`).
     Initializing,
-    /// Created.
+    /// The execution graph exists; no task has been scheduled yet.
     Created,
     /// Running (tasks may still be SCHEDULED or DEPLOYING).
     Running,
     /// A failure is being handled and the job will not restart.
     Failing,
-    /// Terminally failed.
+    /// Terminal: the job failed and will not restart.
     Failed,
+    /// The job is being cancelled (not simulated).
+    Cancelling,
+    /// Terminal: the job was cancelled (not simulated).
+    Canceled,
+    /// Terminal: every task finished (not simulated: the job is unbounded).
+    Finished,
     /// Waiting for the restart backoff after a failure.
     Restarting,
+    /// The JobManager lost leadership; suspended, not terminal (not simulated).
+    Suspended,
+    /// Being reconciled after a JobManager failover (not simulated).
+    Reconciling,
 }
 
 impl JobStatus {
-    /// Every status in the order Flink's REST `timestamps` lists the ones we use.
-    pub const ALL: [JobStatus; 6] = [
+    /// The states the simulation reaches, in lifecycle order.
+    pub const SIMULATED: [JobStatus; 6] = [
         JobStatus::Initializing,
         JobStatus::Created,
         JobStatus::Running,
@@ -30,7 +48,7 @@ impl JobStatus {
         JobStatus::Restarting,
     ];
 
-    /// The REST / log spelling.
+    /// Flink's name (`RUNNING`).
     pub fn as_str(self) -> &'static str {
         match self {
             JobStatus::Initializing => "INITIALIZING",
@@ -38,11 +56,16 @@ impl JobStatus {
             JobStatus::Running => "RUNNING",
             JobStatus::Failing => "FAILING",
             JobStatus::Failed => "FAILED",
+            JobStatus::Cancelling => "CANCELLING",
+            JobStatus::Canceled => "CANCELED",
+            JobStatus::Finished => "FINISHED",
             JobStatus::Restarting => "RESTARTING",
+            JobStatus::Suspended => "SUSPENDED",
+            JobStatus::Reconciling => "RECONCILING",
         }
     }
 
-    /// Whether `self → to` is a transition Flink makes.
+    /// Whether the simulation may move from `self` to `to`.
     pub fn can_become(self, to: JobStatus) -> bool {
         use JobStatus::*;
         matches!(
@@ -58,30 +81,35 @@ impl JobStatus {
     }
 }
 
-/// `ExecutionState` of one task attempt.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+/// Flink's `ExecutionState` (a task attempt's `status`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ExecutionState {
-    /// Created, no slot requested yet.
+    /// The attempt exists but has not been scheduled.
     Created,
     /// Waiting for a slot.
     Scheduled,
     /// Being deployed to its TaskManager.
     Deploying,
-    /// Restoring state.
+    /// Restoring state before it runs.
     Initializing,
-    /// Processing.
+    /// Processing records.
     Running,
-    /// Being cancelled by a failover.
+    /// Terminal: finished successfully (not simulated: the sources are unbounded).
+    Finished,
+    /// Being cancelled.
     Canceling,
-    /// Cancelled.
+    /// Terminal: cancelled.
     Canceled,
-    /// Failed.
+    /// Terminal: failed.
     Failed,
+    /// Being reconciled after a JobManager failover (not simulated).
+    Reconciling,
 }
 
 impl ExecutionState {
-    /// Every state, in the order of Flink's REST `tasks` maps.
-    pub const ALL: [ExecutionState; 8] = [
+    /// The states the simulation reaches; a task's per-state timestamps are indexed like this.
+    pub const SIMULATED: [ExecutionState; 8] = [
         ExecutionState::Created,
         ExecutionState::Scheduled,
         ExecutionState::Deploying,
@@ -92,7 +120,7 @@ impl ExecutionState {
         ExecutionState::Failed,
     ];
 
-    /// The REST / log spelling.
+    /// Flink's name (`RUNNING`).
     pub fn as_str(self) -> &'static str {
         match self {
             ExecutionState::Created => "CREATED",
@@ -100,18 +128,23 @@ impl ExecutionState {
             ExecutionState::Deploying => "DEPLOYING",
             ExecutionState::Initializing => "INITIALIZING",
             ExecutionState::Running => "RUNNING",
+            ExecutionState::Finished => "FINISHED",
             ExecutionState::Canceling => "CANCELING",
             ExecutionState::Canceled => "CANCELED",
             ExecutionState::Failed => "FAILED",
+            ExecutionState::Reconciling => "RECONCILING",
         }
     }
 
-    /// Whether the attempt is over.
+    /// Whether the attempt has ended.
     pub fn is_terminal(self) -> bool {
-        matches!(self, ExecutionState::Canceled | ExecutionState::Failed)
+        matches!(
+            self,
+            ExecutionState::Finished | ExecutionState::Canceled | ExecutionState::Failed
+        )
     }
 
-    /// Whether `self → to` is a transition Flink makes.
+    /// Whether the simulation may move from `self` to `to`.
     pub fn can_become(self, to: ExecutionState) -> bool {
         use ExecutionState::*;
         matches!(

@@ -8,7 +8,6 @@ use crate::sim::event::{Event, TimedEvent};
 use crate::sim::graph::JobGraph;
 use crate::sim::ids::TaskIndex;
 use crate::sim::lifecycle::ExecutionState;
-use crate::sim::storage::CheckpointStorage;
 use crate::sim::view::SimView;
 
 /// Which process writes a line.
@@ -119,10 +118,7 @@ pub fn attempt_id(graph: &JobGraph, job_id: &str, task: TaskIndex, attempt: u32)
 }
 
 /// The log lines an event produces, with the process that writes each.
-pub fn lines<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    event: &TimedEvent,
-) -> Vec<(LogSource, String)> {
+pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)> {
     let stamp = format_timestamp(view.epoch_ms(event.time));
     let line = |class: &str, message: String| format!("{stamp} INFO  {class} [] - {message}");
     let jid = view.job_id();
@@ -205,8 +201,8 @@ pub fn lines<S: CheckpointStorage>(
     }
 }
 
-fn task_state_lines<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
+fn task_state_lines(
+    view: &SimView<'_>,
     task: TaskIndex,
     attempt: u32,
     from: ExecutionState,

@@ -12,7 +12,7 @@
 //!
 //! # Implementation note: determinism rules
 //! - Simulated time is integer microseconds ([`SimTime`]); no floating point in engine state.
-//! - Randomness comes from named PCG streams derived from the seed per concern, and from a
+//! - Randomness comes from named SplitMix64 streams derived from the seed per concern, and from a
 //!   stateless hash for the source's records; never from the OS or a platform-sized type.
 //! - Iteration order is always deterministic: dense `Vec`s indexed by ids, no hash maps.
 //! - Ties in the event queue break on a monotonically increasing sequence number.
@@ -24,7 +24,6 @@ pub mod checkpoint;
 mod checkpointing;
 pub mod cluster;
 pub mod config;
-mod config_file;
 pub mod coordinator;
 pub(crate) mod dataflow;
 pub mod engine;
@@ -33,9 +32,9 @@ pub mod failover;
 pub mod graph;
 pub mod ids;
 pub mod invariants;
-pub mod json;
 pub mod key_group;
 pub mod lifecycle;
+pub mod limits;
 pub mod log;
 mod queue;
 mod recovery;

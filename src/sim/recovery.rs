@@ -8,13 +8,13 @@ use crate::sim::config::Placement;
 use crate::sim::engine::{CommandError, ExceptionEntry, Sim, Timer, ANY_EPOCH};
 use crate::sim::event::{Command, Event, FailureCause};
 use crate::sim::graph::OperatorKind;
-use crate::sim::ids::{TaskIndex, TaskManagerId, VertexIndex};
+use crate::sim::ids::{TaskIndex, TaskManagerId};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
-use crate::sim::storage::CheckpointStorage;
+use crate::sim::limits::SLOWDOWN_FACTOR_MAX;
 use crate::sim::task::{Activity, Task};
 use crate::sim::time::SimTime;
 
-impl<S: CheckpointStorage> Sim<S> {
+impl Sim {
     /// Creates a new attempt of every task and asks for slots.
     pub(crate) fn schedule_all_tasks(&mut self) {
         let concurrent =
@@ -437,9 +437,9 @@ impl<S: CheckpointStorage> Sim<S> {
                     )));
                 }
                 if let Command::SlowDownSubtask { factor, .. } = command {
-                    if !(1..=1_000_000).contains(factor) {
+                    if !(1..=SLOWDOWN_FACTOR_MAX).contains(factor) {
                         return Err(CommandError(format!(
-                            "slowdown factor {factor} outside 1 ..= 1000000"
+                            "slowdown factor {factor} outside 1 ..= {SLOWDOWN_FACTOR_MAX}"
                         )));
                     }
                 }
@@ -548,10 +548,5 @@ impl<S: CheckpointStorage> Sim<S> {
                 },
             );
         }
-    }
-
-    /// The vertex index of a task (for commands addressed by vertex and subtask).
-    pub fn vertex_of_task(&self, task: TaskIndex) -> VertexIndex {
-        self.graph.tasks[task.index()].vertex
     }
 }

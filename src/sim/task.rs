@@ -110,7 +110,7 @@ pub struct Task {
     pub metrics: TaskMetrics,
     /// When this attempt started running.
     pub running_since: Option<SimTime>,
-    /// When this attempt entered each state (indexed like [`ExecutionState::ALL`]).
+    /// When this attempt entered each state (indexed like [`ExecutionState::SIMULATED`]).
     pub state_entered: [Option<SimTime>; 8],
 }
 
@@ -162,7 +162,7 @@ impl Task {
     }
 
     /// Milliseconds spent in each state by this attempt up to `now` (Flink's
-    /// `status-duration`), indexed like [`ExecutionState::ALL`].
+    /// `status-duration`), indexed like [`ExecutionState::SIMULATED`].
     pub fn state_durations_ms(&self, now: SimTime) -> [u64; 8] {
         let mut entered: Vec<(SimTime, usize)> = self
             .state_entered

@@ -19,8 +19,8 @@ use crate::sim::time::SimTime;
 
 /// A read-only view of a [`Sim`].
 #[derive(Clone, Copy)]
-pub struct SimView<'a, S: CheckpointStorage> {
-    sim: &'a Sim<S>,
+pub struct SimView<'a> {
+    sim: &'a Sim,
 }
 
 /// Rates of one task over the last sampled second.
@@ -36,14 +36,14 @@ pub struct TaskRates {
     pub backpressured_ms_per_second: f64,
 }
 
-impl<S: CheckpointStorage> Sim<S> {
+impl Sim {
     /// The read-only view.
-    pub fn view(&self) -> SimView<'_, S> {
+    pub fn view(&self) -> SimView<'_> {
         SimView { sim: self }
     }
 }
 
-impl<'a, S: CheckpointStorage> SimView<'a, S> {
+impl<'a> SimView<'a> {
     /// The configuration.
     pub fn config(&self) -> &'a SimConfig {
         &self.sim.config
@@ -109,11 +109,11 @@ impl<'a, S: CheckpointStorage> SimView<'a, S> {
         self.sim.coordinator.points.iter()
     }
     /// Retained checkpoints in storage, oldest first.
-    pub fn retained_checkpoints(&self) -> Vec<&'a CheckpointMetadata> {
+    pub fn retained_checkpoints(&self) -> &'a [CheckpointMetadata] {
         self.sim.storage.retained()
     }
     /// The checkpoint storage.
-    pub fn storage(&self) -> &'a S {
+    pub fn storage(&self) -> &'a CheckpointStorage {
         &self.sim.storage
     }
     /// Whether checkpoint storage currently fails.

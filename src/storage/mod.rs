@@ -82,7 +82,7 @@ pub(crate) fn encoded(
     writes: &[Write<'_>],
 ) -> Result<Vec<(bool, String, Option<String>)>, ArchiveError> {
     let json = |result: serde_json::Result<String>| {
-        result.map_err(|e| ArchiveError::Failed(crate::sim::json::describe_json_error(&e)))
+        result.map_err(|e| ArchiveError::Failed(e.to_string()))
     };
     writes
         .iter()

@@ -2,8 +2,6 @@
 
 use crate::sim::checkpoint::CheckpointMetadata;
 use crate::sim::failover::JobManagerState;
-use crate::sim::json::struct_from_json;
-use crate::sim::json::{describe_json_error, DecodeError, FromJson, Object};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -38,15 +36,6 @@ pub struct StoredCheckpoint {
     pub metadata: CheckpointMetadata,
 }
 
-struct_from_json!(StoredCheckpoint {
-    record,
-    version,
-    job_id,
-    checkpoint_id,
-    stored_at_ms,
-    metadata
-});
-
 impl StoredCheckpoint {
     /// A record for `metadata`.
     pub fn new(metadata: CheckpointMetadata, stored_at_ms: u64) -> StoredCheckpoint {
@@ -80,14 +69,6 @@ pub struct StoredJob {
     /// The state a new JobManager leader recovers from.
     pub state: JobManagerState,
 }
-
-struct_from_json!(StoredJob {
-    record,
-    version,
-    job_id,
-    stored_at_ms,
-    state
-});
 
 impl StoredJob {
     /// A record for `state`.
@@ -140,6 +121,7 @@ fn problem(key: &str, reason: impl Into<String>) -> RecordProblem {
 }
 
 /// The fields every record version has (read first, without decoding the rest).
+#[derive(Deserialize)]
 struct Envelope {
     record: Option<String>,
     version: Option<u64>,
@@ -159,17 +141,8 @@ fn envelope(key: &str, text: &str) -> Result<(Value, Envelope), RecordProblem> {
         ));
     }
     let invalid = |e: String| problem(key, format!("truncated or invalid JSON ({e})"));
-    let value: Value = serde_json::from_str(text).map_err(|e| invalid(describe_json_error(&e)))?;
-    let read = |o: Object<'_>| -> Result<Envelope, DecodeError> {
-        Ok(Envelope {
-            record: o.field("record")?,
-            version: o.field("version")?,
-            format_version: o.field("format_version")?,
-        })
-    };
-    let envelope = Object::of(&value)
-        .and_then(read)
-        .map_err(|e| invalid(e.to_string()))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| invalid(e.to_string()))?;
+    let envelope = Envelope::deserialize(&value).map_err(|e| invalid(e.to_string()))?;
     Ok((value, envelope))
 }
 
@@ -192,14 +165,15 @@ fn check_version(key: &str, envelope: &Envelope, kind: &str) -> Result<(), Recor
 /// record was a bare `_metadata` object; it is wrapped into the current envelope.
 pub fn decode_checkpoint(key: &str, text: &str) -> Result<StoredCheckpoint, RecordProblem> {
     let (value, found) = envelope(key, text)?;
-    let shape = |e: DecodeError| problem(key, format!("does not have the checkpoint shape ({e})"));
+    let shape =
+        |e: serde_json::Error| problem(key, format!("does not have the checkpoint shape ({e})"));
     let record =
         if found.version.is_none() && found.record.is_none() && found.format_version.is_some() {
-            let metadata = CheckpointMetadata::from_json(&value).map_err(shape)?;
+            let metadata = CheckpointMetadata::deserialize(&value).map_err(shape)?;
             StoredCheckpoint::new(metadata, 0)
         } else {
             check_version(key, &found, CHECKPOINT_RECORD)?;
-            StoredCheckpoint::from_json(&value).map_err(shape)?
+            StoredCheckpoint::deserialize(&value).map_err(shape)?
         };
     record.metadata.check().map_err(|e| problem(key, e))?;
     if record.key() != key
@@ -223,7 +197,7 @@ pub fn decode_checkpoint(key: &str, text: &str) -> Result<StoredCheckpoint, Reco
 pub fn decode_job(key: &str, text: &str) -> Result<StoredJob, RecordProblem> {
     let (value, found) = envelope(key, text)?;
     check_version(key, &found, JOB_RECORD)?;
-    let record = StoredJob::from_json(&value)
+    let record = StoredJob::deserialize(&value)
         .map_err(|e| problem(key, format!("does not have the job shape ({e})")))?;
     if record.job_id != key || record.state.job_id != key {
         return Err(problem(

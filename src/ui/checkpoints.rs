@@ -12,10 +12,10 @@ use super::dashboard::{badge_class, duration, expand_button, thousands, timestam
 use super::{format, tr, Lang, PanelProps};
 use crate::sim::ids::{CheckpointId, VertexIndex};
 use crate::sim::rest::{
-    build, CheckpointConfigInfo, CheckpointCounts, CheckpointStatistics, CheckpointStatisticsBase,
-    CheckpointStatsStatus, CheckpointSummary, CheckpointType, CheckpointingStatistics,
-    CompletedCheckpointStatistics, FailedCheckpointStatistics, JsonDouble, ProcessingMode,
-    RestoredCheckpointStatistics, StatsSummaryDto, SubtaskCheckpointStatistics,
+    build, CheckpointConfigInfo, CheckpointStatistics, CheckpointStatisticsBase,
+    CheckpointStatsStatus, CheckpointSummary, CheckpointType, CheckpointingCounts,
+    CheckpointingStatistics, CompletedCheckpointStatistics, FailedCheckpointStatistics, JsonDouble,
+    ProcessingMode, RestoredCheckpointStatistics, StatsSummaryDto, SubtaskCheckpointStatistics,
     TaskCheckpointStatistics, TaskCheckpointSummary,
 };
 use crate::sim::storage::CheckpointStorage;
@@ -67,13 +67,13 @@ enum Open {
 }
 
 /// What the render helpers share while the model is borrowed.
-struct Ctx<'a, S: CheckpointStorage> {
-    view: &'a SimView<'a, S>,
+struct Ctx<'a> {
+    view: &'a SimView<'a>,
     lang: Lang,
     open: UseReducerHandle<Toggles<Open>>,
 }
 
-impl<S: CheckpointStorage> Ctx<'_, S> {
+impl Ctx<'_, S> {
     fn is_open(&self, key: Open) -> bool {
         self.open.contains(&key)
     }
@@ -178,7 +178,7 @@ fn focus_by_id(id: &str) {
 // Overview
 // ---------------------------------------------------------------------------------------------
 
-fn overview_tab<S: CheckpointStorage>(ctx: &Ctx<'_, S>, stats: &CheckpointingStatistics) -> Html {
+fn overview_tab(ctx: &Ctx<'_, S>, stats: &CheckpointingStatistics) -> Html {
     let lang = ctx.lang;
     let latest = &stats.latest;
     html! {
@@ -213,7 +213,7 @@ fn none(lang: Lang) -> Html {
     html! { <span class="cp-none">{ tr(lang, "None", "없음") }</span> }
 }
 
-fn counts_row(c: &CheckpointCounts, lang: Lang) -> Html {
+fn counts_row(c: &CheckpointingCounts, lang: Lang) -> Html {
     let count = |n: i64, id: &'static str| html! { <span data-testid={id}>{ n }</span> };
     kv_row(
         tr(lang, "Checkpoint Counts", "체크포인트 개수"),
@@ -229,10 +229,7 @@ fn counts_row(c: &CheckpointCounts, lang: Lang) -> Html {
     )
 }
 
-fn latest_completed<S: CheckpointStorage>(
-    ctx: &Ctx<'_, S>,
-    completed: Option<&CompletedCheckpointStatistics>,
-) -> Html {
+fn latest_completed(ctx: &Ctx<'_, S>, completed: Option<&CompletedCheckpointStatistics>) -> Html {
     let lang = ctx.lang;
     let label = tr(
         lang,
@@ -261,10 +258,7 @@ fn latest_completed<S: CheckpointStorage>(
     )
 }
 
-fn latest_failed<S: CheckpointStorage>(
-    ctx: &Ctx<'_, S>,
-    failed: Option<&FailedCheckpointStatistics>,
-) -> Html {
+fn latest_failed(ctx: &Ctx<'_, S>, failed: Option<&FailedCheckpointStatistics>) -> Html {
     let lang = ctx.lang;
     let label = tr(lang, "Latest Failed Checkpoint", "최근 실패한 체크포인트");
     let Some(f) = failed else {
@@ -330,7 +324,7 @@ fn latest_restore(lang: Lang, restored: Option<&RestoredCheckpointStatistics>) -
 
 /// What Flink's UI cannot show: acknowledgements arriving subtask by subtask, the next
 /// periodic trigger and the continuous-failure counter.
-fn live_section<S: CheckpointStorage>(ctx: &Ctx<'_, S>, stats: &CheckpointingStatistics) -> Html {
+fn live_section(ctx: &Ctx<'_, S>, stats: &CheckpointingStatistics) -> Html {
     let (view, lang) = (ctx.view, ctx.lang);
     let coordinator = view.coordinator();
     let pending: Vec<&CheckpointStatisticsBase> = stats
@@ -360,7 +354,7 @@ fn live_section<S: CheckpointStorage>(ctx: &Ctx<'_, S>, stats: &CheckpointingSta
 }
 
 /// One pending checkpoint: n/total, a bar, and one square per subtask per vertex.
-fn pending_acks<S: CheckpointStorage>(ctx: &Ctx<'_, S>, b: &CheckpointStatisticsBase) -> Html {
+fn pending_acks(ctx: &Ctx<'_, S>, b: &CheckpointStatisticsBase) -> Html {
     let (view, lang) = (ctx.view, ctx.lang);
     let now = view.epoch_ms(view.now()) as i64;
     let pct = percent(b.num_acknowledged_subtasks, b.num_subtasks);
@@ -410,7 +404,7 @@ fn pending_acks<S: CheckpointStorage>(ctx: &Ctx<'_, S>, b: &CheckpointStatistics
 
 const HISTORY_COLUMNS: usize = 11;
 
-fn history_tab<S: CheckpointStorage>(ctx: &Ctx<'_, S>, stats: &CheckpointingStatistics) -> Html {
+fn history_tab(ctx: &Ctx<'_, S>, stats: &CheckpointingStatistics) -> Html {
     let lang = ctx.lang;
     let limit = ctx.view.config().checkpoint_history_size;
     html! {
@@ -468,7 +462,7 @@ fn history_head(lang: Lang) -> Html {
 }
 
 /// One checkpoint: its row, its failure message, and its detail when expanded.
-fn history_group<S: CheckpointStorage>(ctx: &Ctx<'_, S>, c: &CheckpointStatistics) -> Html {
+fn history_group(ctx: &Ctx<'_, S>, c: &CheckpointStatistics) -> Html {
     let (b, lang) = (c.base(), ctx.lang);
     let id = b.id;
     let open = ctx.is_open(Open::Checkpoint(id));
@@ -582,7 +576,7 @@ const OPERATOR_COLUMNS: usize = 8;
 
 /// The "Operators:" table: one row per job vertex (in the job's order, as Flink's UI lists
 /// them), each expandable to its subtasks.
-fn operators<S: CheckpointStorage>(ctx: &Ctx<'_, S>, id: i64) -> Html {
+fn operators(ctx: &Ctx<'_, S>, id: i64) -> Html {
     let lang = ctx.lang;
     let Some(details) = build::checkpoint_details(ctx.view, CheckpointId(id as u32)) else {
         return html! {
@@ -641,7 +635,7 @@ fn operator_head(lang: Lang) -> Html {
     }
 }
 
-fn operator_group<S: CheckpointStorage>(
+fn operator_group(
     ctx: &Ctx<'_, S>,
     id: i64,
     vertex: u32,
@@ -682,7 +676,7 @@ fn operator_group<S: CheckpointStorage>(
 }
 
 /// "SubTasks:": the Min/Average/Maximum summary and one row per subtask.
-fn subtasks_panel<S: CheckpointStorage>(ctx: &Ctx<'_, S>, id: i64, vertex: u32) -> Html {
+fn subtasks_panel(ctx: &Ctx<'_, S>, id: i64, vertex: u32) -> Html {
     let lang = ctx.lang;
     let Some(d) =
         build::checkpoint_subtasks(ctx.view, CheckpointId(id as u32), VertexIndex(vertex))

@@ -165,7 +165,7 @@ struct VertexLoad {
     backpressured_max: u32,
 }
 
-fn vertex_load<S: CheckpointStorage>(view: &SimView<'_, S>, vertex: usize) -> VertexLoad {
+fn vertex_load(view: &SimView<'_>, vertex: usize) -> VertexLoad {
     let v = &view.graph().vertices[vertex];
     let mut load = VertexLoad::default();
     let mut busy = 0;
@@ -182,8 +182,8 @@ fn vertex_load<S: CheckpointStorage>(view: &SimView<'_, S>, vertex: usize) -> Ve
     load
 }
 
-fn vertex_rows<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
+fn vertex_rows(
+    view: &SimView<'_>,
     job: &JobDetailsInfo,
     toggled: &UseReducerHandle<Toggles<u32>>,
     lang: Lang,
@@ -321,7 +321,7 @@ fn subtask_head(lang: Lang) -> Html {
 
 /// The SubTasks table of Flink's vertex drawer, with the BackPressure tab's level and the
 /// engine's TaskManager number.
-fn subtask_table<S: CheckpointStorage>(view: &SimView<'_, S>, vertex: usize, lang: Lang) -> Html {
+fn subtask_table(view: &SimView<'_>, vertex: usize, lang: Lang) -> Html {
     let details = build::vertex_details(view, VertexIndex::from_index(vertex));
     let pressure = build::backpressure(view, VertexIndex::from_index(vertex));
     let levels = pressure.subtasks.unwrap_or_default();

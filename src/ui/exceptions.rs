@@ -242,7 +242,7 @@ struct TimelineItem {
 }
 
 /// The job statuses, TaskManager losses, restarts and restores, newest first.
-fn timeline<S: CheckpointStorage>(view: &SimView<'_, S>, lang: Lang) -> Html {
+fn timeline(view: &SimView<'_>, lang: Lang) -> Html {
     let items = timeline_items(view, lang);
     if items.is_empty() {
         return html! {};
@@ -274,7 +274,7 @@ fn timeline<S: CheckpointStorage>(view: &SimView<'_, S>, lang: Lang) -> Html {
 }
 
 /// Recovery-related journal events, oldest first, each status change with how long it lasted.
-fn timeline_items<S: CheckpointStorage>(view: &SimView<'_, S>, lang: Lang) -> Vec<TimelineItem> {
+fn timeline_items(view: &SimView<'_>, lang: Lang) -> Vec<TimelineItem> {
     let mut items: Vec<TimelineItem> = Vec::new();
     let mut last_status: Option<usize> = None;
     for timed in view.journal() {

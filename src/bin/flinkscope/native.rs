@@ -1,13 +1,14 @@
-//! The runner's commands: argument parsing, runs with their output folder, key groups,
+//! The runner's commands: arguments (clap), runs with their output folder, key groups,
 //! benchmarks and configuration printing.
 
-use flinkscope::bench::{self, Scenario};
-use flinkscope::script::RunScript;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use flinkscope::run::bench::{self, BenchCase};
+use flinkscope::run::command;
+use flinkscope::run::RunScript;
 use flinkscope::sim::config::ConfigError;
 use flinkscope::sim::event::Command;
-use flinkscope::sim::ids::{TaskManagerId, VertexIndex};
 use flinkscope::sim::key_group;
-use flinkscope::sim::time::parse_duration;
+use flinkscope::sim::limits::RUN_LENGTH_MAX;
 use flinkscope::sim::{SimConfig, SimTime};
 use std::time::Instant;
 
@@ -27,213 +28,244 @@ impl From<ConfigError> for Failure {
     }
 }
 
-const USAGE: &str = "\
-flinkscope run --seed N --until DURATION --out DIR [options]
-    --config FILE.json            configuration by Flink option names (see `flinkscope config`)
-    --set KEY=VALUE               override one option (repeatable)
-    --kill-tm N@TIME              kill TaskManager N (from 1) at TIME, e.g. --kill-tm 2@45s
-    --restart-tm N@TIME           start a killed TaskManager again
-    --fail-task VERTEX/SUBTASK@TIME   throw in a task (vertex 0 = source, 1 = keyed; subtask from 0)
-    --slow VERTEX/SUBTASK@TIME*FACTOR slow a subtask down (FACTOR 1 restores it)
-    --storage-fail TIME / --storage-ok TIME   checkpoint storage fails / works again
-    --trigger-checkpoint TIME     trigger a checkpoint by hand
-    --failover-jm TIME            the JobManager fails over (HA): recover from the latest checkpoint
-    --replay RUN.json             replay an exported run (seed, config, commands, until)
-    --export RUN.json             write this run as a run file
-  writes DIR/sink.out, DIR/jobmanager.log, DIR/taskmanager-N.log, DIR/rest/…,
-  DIR/checkpoints/<job-id>/chk-<id>/_metadata and prints `trace-hash: <hex>`
-flinkscope keygroup --parallelism P --max-parallelism M KEY…
-flinkscope bench
-flinkscope config [--config FILE.json] [--set KEY=VALUE]…
-durations: 500ms, 90s, 10m, 2h";
+/// A deterministic simulation of an Apache Flink 2.3 cluster running the study talk's keyed,
+/// checkpointed job.
+#[derive(Parser)]
+#[command(name = "flinkscope", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Commands,
+}
 
-/// Entry point; `args` excludes the program name.
-pub fn main(args: &[String]) -> Result<(), Failure> {
-    match args.first().map(String::as_str) {
-        Some("run") => run(&args[1..]),
-        Some("keygroup") => keygroup(&args[1..]),
-        Some("bench") => bench(),
-        Some("config") => config(&args[1..]),
-        Some("help" | "--help" | "-h") | None => {
-            println!("{USAGE}");
+#[derive(Subcommand)]
+enum Commands {
+    /// Run a job and write what a real cluster would: the print sink's stdout, Flink's log
+    /// lines, the REST JSON by endpoint and the checkpoint folder; print `trace-hash: <hex>`.
+    #[command(after_help = COMMAND_HELP)]
+    Run(RunArgs),
+    /// Where keys go: key, Java hashCode, key group and subtask, by Flink's formulas.
+    Keygroup(KeygroupArgs),
+    /// Print every option of a configuration with its value (the configuration file format).
+    Config(ConfigArgs),
+    /// Benchmark the engine and print the figures.
+    Bench,
+}
+
+const COMMAND_HELP: &str = "\
+Commands (-c CODE@TIME, repeatable or comma-separated; the syntax of links and run files):
+  kN@T       kill TaskManager N (from 1)          rN@T      restart TaskManager N
+  fV.S@T     throw in subtask S of vertex V       sV.SxF@T  slow subtask S of vertex V down F times
+  x1@T/x0@T  checkpoint storage fails / works     c@T       trigger a checkpoint
+  j@T        the JobManager fails over
+Vertex 0 is the source, 1 the keyed function; subtasks from 0. Durations: 500ms, 90s, 10m, 2h.
+Example: flinkscope run --seed 1 --until 10m --out out -c k2@45s,r2@90s";
+
+/// The configuration: a file, then `--set` overrides.
+#[derive(Args)]
+struct ConfigSource {
+    /// A configuration file: a JSON object of Flink option names (see `flinkscope config`).
+    #[arg(long, value_name = "FILE.json")]
+    config: Option<String>,
+    /// Override one option (repeatable).
+    #[arg(long = "set", value_name = "KEY=VALUE", value_parser = key_value)]
+    sets: Vec<(String, String)>,
+}
+
+#[derive(Args)]
+struct RunArgs {
+    /// The seed of the run.
+    #[arg(long, value_name = "N", value_parser = seed)]
+    seed: Option<u64>,
+    /// How long to run in simulated time (at most a week).
+    #[arg(long, value_name = "DURATION", value_parser = until)]
+    until: Option<SimTime>,
+    /// The output folder.
+    #[arg(long, value_name = "DIR")]
+    out: String,
+    #[command(flatten)]
+    config: ConfigSource,
+    /// A command at an instant, e.g. k2@45s (see below; repeatable, or a comma-separated list).
+    #[arg(short = 'c', long = "command", value_name = "CODE@TIME")]
+    commands: Vec<String>,
+    /// Replay an exported run file (seed, configuration, commands, end).
+    #[arg(long, value_name = "RUN.json", conflicts_with_all = ["seed", "until", "config", "sets", "commands"])]
+    replay: Option<String>,
+    /// Write this run as a run file.
+    #[arg(long, value_name = "RUN.json")]
+    export: Option<String>,
+    // Earlier spellings of commands, kept so existing scripts keep working: each is one code
+    // of the command syntax with its letter given by the flag.
+    #[arg(long = "kill-tm", hide = true, value_name = "N@TIME")]
+    kill_tm: Vec<String>,
+    #[arg(long = "restart-tm", hide = true, value_name = "N@TIME")]
+    restart_tm: Vec<String>,
+    #[arg(long = "fail-task", hide = true, value_name = "V/S@TIME")]
+    fail_task: Vec<String>,
+    #[arg(long = "slow", hide = true, value_name = "V/S@TIME*F")]
+    slow: Vec<String>,
+    #[arg(long = "storage-fail", hide = true, value_name = "TIME")]
+    storage_fail: Vec<String>,
+    #[arg(long = "storage-ok", hide = true, value_name = "TIME")]
+    storage_ok: Vec<String>,
+    #[arg(long = "trigger-checkpoint", hide = true, value_name = "TIME")]
+    trigger_checkpoint: Vec<String>,
+    #[arg(long = "failover-jm", hide = true, value_name = "TIME")]
+    failover_jm: Vec<String>,
+}
+
+#[derive(Args)]
+struct KeygroupArgs {
+    /// The keyed operator's parallelism.
+    #[arg(long, value_name = "P")]
+    parallelism: u32,
+    /// The max parallelism (number of key groups); Flink's default rule when not given.
+    #[arg(long, value_name = "M")]
+    max_parallelism: Option<u32>,
+    /// The keys (after `--` a key may start with a dash).
+    #[arg(value_name = "KEY", required = true)]
+    keys: Vec<String>,
+}
+
+#[derive(Args)]
+struct ConfigArgs {
+    #[command(flatten)]
+    config: ConfigSource,
+}
+
+fn seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| {
+        format!("seed '{text}' is not a whole number between 0 and 18446744073709551615")
+    })
+}
+
+fn until(text: &str) -> Result<SimTime, String> {
+    command::parse_instant(text)
+}
+
+fn key_value(text: &str) -> Result<(String, String), String> {
+    let (key, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("'{text}' is not KEY=VALUE"))?;
+    Ok((key.trim().to_string(), value.trim().to_string()))
+}
+
+/// The command-syntax text of an earlier flag's value.
+fn legacy_code(flag: &str, value: &str) -> String {
+    match flag {
+        "kill_tm" => format!("k{value}"),
+        "restart_tm" => format!("r{value}"),
+        "fail_task" => format!("f{}", value.replacen('/', ".", 1)),
+        // V/S@TIME*F → sV.SxF@TIME
+        "slow" => match value.split_once('@') {
+            Some((which, rest)) => {
+                let (at, factor) = rest.split_once('*').unwrap_or((rest, ""));
+                format!("s{}x{factor}@{at}", which.replacen('/', ".", 1))
+            }
+            None => format!("s{value}"),
+        },
+        "storage_fail" => format!("x1@{value}"),
+        "storage_ok" => format!("x0@{value}"),
+        "trigger_checkpoint" => format!("c@{value}"),
+        _ => format!("j@{value}"),
+    }
+}
+
+/// Every command of `run`, in the order given on the command line, then sorted by instant
+/// (stable: commands at the same instant keep their order).
+fn commands_of(matches: &ArgMatches) -> Result<Vec<(SimTime, Command)>, Failure> {
+    let mut given: Vec<(usize, String)> = Vec::new();
+    for id in [
+        "commands",
+        "kill_tm",
+        "restart_tm",
+        "fail_task",
+        "slow",
+        "storage_fail",
+        "storage_ok",
+        "trigger_checkpoint",
+        "failover_jm",
+    ] {
+        let (Some(values), Some(indices)) =
+            (matches.get_many::<String>(id), matches.indices_of(id))
+        else {
+            continue;
+        };
+        for (value, index) in values.zip(indices) {
+            for part in value.split(',').filter(|p| !p.trim().is_empty()) {
+                let code = if id == "commands" {
+                    part.to_string()
+                } else {
+                    legacy_code(id, part)
+                };
+                given.push((index, code));
+            }
+        }
+    }
+    given.sort_by_key(|(index, _)| *index);
+    let mut commands = given
+        .iter()
+        .map(|(_, code)| command::parse(code).map_err(Failure::Usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    commands.sort_by_key(|(at, _)| *at);
+    Ok(commands)
+}
+
+/// Entry point: parses the process's arguments.
+pub fn main() -> Result<(), Failure> {
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    match cli.command {
+        Commands::Run(args) => {
+            let run_matches = matches
+                .subcommand_matches("run")
+                .expect("the run subcommand");
+            let commands = commands_of(run_matches)?;
+            run(&args, commands)
+        }
+        Commands::Keygroup(args) => keygroup(&args),
+        Commands::Config(args) => {
+            let config = build_config(&args.config)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&config.to_json()).expect("serialises")
+            );
             Ok(())
         }
-        Some(other) => Err(Failure::Usage(format!("unknown command '{other}'"))),
+        Commands::Bench => bench(),
     }
-}
-
-/// Command-line options of `run` and `config`.
-#[derive(Default)]
-struct RunOptions {
-    seed: Option<u64>,
-    until: Option<SimTime>,
-    out: Option<String>,
-    config_file: Option<String>,
-    sets: Vec<(String, String)>,
-    commands: Vec<(SimTime, Command)>,
-    replay: Option<String>,
-    export: Option<String>,
-}
-
-fn value<'a>(args: &'a [String], i: usize, flag: &str) -> Result<&'a str, Failure> {
-    args.get(i + 1)
-        .map(String::as_str)
-        .ok_or_else(|| Failure::Usage(format!("{flag} needs a value")))
-}
-
-fn time_arg(flag: &str, text: &str) -> Result<SimTime, Failure> {
-    parse_duration(text)
-        .map(|d| SimTime(d.as_us()))
-        .map_err(|e| Failure::Usage(format!("{flag}: {e}")))
-}
-
-/// `WHAT@TIME`.
-fn at(flag: &str, text: &str) -> Result<(String, SimTime), Failure> {
-    let (what, when) = text
-        .split_once('@')
-        .ok_or_else(|| Failure::Usage(format!("{flag}: '{text}' is not WHAT@TIME, e.g. 2@45s")))?;
-    Ok((what.to_string(), time_arg(flag, when)?))
-}
-
-fn number<T: std::str::FromStr>(flag: &str, what: &str, text: &str) -> Result<T, Failure> {
-    text.trim()
-        .parse()
-        .map_err(|_| Failure::Usage(format!("{flag}: {what} '{text}' is not a whole number")))
-}
-
-fn task_manager(flag: &str, text: &str) -> Result<TaskManagerId, Failure> {
-    let n: u32 = number(flag, "TaskManager", text)?;
-    if n == 0 {
-        return Err(Failure::Usage(format!(
-            "{flag}: TaskManagers are numbered from 1"
-        )));
-    }
-    Ok(TaskManagerId(n - 1))
-}
-
-fn vertex_subtask(flag: &str, text: &str) -> Result<(VertexIndex, u32), Failure> {
-    let (vertex, subtask) = text.split_once('/').ok_or_else(|| {
-        Failure::Usage(format!("{flag}: '{text}' is not VERTEX/SUBTASK, e.g. 1/2"))
-    })?;
-    Ok((
-        VertexIndex(number(flag, "vertex", vertex)?),
-        number(flag, "subtask", subtask)?,
-    ))
-}
-
-fn parse_options(args: &[String]) -> Result<RunOptions, Failure> {
-    let mut options = RunOptions::default();
-    let mut i = 0;
-    while i < args.len() {
-        let flag = args[i].as_str();
-        let v = value(args, i, flag)?;
-        match flag {
-            "--seed" => options.seed = Some(number(flag, "seed", v)?),
-            "--until" => options.until = Some(time_arg(flag, v)?),
-            "--out" => options.out = Some(v.to_string()),
-            "--config" => options.config_file = Some(v.to_string()),
-            "--replay" => options.replay = Some(v.to_string()),
-            "--export" => options.export = Some(v.to_string()),
-            "--set" => {
-                let (key, val) = v
-                    .split_once('=')
-                    .ok_or_else(|| Failure::Usage(format!("--set: '{v}' is not KEY=VALUE")))?;
-                options
-                    .sets
-                    .push((key.trim().to_string(), val.trim().to_string()));
-            }
-            "--kill-tm" | "--restart-tm" => {
-                let (what, when) = at(flag, v)?;
-                let task_manager = task_manager(flag, &what)?;
-                let command = if flag == "--kill-tm" {
-                    Command::KillTaskManager { task_manager }
-                } else {
-                    Command::RestartTaskManager { task_manager }
-                };
-                options.commands.push((when, command));
-            }
-            "--fail-task" => {
-                let (what, when) = at(flag, v)?;
-                let (vertex, subtask) = vertex_subtask(flag, &what)?;
-                options
-                    .commands
-                    .push((when, Command::FailTask { vertex, subtask }));
-            }
-            "--slow" => {
-                let (what, rest) = v.split_once('@').ok_or_else(|| {
-                    Failure::Usage(format!("{flag}: '{v}' is not VERTEX/SUBTASK@TIME*FACTOR"))
-                })?;
-                let (when, factor) = rest
-                    .split_once('*')
-                    .ok_or_else(|| Failure::Usage(format!("{flag}: '{v}' lacks *FACTOR")))?;
-                let (vertex, subtask) = vertex_subtask(flag, what)?;
-                let factor = number(flag, "factor", factor)?;
-                options.commands.push((
-                    time_arg(flag, when)?,
-                    Command::SlowDownSubtask {
-                        vertex,
-                        subtask,
-                        factor,
-                    },
-                ));
-            }
-            "--storage-fail" | "--storage-ok" => {
-                let failing = flag == "--storage-fail";
-                options.commands.push((
-                    time_arg(flag, v)?,
-                    Command::SetCheckpointStorageFailing { failing },
-                ));
-            }
-            "--trigger-checkpoint" => options
-                .commands
-                .push((time_arg(flag, v)?, Command::TriggerCheckpoint)),
-            "--failover-jm" => options
-                .commands
-                .push((time_arg(flag, v)?, Command::FailOverJobManager)),
-            _ => return Err(Failure::Usage(format!("unknown option '{flag}'"))),
-        }
-        i += 2;
-    }
-    Ok(options)
 }
 
 fn read(path: &str) -> Result<String, Failure> {
     std::fs::read_to_string(path).map_err(|e| Failure::Usage(format!("cannot read {path}: {e}")))
 }
 
-fn build_config(options: &RunOptions) -> Result<SimConfig, Failure> {
-    let mut config = match &options.config_file {
+fn build_config(source: &ConfigSource) -> Result<SimConfig, Failure> {
+    let mut config = match &source.config {
         Some(path) => SimConfig::from_json(&read(path)?)
             .map_err(|e| Failure::Usage(format!("{path}: {e}")))?,
         None => SimConfig::default(),
     };
-    for (key, val) in &options.sets {
+    for (key, val) in &source.sets {
         config.apply_text(key, val)?;
     }
     config.validate()?;
     Ok(config)
 }
 
-fn script_of(options: &RunOptions) -> Result<RunScript, Failure> {
-    if let Some(path) = &options.replay {
+fn script_of(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<RunScript, Failure> {
+    if let Some(path) = &args.replay {
         return RunScript::from_json(&read(path)?)
             .map_err(|e| Failure::Usage(format!("{path}: {e}")));
     }
-    let config = build_config(options)?;
-    let seed = options
+    let config = build_config(&args.config)?;
+    let seed = args
         .seed
-        .ok_or_else(|| Failure::Usage("run needs --seed N".to_string()))?;
-    let until = options
-        .until
-        .ok_or_else(|| Failure::Usage("run needs --until DURATION".to_string()))?;
-    if until.as_us() > flinkscope::script::SCRIPT_UNTIL_MAX.as_us() {
-        return Err(Failure::Usage(format!(
-            "--until: at most {}",
-            flinkscope::script::SCRIPT_UNTIL_MAX
-        )));
-    }
-    let mut commands = options.commands.clone();
-    commands.sort_by_key(|(at, _)| *at);
+        .ok_or_else(|| Failure::Usage("run needs --seed N (or --replay RUN.json)".to_string()))?;
+    let until = args.until.ok_or_else(|| {
+        Failure::Usage(format!(
+            "run needs --until DURATION (at most {RUN_LENGTH_MAX})"
+        ))
+    })?;
     Ok(RunScript {
         seed,
         config,
@@ -242,88 +274,49 @@ fn script_of(options: &RunOptions) -> Result<RunScript, Failure> {
     })
 }
 
-fn run(args: &[String]) -> Result<(), Failure> {
-    let options = parse_options(args)?;
-    let out = options
-        .out
-        .clone()
-        .ok_or_else(|| Failure::Usage("run needs --out DIR".to_string()))?;
-    let script = script_of(&options)?;
-    if let Some(path) = &options.export {
-        let text = serde_json::to_string_pretty(&script.to_file()).expect("run files serialise");
-        std::fs::write(path, text + "\n")
+fn run(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<(), Failure> {
+    let script = script_of(args, commands)?;
+    if let Some(path) = &args.export {
+        std::fs::write(path, script.to_json() + "\n")
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
     }
     let started = Instant::now();
-    let mut writer = output::OutputWriter::create(&out)?;
-    let sim = script.run(
-        |sim| writer.observe(sim),
-        |at, command, reason| {
-            eprintln!(
-                "warning: at {} ms, {command:?} was refused: {reason}",
-                at.as_ms()
-            )
-        },
-    );
+    let mut writer = output::OutputWriter::create(&args.out)?;
+    let (sim, refused) = script.run(|sim| writer.observe(sim));
+    for refusal in refused {
+        eprintln!("warning: {refusal}");
+    }
     writer.finish(&sim)?;
     let elapsed = started.elapsed();
-    output::print_summary(&sim, &out, elapsed);
+    output::print_summary(&sim, &args.out, elapsed);
     Ok(())
 }
 
-fn keygroup(args: &[String]) -> Result<(), Failure> {
-    let mut parallelism = None;
-    let mut max_parallelism = None;
-    let mut keys = Vec::new();
-    let mut i = 0;
-    while i < args.len() {
-        match args[i].as_str() {
-            flag @ ("--parallelism" | "--max-parallelism") => {
-                let n: u32 = number(flag, "value", value(args, i, flag)?)?;
-                if flag == "--parallelism" {
-                    parallelism = Some(n);
-                } else {
-                    max_parallelism = Some(n);
-                }
-                i += 2;
-            }
-            key => {
-                keys.push(key.to_string());
-                i += 1;
-            }
-        }
-    }
-    let p =
-        parallelism.ok_or_else(|| Failure::Usage("keygroup needs --parallelism P".to_string()))?;
+fn keygroup(args: &KeygroupArgs) -> Result<(), Failure> {
+    let p = args.parallelism;
     if !(1..=key_group::UPPER_BOUND_MAX_PARALLELISM).contains(&p) {
         return Err(Failure::Usage(format!(
-            "--parallelism: {p} is not allowed; allowed: 1 ..= 32768"
+            "--parallelism: {p} is not allowed; allowed: 1 ..= {}",
+            key_group::UPPER_BOUND_MAX_PARALLELISM
         )));
     }
-    let max_p = max_parallelism.unwrap_or_else(|| key_group::default_max_parallelism(p));
+    let max_p = args
+        .max_parallelism
+        .unwrap_or_else(|| key_group::default_max_parallelism(p));
     if !(p..=key_group::UPPER_BOUND_MAX_PARALLELISM).contains(&max_p) {
         return Err(Failure::Usage(format!(
-            "--max-parallelism: {max_p} is not allowed; allowed: {p} ..= 32768"
+            "--max-parallelism: {max_p} is not allowed; allowed: {p} ..= {}",
+            key_group::UPPER_BOUND_MAX_PARALLELISM
         )));
     }
-    for key in keys {
-        let group = key_group::key_group_for_key(&key, max_p);
+    for key in &args.keys {
+        let group = key_group::key_group_for_key(key, max_p);
         let subtask = key_group::subtask_for_key_group(max_p, p, group);
         println!(
             "{key}\t{}\t{group}\t{subtask}",
-            key_group::java_string_hash(&key)
+            key_group::java_string_hash(key)
         );
     }
-    Ok(())
-}
-
-fn config(args: &[String]) -> Result<(), Failure> {
-    let options = parse_options(args)?;
-    let config = build_config(&options)?;
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&config.to_json()).expect("serialises")
-    );
     Ok(())
 }
 
@@ -333,7 +326,7 @@ const BENCH_ROUNDS: usize = 5;
 fn bench() -> Result<(), Failure> {
     // FLINKSCOPE_BENCH=seed-24h runs one scenario only (for profilers).
     let only = std::env::var("FLINKSCOPE_BENCH").ok();
-    for scenario in Scenario::ALL
+    for scenario in BenchCase::ALL
         .into_iter()
         .filter(|s| only.as_deref().is_none_or(|o| o == s.name()))
     {
@@ -377,7 +370,7 @@ fn bench() -> Result<(), Failure> {
         per_clone * 1e6,
         bytes / 1024
     );
-    let (mut day, until) = Scenario::Seed24h.start(1);
+    let (mut day, until) = BenchCase::Seed24h.start(1);
     day.advance_to(until);
     println!(
         "{:<24} {:>12} KiB of simulation state after 24 simulated hours; process peak RSS {} KiB",

@@ -34,17 +34,15 @@ use crate::sim::engine::ExceptionEntry;
 use crate::sim::event::{Command, FailureCause};
 use crate::sim::graph::{JobVertex, OperatorKind};
 use crate::sim::ids::{CheckpointId, TaskIndex, TaskManagerId, VertexIndex};
-use crate::sim::lifecycle::{ExecutionState as SimState, JobStatus as SimJobStatus};
 use crate::sim::rng::{RngStream, SimRng};
-use crate::sim::storage::CheckpointStorage;
 use crate::sim::task::Task;
 use crate::sim::time::SimTime;
 use crate::sim::view::SimView;
 
 use super::{
     AggregatedMetrics, AggregatedStatusDurations, AggregatedTaskDetailsInfo, CheckpointConfigInfo,
-    CheckpointCounts, CheckpointStatistics, CheckpointStatisticsBase, CheckpointStatsStatus,
-    CheckpointSummary, CheckpointType, CheckpointingStatistics, ClusterOverview,
+    CheckpointStatistics, CheckpointStatisticsBase, CheckpointStatsStatus, CheckpointSummary,
+    CheckpointType, CheckpointingCounts, CheckpointingStatistics, ClusterOverview,
     CompletedCheckpointStatistics, CompletedSubtaskCheckpointStatistics, CompletedSubtaskStatus,
     DashboardConfiguration, DashboardFeatures, ErrorResponseBody, ExceptionInfo, ExecutionState,
     ExecutionStateCounts, ExternalizedCheckpointInfo, FailedCheckpointStatistics,
@@ -84,12 +82,12 @@ const MIB_SHIFT: u32 = 20;
 
 /// `GET /overview`: registered TaskManagers and their slots, jobs by state (Flink counts a job
 /// that is not globally terminal as running).
-pub fn overview<S: CheckpointStorage>(view: &SimView<'_, S>) -> ClusterOverview {
+pub fn overview(view: &SimView<'_>) -> ClusterOverview {
     let registered = view.task_managers().iter().filter(|tm| tm.registered);
     let (count, total, free) = registered.fold((0, 0, 0), |(c, t, f), tm| {
         (c + 1, t + tm.slots.len() as i32, f + tm.free_slots() as i32)
     });
-    let failed = view.job_status() == SimJobStatus::Failed;
+    let failed = view.job_status() == JobStatus::Failed;
     ClusterOverview {
         task_managers: count,
         slots_total: total,
@@ -104,7 +102,7 @@ pub fn overview<S: CheckpointStorage>(view: &SimView<'_, S>) -> ClusterOverview 
 }
 
 /// `GET /config`: the dashboard configuration of the captured cluster (UTC, 3 s refresh).
-pub fn dashboard_config<S: CheckpointStorage>(_view: &SimView<'_, S>) -> DashboardConfiguration {
+pub fn dashboard_config(_view: &SimView<'_>) -> DashboardConfiguration {
     DashboardConfiguration {
         refresh_interval_ms: 3_000,
         timezone_name: "Coordinated Universal Time".to_string(),
@@ -124,7 +122,7 @@ pub fn dashboard_config<S: CheckpointStorage>(_view: &SimView<'_, S>) -> Dashboa
 /// stays listed until its loss is detected). Resources follow the captured 1 GiB TaskManager;
 /// `cpuCores` is the slot count (Flink's default) and `freeResource` is the total minus one
 /// default slot profile (total / slots, in bytes) per allocated slot.
-pub fn task_managers<S: CheckpointStorage>(view: &SimView<'_, S>) -> TaskManagersInfo {
+pub fn task_managers(view: &SimView<'_>) -> TaskManagersInfo {
     let task_managers = view
         .task_managers()
         .iter()
@@ -158,15 +156,15 @@ pub fn task_managers<S: CheckpointStorage>(view: &SimView<'_, S>) -> TaskManager
 }
 
 /// Task attempts deployed on a TaskManager and not yet terminal.
-fn assigned_tasks<S: CheckpointStorage>(view: &SimView<'_, S>, tm: TaskManagerId) -> i32 {
+fn assigned_tasks(view: &SimView<'_>, tm: TaskManagerId) -> i32 {
     let deployed = |t: &&Task| {
         t.task_manager == Some(tm)
             && matches!(
                 t.state,
-                SimState::Deploying
-                    | SimState::Initializing
-                    | SimState::Running
-                    | SimState::Canceling
+                ExecutionState::Deploying
+                    | ExecutionState::Initializing
+                    | ExecutionState::Running
+                    | ExecutionState::Canceling
             )
     };
     view.tasks().iter().filter(deployed).count() as i32
@@ -211,20 +209,22 @@ fn memory_configuration() -> TaskExecutorMemoryConfiguration {
 
 /// `GET /jobs/overview`: the one simulated job (Flink's `JobDetails.createDetailsForJob`:
 /// `last-modification` is the latest state change of any task).
-pub fn jobs_overview<S: CheckpointStorage>(view: &SimView<'_, S>) -> MultipleJobsDetails {
+pub fn jobs_overview(view: &SimView<'_>) -> MultipleJobsDetails {
     let (start, end, duration) = job_times(view);
     let mut tasks = JobTaskCounts::default();
     for task in view.tasks() {
         tasks.total += 1;
         match task.state {
-            SimState::Created => tasks.created += 1,
-            SimState::Scheduled => tasks.scheduled += 1,
-            SimState::Deploying => tasks.deploying += 1,
-            SimState::Initializing => tasks.initializing += 1,
-            SimState::Running => tasks.running += 1,
-            SimState::Canceling => tasks.canceling += 1,
-            SimState::Canceled => tasks.canceled += 1,
-            SimState::Failed => tasks.failed += 1,
+            ExecutionState::Created => tasks.created += 1,
+            ExecutionState::Scheduled => tasks.scheduled += 1,
+            ExecutionState::Deploying => tasks.deploying += 1,
+            ExecutionState::Initializing => tasks.initializing += 1,
+            ExecutionState::Running => tasks.running += 1,
+            ExecutionState::Finished => tasks.finished += 1,
+            ExecutionState::Canceling => tasks.canceling += 1,
+            ExecutionState::Canceled => tasks.canceled += 1,
+            ExecutionState::Failed => tasks.failed += 1,
+            ExecutionState::Reconciling => tasks.reconciling += 1,
         }
     }
     let last_change = view.tasks().iter().map(|t| t.state_since).max();
@@ -238,7 +238,7 @@ pub fn jobs_overview<S: CheckpointStorage>(view: &SimView<'_, S>) -> MultipleJob
             start_time_ms: start,
             end_time_ms: end,
             duration_ms: duration,
-            state: job_status(view.job_status()),
+            state: view.job_status(),
             last_modification_ms: last_modification,
             tasks,
             pending_operators: 0,
@@ -248,7 +248,7 @@ pub fn jobs_overview<S: CheckpointStorage>(view: &SimView<'_, S>) -> MultipleJob
 
 /// `GET /jobs/:jobid`: the job with its vertices (status aggregated by Flink's
 /// `ExecutionJobVertex.getAggregateJobVertexState`), per-state counts and the plan.
-pub fn job_details<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobDetailsInfo {
+pub fn job_details(view: &SimView<'_>) -> JobDetailsInfo {
     let (start, end, duration) = job_times(view);
     let vertices: Vec<JobDetailsVertexInfo> = (0..view.graph().vertices.len())
         .map(|v| job_vertex_info(view, VertexIndex::from_index(v)))
@@ -262,7 +262,7 @@ pub fn job_details<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobDetailsInf
         application_id: view.job_id().to_string(),
         name: view.config().job_name.clone(),
         is_stoppable: false,
-        state: job_status(view.job_status()),
+        state: view.job_status(),
         job_type: JobType::Streaming,
         scheduler_type: SchedulerType::Default,
         start_time_ms: start,
@@ -279,14 +279,14 @@ pub fn job_details<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobDetailsInf
 }
 
 /// (`start-time`, `end-time`, `duration`) of the job: INITIALIZING to now, or to FAILED.
-fn job_times<S: CheckpointStorage>(view: &SimView<'_, S>) -> (i64, i64, i64) {
-    let entered = |status: SimJobStatus| {
+fn job_times(view: &SimView<'_>) -> (i64, i64, i64) {
+    let entered = |status: JobStatus| {
         let mut times = view.job_status_times().iter().rev();
         times.find(|(s, _)| *s == status).map(|(_, t)| *t)
     };
-    let start = entered(SimJobStatus::Initializing).map_or(0, |t| epoch(view, t));
+    let start = entered(JobStatus::Initializing).map_or(0, |t| epoch(view, t));
     let end = match view.job_status() {
-        SimJobStatus::Failed => entered(SimJobStatus::Failed).map_or(-1, |t| epoch(view, t)),
+        JobStatus::Failed => entered(JobStatus::Failed).map_or(-1, |t| epoch(view, t)),
         _ => -1,
     };
     let until = if end >= 0 {
@@ -298,27 +298,29 @@ fn job_times<S: CheckpointStorage>(view: &SimView<'_, S>) -> (i64, i64, i64) {
 }
 
 /// `timestamps` of `/jobs/:jobid`: the last entry into each state, 0 for never.
-fn job_timestamps<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobStatusTimestamps {
+fn job_timestamps(view: &SimView<'_>) -> JobStatusTimestamps {
     let mut stamps = JobStatusTimestamps::default();
     for (status, time) in view.job_status_times() {
         let ms = epoch(view, *time);
         match status {
-            SimJobStatus::Initializing => stamps.initializing_ms = ms,
-            SimJobStatus::Created => stamps.created_ms = ms,
-            SimJobStatus::Running => stamps.running_ms = ms,
-            SimJobStatus::Failing => stamps.failing_ms = ms,
-            SimJobStatus::Failed => stamps.failed_ms = ms,
-            SimJobStatus::Restarting => stamps.restarting_ms = ms,
+            JobStatus::Initializing => stamps.initializing_ms = ms,
+            JobStatus::Created => stamps.created_ms = ms,
+            JobStatus::Running => stamps.running_ms = ms,
+            JobStatus::Failing => stamps.failing_ms = ms,
+            JobStatus::Failed => stamps.failed_ms = ms,
+            JobStatus::Restarting => stamps.restarting_ms = ms,
+            JobStatus::Cancelling => stamps.cancelling_ms = ms,
+            JobStatus::Canceled => stamps.canceled_ms = ms,
+            JobStatus::Finished => stamps.finished_ms = ms,
+            JobStatus::Suspended => stamps.suspended_ms = ms,
+            JobStatus::Reconciling => stamps.reconciling_ms = ms,
         }
     }
     stamps
 }
 
 /// One entry of `vertices` in `/jobs/:jobid` (Flink's `JobDetailsHandler`).
-fn job_vertex_info<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    vertex: VertexIndex,
-) -> JobDetailsVertexInfo {
+fn job_vertex_info(view: &SimView<'_>, vertex: VertexIndex) -> JobDetailsVertexInfo {
     let v = &view.graph().vertices[vertex.index()];
     let tasks: Vec<TaskIndex> = vertex_tasks(v).collect();
     let mut counts = ExecutionStateCounts::default();
@@ -327,8 +329,8 @@ fn job_vertex_info<S: CheckpointStorage>(
     let mut all_terminal = true;
     for task in &tasks {
         let t = &view.tasks()[task.index()];
-        add_count(&mut counts, execution_state(t.state));
-        if let Some(deployed) = entered(t, SimState::Deploying) {
+        add_count(&mut counts, t.state);
+        if let Some(deployed) = entered(t, ExecutionState::Deploying) {
             start = start.min(epoch(view, deployed));
         }
         all_terminal &= t.state.is_terminal();
@@ -381,14 +383,14 @@ fn aggregate_state(counts: &ExecutionStateCounts, parallelism: i32) -> Execution
 }
 
 /// The slot sharing group id: random per job in Flink, here derived from the job id.
-fn slot_sharing_group_id<S: CheckpointStorage>(view: &SimView<'_, S>) -> String {
+fn slot_sharing_group_id(view: &SimView<'_>) -> String {
     let hash = crate::sim::trace::fnv1a64(view.job_id().as_bytes());
     let other = crate::sim::rng::mix64(hash ^ 0x5107_5AA2_1A6E_6209);
     format!("{hash:016x}{other:016x}")
 }
 
 /// `GET /jobs/:jobid/plan`.
-pub fn job_plan<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobPlanInfo {
+pub fn job_plan(view: &SimView<'_>) -> JobPlanInfo {
     JobPlanInfo { plan: plan(view) }
 }
 
@@ -396,7 +398,7 @@ pub fn job_plan<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobPlanInfo {
 /// vertices: it recurses into a vertex's non-chainable outputs before creating the vertex, so
 /// downstream vertices come first (the capture lists the keyed vertex before the source).
 /// Descriptions are the TREE vertex description mode (`A<br/>+- B<br/>`).
-fn plan<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobPlan {
+fn plan(view: &SimView<'_>) -> JobPlan {
     let graph = view.graph();
     let mut order = Vec::new();
     let sources = (0..graph.vertices.len())
@@ -440,7 +442,7 @@ fn plan<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobPlan {
 }
 
 /// Depth-first: a vertex's downstream vertices, then the vertex itself.
-fn post_order<S: CheckpointStorage>(view: &SimView<'_, S>, vertex: usize, order: &mut Vec<usize>) {
+fn post_order(view: &SimView<'_>, vertex: usize, order: &mut Vec<usize>) {
     if order.contains(&vertex) {
         return;
     }
@@ -484,10 +486,7 @@ fn html_escape(text: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// The vertex with the REST id `vertex_id` (a router's `:vertexid`).
-pub fn vertex_index<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    vertex_id: &str,
-) -> Option<VertexIndex> {
+pub fn vertex_index(view: &SimView<'_>, vertex_id: &str) -> Option<VertexIndex> {
     let vertices = &view.graph().vertices;
     vertices
         .iter()
@@ -500,10 +499,7 @@ pub fn vertex_index<S: CheckpointStorage>(
 ///
 /// # Panics
 /// If `vertex` is not a vertex of the job (see [`vertex_index`]).
-pub fn vertex_details<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    vertex: VertexIndex,
-) -> JobVertexDetailsInfo {
+pub fn vertex_details(view: &SimView<'_>, vertex: VertexIndex) -> JobVertexDetailsInfo {
     let v = &view.graph().vertices[vertex.index()];
     let now = epoch(view, view.now());
     let subtasks: Vec<SubtaskExecutionAttemptDetailsInfo> = vertex_tasks(v)
@@ -521,13 +517,13 @@ pub fn vertex_details<S: CheckpointStorage>(
 }
 
 /// One subtask of `/jobs/:jobid/vertices/:vertexid`.
-fn subtask_attempt<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
+fn subtask_attempt(
+    view: &SimView<'_>,
     task: TaskIndex,
     now: i64,
 ) -> SubtaskExecutionAttemptDetailsInfo {
     let t = &view.tasks()[task.index()];
-    let start = entered(t, SimState::Deploying).map_or(0, |at| epoch(view, at));
+    let start = entered(t, ExecutionState::Deploying).map_or(0, |at| epoch(view, at));
     let end = if t.state.is_terminal() {
         epoch(view, t.state_since)
     } else {
@@ -543,7 +539,7 @@ fn subtask_attempt<S: CheckpointStorage>(
             let identity = identity_at(
                 view,
                 tm,
-                entered(t, SimState::Deploying).unwrap_or(view.now()),
+                entered(t, ExecutionState::Deploying).unwrap_or(view.now()),
             );
             (endpoint_of(&identity), identity.resource_id)
         }
@@ -551,7 +547,7 @@ fn subtask_attempt<S: CheckpointStorage>(
     };
     SubtaskExecutionAttemptDetailsInfo {
         subtask: view.graph().tasks[task.index()].subtask as i32,
-        status: execution_state(t.state),
+        status: t.state,
         attempt: t.attempt as i32,
         endpoint,
         start_time_ms: start,
@@ -567,19 +563,22 @@ fn subtask_attempt<S: CheckpointStorage>(
 /// `status-duration` (`StatusDurationUtils`): -1 for a state the attempt never entered.
 fn status_durations(task: &Task, now: SimTime) -> SubtaskStatusDurations {
     let durations = task.state_durations_ms(now);
-    let of = |state: SimState| {
-        let slot = SimState::ALL.iter().position(|s| *s == state).unwrap_or(0);
+    let of = |state: ExecutionState| {
+        let slot = ExecutionState::SIMULATED
+            .iter()
+            .position(|s| *s == state)
+            .unwrap_or(0);
         match task.state_entered[slot] {
             Some(_) => durations[slot] as i64,
             None => -1,
         }
     };
     SubtaskStatusDurations {
-        created_ms: of(SimState::Created),
-        running_ms: of(SimState::Running),
-        deploying_ms: of(SimState::Deploying),
-        scheduled_ms: of(SimState::Scheduled),
-        initializing_ms: of(SimState::Initializing),
+        created_ms: of(ExecutionState::Created),
+        running_ms: of(ExecutionState::Running),
+        deploying_ms: of(ExecutionState::Deploying),
+        scheduled_ms: of(ExecutionState::Scheduled),
+        initializing_ms: of(ExecutionState::Initializing),
     }
 }
 
@@ -668,7 +667,7 @@ fn legacy_percentile(sorted: &[f64], p: f64) -> f64 {
 
 /// The current attempt's network I/O (`IOMetricsInfo`). A legacy source has no busy-time
 /// metric (`"NaN"`) and reports no idle time, as captured.
-fn task_io<S: CheckpointStorage>(view: &SimView<'_, S>, task: TaskIndex) -> IoMetricsInfo {
+fn task_io(view: &SimView<'_>, task: TaskIndex) -> IoMetricsInfo {
     let t = &view.tasks()[task.index()];
     let source = view.graph().vertex_of(task).kind == OperatorKind::Source;
     let (busy_us, backpressured_us, idle_us) = t.time_split(view.now());
@@ -721,10 +720,7 @@ fn sum_io(all: &[IoMetricsInfo]) -> IoMetricsInfo {
 ///
 /// # Panics
 /// If `vertex` is not a vertex of the job.
-pub fn backpressure<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    vertex: VertexIndex,
-) -> JobVertexBackPressureInfo {
+pub fn backpressure(view: &SimView<'_>, vertex: VertexIndex) -> JobVertexBackPressureInfo {
     let v = &view.graph().vertices[vertex.index()];
     let samples: Vec<_> = view.samples().collect();
     let Some(last) = samples.last().filter(|_| samples.len() >= 2) else {
@@ -787,7 +783,7 @@ fn level(ratio: f64) -> VertexBackPressureLevel {
 /// completed checkpoints (`state_size` = `checkpointed_size`; `alignment_buffered` is Flink's
 /// constant zero summary), the latest of each kind, and the history newest first (at most
 /// `web.checkpoints.history` entries) with empty `tasks`.
-pub fn checkpoints<S: CheckpointStorage>(view: &SimView<'_, S>) -> CheckpointingStatistics {
+pub fn checkpoints(view: &SimView<'_>) -> CheckpointingStatistics {
     let coordinator = view.coordinator();
     let c = coordinator.counts;
     let s = &coordinator.summaries;
@@ -801,7 +797,7 @@ pub fn checkpoints<S: CheckpointStorage>(view: &SimView<'_, S>) -> Checkpointing
     };
     let limit = view.config().checkpoint_history_size as usize;
     CheckpointingStatistics {
-        counts: CheckpointCounts {
+        counts: CheckpointingCounts {
             restored: c.restored as i64,
             total: c.total as i64,
             in_progress: c.in_progress as i32,
@@ -843,10 +839,7 @@ pub fn checkpoints<S: CheckpointStorage>(view: &SimView<'_, S>) -> Checkpointing
 /// `GET /jobs/:jobid/checkpoints/details/:checkpointid`: the history entry with `tasks`
 /// filled in per vertex, in Java `HashMap` order. `None` when the id is no longer (or not
 /// yet) in the history; serve [`not_found_checkpoint`] then.
-pub fn checkpoint_details<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    id: CheckpointId,
-) -> Option<CheckpointStatistics> {
+pub fn checkpoint_details(view: &SimView<'_>, id: CheckpointId) -> Option<CheckpointStatistics> {
     let record = view.coordinator().record(id)?;
     Some(statistics(view, record, true))
 }
@@ -873,8 +866,8 @@ pub fn not_found_checkpoint(id: CheckpointId) -> ErrorResponseBody {
 }
 
 /// One checkpoint as `CheckpointStatistics.generateCheckpointStatistics` writes it.
-fn statistics<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
+fn statistics(
+    view: &SimView<'_>,
     record: &CheckpointRecord,
     with_tasks: bool,
 ) -> CheckpointStatistics {
@@ -934,8 +927,8 @@ fn statistics<S: CheckpointStorage>(
 
 /// `tasks` of a checkpoint: one `TaskCheckpointStatistics` per vertex, keyed by vertex id in
 /// the iteration order of the Java `HashMap` Flink builds (`new HashMap<>(n)`).
-fn task_statistics<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
+fn task_statistics(
+    view: &SimView<'_>,
     record: &CheckpointRecord,
 ) -> OrderedMap<TaskCheckpointStatistics> {
     let vertices = &view.graph().vertices;
@@ -950,8 +943,8 @@ fn task_statistics<S: CheckpointStorage>(
 }
 
 /// One vertex's part of a checkpoint (`TaskStateStats`).
-fn vertex_checkpoint<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
+fn vertex_checkpoint(
+    view: &SimView<'_>,
     record: &CheckpointRecord,
     vertex: VertexIndex,
 ) -> TaskCheckpointStatistics {
@@ -988,8 +981,8 @@ fn vertex_checkpoint<S: CheckpointStorage>(
 /// keeps no histogram here, `alignment.buffered` Flink's constant zeros) and every subtask:
 /// `completed` with its figures or `pending_or_failed`. `None` if the checkpoint is not in
 /// the history or `vertex` is not a vertex of the job.
-pub fn checkpoint_subtasks<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
+pub fn checkpoint_subtasks(
+    view: &SimView<'_>,
     id: CheckpointId,
     vertex: VertexIndex,
 ) -> Option<TaskCheckpointStatisticsWithSubtaskDetails> {
@@ -1019,8 +1012,8 @@ pub fn checkpoint_subtasks<S: CheckpointStorage>(
 }
 
 /// One acknowledged subtask (`CompletedSubtaskCheckpointStatistics`).
-fn completed_subtask<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
+fn completed_subtask(
+    view: &SimView<'_>,
     index: i32,
     trigger_ms: i64,
     stats: &SubtaskCheckpointStats,
@@ -1087,7 +1080,7 @@ fn subtask_summary(completed: &[CompletedSubtaskCheckpointStatistics]) -> TaskCh
 /// `GET /jobs/:jobid/checkpoints/config` (`CheckpointConfigHandler`), with Flink 2.3's
 /// defaults for what the simulation does not configure (no externalized retention, no
 /// changelog).
-pub fn checkpoint_config<S: CheckpointStorage>(view: &SimView<'_, S>) -> CheckpointConfigInfo {
+pub fn checkpoint_config(view: &SimView<'_>) -> CheckpointConfigInfo {
     let config = view.config();
     let ms = |d: crate::sim::time::SimDuration| d.as_ms() as i64;
     CheckpointConfigInfo {
@@ -1184,7 +1177,7 @@ fn java_hash_map_order(ids: &[&str]) -> Vec<usize> {
 /// TaskManager `endpoint` and id; a global failure has none of them. The history never exceeds
 /// `web.exception-history-size` (16) and the handler reports up to 20, so it is never
 /// `truncated`.
-pub fn exceptions<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobExceptionsInfoWithHistory {
+pub fn exceptions(view: &SimView<'_>) -> JobExceptionsInfoWithHistory {
     let entries = view
         .exceptions()
         .map(|entry| {
@@ -1227,10 +1220,7 @@ pub fn exceptions<S: CheckpointStorage>(view: &SimView<'_, S>) -> JobExceptionsI
 /// when `heartbeat.rpc-failure-threshold` detects it first, else the heartbeat timeout's
 /// `TimeoutException`; slot timeout is the default scheduler's `NoResourceAvailableException`
 /// (`DefaultExecutionDeployer`).
-pub fn failure_exception<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    entry: &ExceptionEntry,
-) -> (String, String) {
+pub fn failure_exception(view: &SimView<'_>, entry: &ExceptionEntry) -> (String, String) {
     let (class, message) = match entry.cause {
         FailureCause::TaskManagerUnreachable {
             task_manager,
@@ -1294,7 +1284,7 @@ pub fn failure_exception<S: CheckpointStorage>(
 
 /// Whether `heartbeat.rpc-failure-threshold` consecutive failed heartbeats come before
 /// `heartbeat.timeout` (the engine checks both at each heartbeat).
-fn heartbeat_rpc_detects_first<S: CheckpointStorage>(view: &SimView<'_, S>) -> bool {
+fn heartbeat_rpc_detects_first(view: &SimView<'_>) -> bool {
     let config = view.config();
     let interval = config.heartbeat_interval.as_us().max(1);
     let to_timeout = config.heartbeat_timeout.as_us().div_ceil(interval);
@@ -1340,10 +1330,7 @@ fn stack_trace(class: &str, message: &str, frames: &[&str]) -> String {
 }
 
 /// Representative frames for the failure (the heartbeat ones are the capture's).
-fn frames_for<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    entry: &ExceptionEntry,
-) -> Vec<&'static str> {
+fn frames_for(view: &SimView<'_>, entry: &ExceptionEntry) -> Vec<&'static str> {
     let frames: &[&str] = match entry.cause {
         FailureCause::TaskManagerUnreachable { .. } if heartbeat_rpc_detects_first(view) => {
             &FRAMES_UNREACHABLE
@@ -1464,7 +1451,7 @@ impl Identity {
 /// TaskManager at start, one per accepted `RestartTaskManager` command). The engine keeps only
 /// the current identity; a TaskManager whose replayed identity disagrees with its live one is
 /// given its live identity only.
-pub fn identities<S: CheckpointStorage>(view: &SimView<'_, S>) -> Vec<Vec<Identity>> {
+pub fn identities(view: &SimView<'_>) -> Vec<Vec<Identity>> {
     let mut rng = SimRng::new(view.seed(), RngStream::Identity);
     rng.next_u64();
     rng.next_u64();
@@ -1490,11 +1477,7 @@ pub fn identities<S: CheckpointStorage>(view: &SimView<'_, S>) -> Vec<Vec<Identi
 }
 
 /// The identity of incarnation `incarnation` of a TaskManager.
-fn identity<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    tm: TaskManagerId,
-    incarnation: u16,
-) -> Identity {
+fn identity(view: &SimView<'_>, tm: TaskManagerId, incarnation: u16) -> Identity {
     let all = identities(view);
     let known = &all[tm.index()];
     known
@@ -1506,11 +1489,7 @@ fn identity<S: CheckpointStorage>(
 
 /// The identity a TaskManager's running process had at `time`: one new identity per
 /// `RestartTaskManager` command issued up to then.
-fn identity_at<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    tm: TaskManagerId,
-    time: SimTime,
-) -> Identity {
+fn identity_at(view: &SimView<'_>, tm: TaskManagerId, time: SimTime) -> Identity {
     let restarts = view
         .command_log()
         .iter()
@@ -1524,11 +1503,7 @@ fn identity_at<S: CheckpointStorage>(
 
 /// Where a failed task ran: the incarnation named by the cause if it is that TaskManager, else
 /// the identity its process had when the failure was handled.
-fn failure_identity<S: CheckpointStorage>(
-    view: &SimView<'_, S>,
-    entry: &ExceptionEntry,
-    tm: TaskManagerId,
-) -> Identity {
+fn failure_identity(view: &SimView<'_>, entry: &ExceptionEntry, tm: TaskManagerId) -> Identity {
     match entry.cause {
         FailureCause::TaskManagerUnreachable {
             task_manager,
@@ -1551,7 +1526,7 @@ fn endpoint_of(identity: &Identity) -> String {
 // ---------------------------------------------------------------------------------------------
 
 /// Epoch milliseconds of a simulated instant, as a Java long.
-fn epoch<S: CheckpointStorage>(view: &SimView<'_, S>, time: SimTime) -> i64 {
+fn epoch(view: &SimView<'_>, time: SimTime) -> i64 {
     view.epoch_ms(time) as i64
 }
 
@@ -1562,33 +1537,9 @@ fn vertex_tasks(vertex: &JobVertex) -> impl Iterator<Item = TaskIndex> {
 }
 
 /// When the attempt entered `state`, if it did.
-fn entered(task: &Task, state: SimState) -> Option<SimTime> {
-    let slot = SimState::ALL.iter().position(|s| *s == state)?;
+fn entered(task: &Task, state: ExecutionState) -> Option<SimTime> {
+    let slot = ExecutionState::SIMULATED.iter().position(|s| *s == state)?;
     task.state_entered[slot]
-}
-
-fn execution_state(state: SimState) -> ExecutionState {
-    match state {
-        SimState::Created => ExecutionState::Created,
-        SimState::Scheduled => ExecutionState::Scheduled,
-        SimState::Deploying => ExecutionState::Deploying,
-        SimState::Initializing => ExecutionState::Initializing,
-        SimState::Running => ExecutionState::Running,
-        SimState::Canceling => ExecutionState::Canceling,
-        SimState::Canceled => ExecutionState::Canceled,
-        SimState::Failed => ExecutionState::Failed,
-    }
-}
-
-fn job_status(status: SimJobStatus) -> JobStatus {
-    match status {
-        SimJobStatus::Initializing => JobStatus::Initializing,
-        SimJobStatus::Created => JobStatus::Created,
-        SimJobStatus::Running => JobStatus::Running,
-        SimJobStatus::Failing => JobStatus::Failing,
-        SimJobStatus::Failed => JobStatus::Failed,
-        SimJobStatus::Restarting => JobStatus::Restarting,
-    }
 }
 
 fn add_count(counts: &mut ExecutionStateCounts, state: ExecutionState) {

@@ -11,7 +11,7 @@ use super::{
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckpointingStatistics {
     /// How many checkpoints were restored, triggered, are running, completed and failed.
-    pub counts: CheckpointCounts,
+    pub counts: CheckpointingCounts,
     /// Statistics over the completed checkpoints.
     pub summary: CheckpointSummary,
     /// The latest of each kind.
@@ -22,7 +22,7 @@ pub struct CheckpointingStatistics {
 
 /// Mirrors `CheckpointingStatistics.Counts`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckpointCounts {
+pub struct CheckpointingCounts {
     /// Restores from a checkpoint (one per restart attempt).
     pub restored: i64,
     /// Triggers, including those that failed before getting an id.

@@ -57,7 +57,7 @@ pub use checkpoint_details::{
     SavepointFormatType, TaskCheckpointStatistics,
 };
 pub use checkpoint_statistics::{
-    CheckpointCounts, CheckpointSummary, CheckpointingStatistics, LatestCheckpoints,
+    CheckpointSummary, CheckpointingCounts, CheckpointingStatistics, LatestCheckpoints,
     RestoredCheckpointStatistics, StatsSummaryDto,
 };
 pub use checkpoint_subtasks::{

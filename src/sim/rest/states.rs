@@ -9,59 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// Mirrors Flink's `JobStatus` (`state` in `/jobs/overview` and `/jobs/:jobid`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum JobStatus {
-    /// The job has been received and is being set up (before `CREATED`).
-    Initializing,
-    /// The execution graph exists; no task has been scheduled yet.
-    Created,
-    /// Some tasks are scheduled or running.
-    Running,
-    /// The job has failed and is waiting for its tasks to stop.
-    Failing,
-    /// Terminal: the job failed and will not restart.
-    Failed,
-    /// The job is being cancelled.
-    Cancelling,
-    /// Terminal: the job was cancelled.
-    Canceled,
-    /// Terminal: every task finished.
-    Finished,
-    /// The job is being restarted after a failure.
-    Restarting,
-    /// The JobManager lost leadership; the job is suspended, not terminal.
-    Suspended,
-    /// The job is being reconciled after a JobManager failover.
-    Reconciling,
-}
-
-/// Mirrors Flink's `ExecutionState` (a task attempt's `status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum ExecutionState {
-    /// The attempt exists but has not been scheduled.
-    Created,
-    /// Waiting for a slot.
-    Scheduled,
-    /// Being deployed to its TaskManager.
-    Deploying,
-    /// Restoring state before it runs.
-    Initializing,
-    /// Processing records.
-    Running,
-    /// Terminal: finished successfully.
-    Finished,
-    /// Being cancelled.
-    Canceling,
-    /// Terminal: cancelled.
-    Canceled,
-    /// Terminal: failed.
-    Failed,
-    /// Being reconciled after a JobManager failover.
-    Reconciling,
-}
+pub use crate::sim::lifecycle::{ExecutionState, JobStatus};
 
 /// Mirrors Flink's `JobType` (`job-type` / `jobType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -7,7 +7,6 @@ use flinkscope::sim::ids::CheckpointId;
 use flinkscope::sim::log::{self, LogSource};
 use flinkscope::sim::rest::build;
 use flinkscope::sim::rest::to_flink_json;
-use flinkscope::sim::storage::CheckpointStorage;
 use flinkscope::sim::Sim;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};

@@ -3,18 +3,15 @@
 //! `?seed=7&c.execution.checkpointing.unaligned.enabled=true&cmds=k2@45000ms,r2@90000ms&t=95s&speed=10&autoplay=1&lang=ko`
 //!
 //! Only configuration keys that differ from the defaults are written (`c.<Flink option>`).
-//! Commands are short codes: `k<N>` kill TaskManager N, `r<N>` restart it, `f<V>.<S>` throw in
-//! subtask S of vertex V, `s<V>.<S>x<F>` slow it down F times, `x1`/`x0` checkpoint storage
-//! fails / works, `c` trigger a checkpoint, `j` JobManager failover; each `@<instant>` (a
-//! duration from the start; microseconds are kept exact). Reading is field by field: a value that
-//! does not parse or validate is reported and its default kept; nothing is executed from a link.
+//! `cmds` is a list in the one command syntax ([`super::command`]). Reading is field by field:
+//! a value that does not parse or validate is reported and its default kept; nothing is
+//! executed from a link.
 
-use crate::driver::Clock;
-use crate::script::SCRIPT_UNTIL_MAX;
+use super::command::{self, instant_text, parse_instant};
+use super::speed::{parse_speed, speed_label};
 use crate::sim::config::SimConfig;
 use crate::sim::event::Command;
-use crate::sim::ids::{TaskManagerId, VertexIndex};
-use crate::sim::time::{parse_duration, SimDuration, SimTime};
+use crate::sim::time::{SimDuration, SimTime};
 
 /// Commands a link may carry.
 pub const LINK_COMMANDS_MAX: usize = 1_000;
@@ -53,101 +50,6 @@ impl Default for SharedRun {
             problems: Vec::new(),
         }
     }
-}
-
-/// `45000ms`, or `45000123us` when not a whole millisecond.
-fn instant(time: SimTime) -> String {
-    let us = time.as_us();
-    if us.is_multiple_of(1_000) {
-        format!("{}ms", us / 1_000)
-    } else {
-        format!("{us}us")
-    }
-}
-
-/// The short code of a command.
-pub fn encode_command(at: SimTime, command: &Command) -> String {
-    let code = match command {
-        Command::KillTaskManager { task_manager } => format!("k{}", task_manager.0 + 1),
-        Command::RestartTaskManager { task_manager } => format!("r{}", task_manager.0 + 1),
-        Command::FailTask { vertex, subtask } => format!("f{}.{subtask}", vertex.0),
-        Command::SlowDownSubtask {
-            vertex,
-            subtask,
-            factor,
-        } => format!("s{}.{subtask}x{factor}", vertex.0),
-        Command::SetCheckpointStorageFailing { failing } => format!("x{}", u8::from(*failing)),
-        Command::TriggerCheckpoint => "c".to_string(),
-        Command::FailOverJobManager => "j".to_string(),
-    };
-    format!("{code}@{}", instant(at))
-}
-
-fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
-    text.parse()
-        .map_err(|_| format!("{what} '{text}' is not a whole number"))
-}
-
-fn vertex_subtask(text: &str) -> Result<(VertexIndex, u32), String> {
-    let (vertex, subtask) = text
-        .split_once('.')
-        .ok_or_else(|| format!("'{text}' is not VERTEX.SUBTASK"))?;
-    Ok((
-        VertexIndex(number(vertex, "vertex")?),
-        number(subtask, "subtask")?,
-    ))
-}
-
-/// Parses one short code.
-pub fn decode_command(text: &str) -> Result<(SimTime, Command), String> {
-    let (code, at) = text
-        .split_once('@')
-        .ok_or_else(|| format!("command '{text}' lacks @instant"))?;
-    let at = parse_duration(at).map_err(|e| format!("command '{text}': {e}"))?;
-    if at > SCRIPT_UNTIL_MAX {
-        return Err(format!("command '{text}' lies beyond {SCRIPT_UNTIL_MAX}"));
-    }
-    let (kind, rest) = code.split_at(code.chars().next().map_or(0, char::len_utf8));
-    let tm = |rest: &str| -> Result<TaskManagerId, String> {
-        let n: u32 = number(rest, "TaskManager")?;
-        n.checked_sub(1)
-            .map(TaskManagerId)
-            .ok_or_else(|| "TaskManagers are numbered from 1".to_string())
-    };
-    let command = match kind {
-        "k" => Command::KillTaskManager {
-            task_manager: tm(rest)?,
-        },
-        "r" => Command::RestartTaskManager {
-            task_manager: tm(rest)?,
-        },
-        "f" => {
-            let (vertex, subtask) = vertex_subtask(rest)?;
-            Command::FailTask { vertex, subtask }
-        }
-        "s" => {
-            let (which, factor) = rest
-                .split_once('x')
-                .ok_or_else(|| format!("'{code}' lacks xFACTOR"))?;
-            let (vertex, subtask) = vertex_subtask(which)?;
-            Command::SlowDownSubtask {
-                vertex,
-                subtask,
-                factor: number(factor, "factor")?,
-            }
-        }
-        "x" if rest == "1" || rest == "0" => Command::SetCheckpointStorageFailing {
-            failing: rest == "1",
-        },
-        "c" if rest.is_empty() => Command::TriggerCheckpoint,
-        "j" if rest.is_empty() => Command::FailOverJobManager,
-        _ => {
-            return Err(format!(
-                "'{code}' is not a command code (k, r, f, s, x, c, j)"
-            ))
-        }
-    };
-    Ok((SimTime(at.as_us()), command))
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay).
@@ -211,17 +113,13 @@ pub fn encode(
         }
     }
     if !commands.is_empty() {
-        let codes: Vec<String> = commands
-            .iter()
-            .map(|(at, c)| encode_command(*at, c))
-            .collect();
-        parts.push(format!("cmds={}", codes.join(",")));
+        parts.push(format!("cmds={}", command::format_list(commands)));
     }
     if let Some(cursor) = cursor {
-        parts.push(format!("t={}", instant(cursor)));
+        parts.push(format!("t={}", instant_text(cursor)));
     }
     if speed_milli != 1_000 {
-        parts.push(format!("speed={}", crate::driver::speed_label(speed_milli)));
+        parts.push(format!("speed={}", speed_label(speed_milli)));
     }
     parts.join("&")
 }
@@ -242,7 +140,7 @@ pub fn decode(query: &str) -> SharedRun {
                 Ok(seed) => run.seed = seed,
                 Err(_) => run.problems.push(format!("seed '{value}' is not a whole number between 0 and 18446744073709551615; using 1")),
             },
-            "speed" => match Clock::parse_speed(&value) {
+            "speed" => match parse_speed(&value) {
                 Ok(speed) => run.speed_milli = speed,
                 Err(problem) => run.problems.push(format!("{problem}; using 1")),
             },
@@ -251,9 +149,8 @@ pub fn decode(query: &str) -> SharedRun {
                 "en" | "ko" => run.lang = Some(value),
                 _ => run.problems.push(format!("lang '{value}' is not en or ko; using en")),
             },
-            "t" => match parse_duration(&value) {
-                Ok(t) if t <= SCRIPT_UNTIL_MAX => run.cursor = Some(SimTime(t.as_us())),
-                Ok(t) => run.problems.push(format!("t {t} lies beyond {SCRIPT_UNTIL_MAX}; ignored")),
+            "t" => match parse_instant(&value) {
+                Ok(t) => run.cursor = Some(t),
                 Err(e) => run.problems.push(format!("t: {e}; ignored")),
             },
             "cmds" => decode_commands(&value, &mut run),
@@ -266,21 +163,23 @@ pub fn decode(query: &str) -> SharedRun {
 }
 
 fn decode_commands(value: &str, run: &mut SharedRun) {
-    let codes: Vec<&str> = value.split(',').filter(|c| !c.is_empty()).collect();
-    if codes.len() > LINK_COMMANDS_MAX {
+    let count = value.split(',').filter(|c| !c.is_empty()).count();
+    let value = if count > LINK_COMMANDS_MAX {
         run.problems.push(format!(
-            "{} commands; only the first {LINK_COMMANDS_MAX} are read",
-            codes.len()
+            "{count} commands; only the first {LINK_COMMANDS_MAX} are read"
         ));
-    }
-    for code in codes.into_iter().take(LINK_COMMANDS_MAX) {
-        match decode_command(code) {
-            Ok(command) => run.commands.push(command),
-            Err(problem) => run.problems.push(format!("{problem}; skipped")),
-        }
-    }
-    // Stable: commands at the same instant keep their order.
-    run.commands.sort_by_key(|(at, _)| *at);
+        let end = value
+            .match_indices(',')
+            .nth(LINK_COMMANDS_MAX - 1)
+            .map_or(value.len(), |(i, _)| i);
+        &value[..end]
+    } else {
+        value
+    };
+    let (commands, problems) = command::parse_list(value);
+    run.commands = commands;
+    run.problems
+        .extend(problems.into_iter().map(|p| format!("{p}; skipped")));
 }
 
 /// Applies configuration options one by one; an option that does not parse, or that breaks a
@@ -377,6 +276,7 @@ pub fn extent(run: &SharedRun) -> SimDuration {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::ids::{TaskManagerId, VertexIndex};
 
     #[test]
     fn runs_round_trip_through_a_link() {

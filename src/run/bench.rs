@@ -7,30 +7,30 @@ use crate::sim::{Sim, SimConfig, SimDuration, SimTime};
 
 /// A benchmark scenario.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Scenario {
+pub enum BenchCase {
     /// The study talk's job (an event every 5 s per source) over 24 simulated hours.
     Seed24h,
     /// 3 sources × 10,000 events/s, keyed subtask 2 slowed 10× (backpressure), 60 simulated s.
     HighRate,
 }
 
-impl Scenario {
+impl BenchCase {
     /// Every scenario.
-    pub const ALL: [Scenario; 2] = [Scenario::Seed24h, Scenario::HighRate];
+    pub const ALL: [BenchCase; 2] = [BenchCase::Seed24h, BenchCase::HighRate];
 
     /// A short name for reports.
     pub fn name(self) -> &'static str {
         match self {
-            Scenario::Seed24h => "seed-24h",
-            Scenario::HighRate => "high-rate-backpressure",
+            BenchCase::Seed24h => "seed-24h",
+            BenchCase::HighRate => "high-rate-backpressure",
         }
     }
 
     /// The configuration and the simulated duration.
     pub fn setup(self) -> (SimConfig, SimTime) {
         match self {
-            Scenario::Seed24h => (SimConfig::default(), SimTime::from_ms(24 * 3_600_000)),
-            Scenario::HighRate => {
+            BenchCase::Seed24h => (SimConfig::default(), SimTime::from_ms(24 * 3_600_000)),
+            BenchCase::HighRate => {
                 let config = SimConfig {
                     source_interval: SimDuration::from_us(100),
                     record_cost: SimDuration::from_us(20),
@@ -45,7 +45,7 @@ impl Scenario {
     pub fn start(self, seed: u64) -> (Sim, SimTime) {
         let (config, until) = self.setup();
         let mut sim = Sim::new(config, seed).expect("benchmark configurations are valid");
-        if self == Scenario::HighRate {
+        if self == BenchCase::HighRate {
             let slow = Command::SlowDownSubtask {
                 vertex: VertexIndex(1),
                 subtask: 2,
@@ -71,7 +71,7 @@ pub struct BenchOutcome {
 }
 
 /// Runs a scenario to its end.
-pub fn run(scenario: Scenario, seed: u64) -> BenchOutcome {
+pub fn run(scenario: BenchCase, seed: u64) -> BenchOutcome {
     let (mut sim, until) = scenario.start(seed);
     let events = sim.advance_to(until);
     let view = sim.view();

@@ -1,0 +1,234 @@
+//! A run as data: seed, configuration, the command log with instants, and the end time. It is
+//! what the page exports and imports and what `flinkscope run --replay FILE.json` replays: the
+//! same run gives the same trace hash everywhere.
+//!
+//! The file (version 2) writes each command in the one command syntax of
+//! [`super::command`] (`"k2@45000ms"`), so a run file reads like a link. Version 1 files, which
+//! wrote each command as a JSON object (`{"at_us": 45000000, "command": {"kill_task_manager":
+//! …}}`), still read.
+
+use super::command;
+use super::replay::{Refusal, Replay};
+use crate::sim::event::{Command, ScheduledCommand};
+use crate::sim::limits::{COMMAND_LOG_MAX, RUN_LENGTH_MAX};
+use crate::sim::time::{parse_duration, SimDuration, SimTime};
+use crate::sim::{Sim, SimConfig};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The `format` field of a run file.
+pub const RUN_FORMAT: &str = "flinkscope-run";
+/// The version this build writes.
+pub const RUN_VERSION: u32 = 2;
+
+/// The file format (also the page's export).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RunFile {
+    /// Always [`RUN_FORMAT`].
+    pub format: String,
+    /// [`RUN_VERSION`] (1 still reads).
+    pub version: u32,
+    /// The seed.
+    pub seed: u64,
+    /// The configuration, by Flink option names.
+    pub config: Map<String, Value>,
+    /// Commands in order: `"k2@45000ms"` (version 2) or objects (version 1).
+    pub commands: Vec<FileCommand>,
+    /// How far to run (a duration string such as `10 min`).
+    pub until: String,
+}
+
+/// One command of a run file.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FileCommand {
+    /// Version 2: `code@instant`.
+    Text(String),
+    /// Version 1: the command as a JSON object.
+    Object(ScheduledCommand),
+}
+
+/// A validated run.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunScript {
+    /// The seed.
+    pub seed: u64,
+    /// The configuration.
+    pub config: SimConfig,
+    /// Commands, sorted by instant (stable for equal instants).
+    pub commands: Vec<(SimTime, Command)>,
+    /// The end of the run.
+    pub until: SimTime,
+}
+
+/// Why a run file was rejected.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct RunFileError(pub String);
+
+impl RunScript {
+    /// The file form.
+    pub fn to_file(&self) -> RunFile {
+        RunFile {
+            format: RUN_FORMAT.to_string(),
+            version: RUN_VERSION,
+            seed: self.seed,
+            config: self.config.to_json(),
+            commands: self
+                .commands
+                .iter()
+                .map(|(at, c)| FileCommand::Text(command::format(*at, c)))
+                .collect(),
+            until: SimDuration(self.until.as_us()).to_string(),
+        }
+    }
+
+    /// The file's text (what the page downloads and `--export` writes).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.to_file()).expect("a run file always serialises")
+    }
+
+    /// Reads and validates a run file's text.
+    pub fn from_json(text: &str) -> Result<RunScript, RunFileError> {
+        let fail = |message: String| Err(RunFileError(message));
+        let file: RunFile = match serde_json::from_str(text) {
+            Ok(file) => file,
+            Err(e) => return fail(format!("not a flinkscope run file: {e}")),
+        };
+        if file.format != RUN_FORMAT {
+            return fail(format!(
+                "format is '{}', expected '{RUN_FORMAT}'",
+                file.format
+            ));
+        }
+        if !(1..=RUN_VERSION).contains(&file.version) {
+            return fail(format!(
+                "version {} is not supported (this build reads 1 to {RUN_VERSION})",
+                file.version
+            ));
+        }
+        if file.commands.len() > COMMAND_LOG_MAX {
+            return fail(format!(
+                "{} commands; at most {COMMAND_LOG_MAX}",
+                file.commands.len()
+            ));
+        }
+        let config =
+            SimConfig::from_map(&file.config).map_err(|e| RunFileError(format!("config: {e}")))?;
+        let until = parse_duration(&file.until).map_err(|e| RunFileError(format!("until: {e}")))?;
+        if until > RUN_LENGTH_MAX {
+            return fail(format!("until {until} is longer than {RUN_LENGTH_MAX}"));
+        }
+        let mut commands = Vec::with_capacity(file.commands.len());
+        for (i, entry) in file.commands.into_iter().enumerate() {
+            commands.push(match entry {
+                FileCommand::Text(text) => command::parse(&text)
+                    .map_err(|e| RunFileError(format!("commands[{i}]: {e}")))?,
+                FileCommand::Object(c) if c.at_us <= RUN_LENGTH_MAX.as_us() => {
+                    (SimTime(c.at_us), c.command)
+                }
+                FileCommand::Object(c) => {
+                    return fail(format!(
+                        "commands[{i}]: {} lies beyond {RUN_LENGTH_MAX}",
+                        SimDuration(c.at_us)
+                    ))
+                }
+            });
+        }
+        commands.sort_by_key(|(at, _)| *at);
+        Ok(RunScript {
+            seed: file.seed,
+            config,
+            commands,
+            until: SimTime(until.as_us()),
+        })
+    }
+
+    /// Runs the script to its end, calling `observe` after each chunk of at most 100 ms of
+    /// simulated time (so observers see events close to when they happened). Refused commands
+    /// are skipped and returned, as everywhere ([`Replay`]).
+    pub fn run(&self, mut observe: impl FnMut(&mut Sim)) -> (Sim, Vec<Refusal>) {
+        let sim = Sim::new(self.config.clone(), self.seed)
+            .expect("a script's configuration is validated");
+        let mut replay = Replay::new(sim, 0);
+        let mut refused = Vec::new();
+        loop {
+            let now = replay.sim().now();
+            if now >= self.until {
+                break;
+            }
+            let next = SimTime(now.as_us().saturating_add(100_000)).min(self.until);
+            refused.extend(replay.advance(&self.commands, next, u64::MAX).refused);
+            observe(replay.sim_mut());
+        }
+        // Commands at the very end instant (the loop stops once `until` is reached).
+        refused.extend(replay.advance(&self.commands, self.until, u64::MAX).refused);
+        (replay.sim().clone(), refused)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ids::TaskManagerId;
+
+    fn script() -> RunScript {
+        RunScript {
+            seed: 9,
+            config: SimConfig::default(),
+            commands: vec![(
+                SimTime::from_ms(45_000),
+                Command::KillTaskManager {
+                    task_manager: TaskManagerId(1),
+                },
+            )],
+            until: SimTime::from_ms(120_000),
+        }
+    }
+
+    #[test]
+    fn run_files_round_trip_and_replay_identically() {
+        let script = script();
+        let text = script.to_json();
+        assert!(text.contains("\"k2@45000ms\""), "{text}");
+        let read = RunScript::from_json(&text).unwrap();
+        assert_eq!(read, script);
+        let a = script.run(|_| {}).0.view().trace_hash();
+        let b = read.run(|_| {}).0.view().trace_hash();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn version_one_files_still_read() {
+        let v1 = r#"{"format":"flinkscope-run","version":1,"seed":9,"config":{},
+            "commands":[{"at_us":45000000,"command":{"kill_task_manager":{"task_manager":1}}}],
+            "until":"2 min"}"#;
+        assert_eq!(RunScript::from_json(v1).unwrap(), script());
+    }
+
+    #[test]
+    fn bad_run_files_are_reported() {
+        let reason = |text: &str| RunScript::from_json(text).unwrap_err().0;
+        assert!(reason("{").contains("not a flinkscope run file"));
+        let wrong =
+            r#"{"format":"x","version":2,"seed":1,"config":{},"commands":[],"until":"1 s"}"#;
+        assert!(reason(wrong).contains("format"));
+        let future = r#"{"format":"flinkscope-run","version":3,"seed":1,"config":{},"commands":[],"until":"1 s"}"#;
+        assert!(reason(future).contains("version 3"));
+        let bad_config = r#"{"format":"flinkscope-run","version":2,"seed":1,"config":{"parallelism.default":0},"commands":[],"until":"1 s"}"#;
+        assert!(reason(bad_config).starts_with("config: parallelism.default"));
+        let too_long = r#"{"format":"flinkscope-run","version":2,"seed":1,"config":{},"commands":[],"until":"30 d"}"#;
+        assert!(reason(too_long).contains("longer than"));
+        let bad_command = r#"{"format":"flinkscope-run","version":2,"seed":1,"config":{},"commands":["k2@1s","z@2s"],"until":"1 s"}"#;
+        assert!(reason(bad_command).starts_with("commands[1]: command 'z@2s'"));
+    }
+
+    #[test]
+    fn a_command_at_the_last_instant_is_applied() {
+        let mut script = script();
+        script.commands[0].0 = script.until;
+        let (sim, refused) = script.run(|_| {});
+        assert!(refused.is_empty());
+        assert_eq!(sim.view().command_log().len(), 1);
+    }
+}
