@@ -471,7 +471,20 @@ impl Sim {
                 skipped.is_empty(),
                 "the engine's own checkpoints are compatible: {skipped:?}"
             );
+            // The new leader replaces the engine, not its observer: per-record events stay on,
+            // and events not yet drained stay ahead of the new leader's.
+            let verbose = self.verbose;
+            let mut outbox = std::mem::take(&mut self.outbox);
+            let mut dropped = self.outbox_dropped;
             *self = resumed;
+            self.verbose = verbose;
+            outbox.extend(self.outbox.drain(..));
+            while outbox.len() > OUTBOX_MAX {
+                outbox.pop_front();
+                dropped += 1;
+            }
+            self.outbox = outbox;
+            self.outbox_dropped += dropped;
             return Ok(());
         }
         self.log_command(&command);
