@@ -1,14 +1,26 @@
 //! flinkscope: a deterministic simulation of an Apache Flink cluster running the keyed,
 //! checkpointed streaming job of a Flink study talk.
 //!
-//! `sim` is the pure engine (no browser, no clock, no OS randomness). `script` is a run as data
-//! (seed, configuration, commands) and `bench` the benchmark scenarios; both are pure too.
-//! Everything else is an edge that drives the engine or paints it.
+//! Four rings, each depending only on the ones inside it:
+//!
+//! ```text
+//! sim ← run ← app ← { web, ui }
+//! ```
+//!
+//! - [`sim`]: the engine — a sans-IO, clock-less, deterministic state machine;
+//! - [`run`]: a run as data — run files, links, THE replay, the time machine, the one command
+//!   syntax, benchmark cases;
+//! - [`app`]: the page's state machine — the session and its actions, the persistence mirror,
+//!   stored records — native and tested with `cargo test`;
+//! - `web` (wasm only): the browser effects — the animation-frame clock, IndexedDB and the
+//!   in-memory archive, the pump that performs what the mirror returns, downloads, the panic
+//!   hook, and the page's root that owns the session;
+//! - `ui` (wasm only): Yew components that read the session and emit actions.
 
-pub mod driver;
-pub mod fixed;
+pub mod app;
 pub mod run;
 pub mod sim;
-pub mod storage;
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+#[cfg(target_arch = "wasm32")]
+pub mod web;

@@ -1,0 +1,147 @@
+//! What the checkpoint storage browser lists, laid out like Flink's checkpoint directory:
+//! `file:///tmp/flink-checkpoints/{job-id}/` with one `chk-{id}/_metadata` per retained
+//! checkpoint. It is what the archive really holds, job by job, with each entry of the current
+//! run marked persisted or still being written, and the stored records that could not be read.
+//! Before the archive is open it lists the engine's retained checkpoints.
+
+use super::mirror::Mirror;
+use super::records::checkpoint_key;
+use crate::sim::checkpoint::CheckpointMetadata;
+use crate::sim::{Sim, SimTime};
+use std::rc::Rc;
+
+/// Where an entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryStatus {
+    /// Written to the archive.
+    Persisted,
+    /// Retained by the engine, being written.
+    Writing,
+    /// Retained by the engine (the archive is not open yet).
+    InEngine,
+}
+
+/// One checkpoint as the browser lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StorageEntry {
+    /// The checkpoint id.
+    pub id: u32,
+    /// `{job-id}/chk-{id}`.
+    pub key: String,
+    /// `…/{job-id}/chk-{id}/_metadata`.
+    pub path: String,
+    /// Size of `_metadata`.
+    pub file_size: u64,
+    /// Simulated completion time.
+    pub completed_at: SimTime,
+    /// Whether it is persisted.
+    pub status: EntryStatus,
+    /// The content.
+    pub metadata: Rc<CheckpointMetadata>,
+}
+
+/// One job folder.
+#[derive(Clone, Debug, PartialEq)]
+pub struct JobFolder {
+    /// `file:///tmp/flink-checkpoints/{job-id}/`.
+    pub dir: String,
+    /// Whether it is the running job.
+    pub current: bool,
+    /// Its checkpoints, oldest first.
+    pub entries: Vec<StorageEntry>,
+}
+
+/// Everything the browser shows.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct StorageListing {
+    /// Job folders, the running job first.
+    pub folders: Vec<JobFolder>,
+    /// Records that could not be read: key and reason.
+    pub problems: Vec<(String, String)>,
+    /// Whether the archive is open (else the engine's retained checkpoints are shown).
+    pub archive_open: bool,
+}
+
+fn entry(m: &CheckpointMetadata, dir: &str, epoch: u64, status: EntryStatus) -> StorageEntry {
+    StorageEntry {
+        id: m.checkpoint_id.0,
+        key: checkpoint_key(&m.job_id, m.checkpoint_id.0),
+        path: format!("{dir}chk-{}/_metadata", m.checkpoint_id),
+        file_size: m.file_size(),
+        completed_at: SimTime::from_ms(m.completion_timestamp.saturating_sub(epoch)),
+        status,
+        metadata: Rc::new(m.clone()),
+    }
+}
+
+/// `file:///tmp/flink-checkpoints/{job-id}/`.
+pub fn job_directory(base: &str, job_id: &str) -> String {
+    format!("{}/{job_id}/", base.trim_end_matches('/'))
+}
+
+/// The browser's content: the archive's listing, plus the running job's retained checkpoints
+/// not written yet.
+pub fn storage_listing(sim: &Sim, mirror: &Mirror) -> StorageListing {
+    let view = sim.view();
+    let base = view.config().checkpoint_dir.as_str();
+    let epoch = view.config().epoch_ms;
+    let current = view.job_id();
+    let current_dir = job_directory(base, current);
+    let Some(listing) = mirror.listing() else {
+        let entries = view
+            .retained_checkpoints()
+            .iter()
+            .map(|m| entry(m, &current_dir, epoch, EntryStatus::InEngine))
+            .collect();
+        return StorageListing {
+            folders: vec![JobFolder {
+                dir: current_dir,
+                current: true,
+                entries,
+            }],
+            problems: Vec::new(),
+            archive_open: false,
+        };
+    };
+    let mut jobs: Vec<String> = vec![current.to_string()];
+    jobs.extend(
+        listing
+            .jobs
+            .iter()
+            .map(|j| j.job_id.clone())
+            .filter(|j| j != current),
+    );
+    let folders = jobs
+        .iter()
+        .map(|job| {
+            let dir = job_directory(base, job);
+            let mut entries: Vec<StorageEntry> = listing
+                .checkpoints_of(job)
+                .map(|c| entry(&c.metadata, &dir, epoch, EntryStatus::Persisted))
+                .collect();
+            if job == current {
+                for m in view.retained_checkpoints() {
+                    if !entries.iter().any(|e| e.id == m.checkpoint_id.0) {
+                        entries.push(entry(m, &dir, epoch, EntryStatus::Writing));
+                    }
+                }
+                entries.sort_by_key(|e| e.id);
+            }
+            JobFolder {
+                dir,
+                current: job == current,
+                entries,
+            }
+        })
+        .collect();
+    let problems = listing
+        .problems
+        .iter()
+        .map(|p| (p.key.clone(), p.reason.clone()))
+        .collect();
+    StorageListing {
+        folders,
+        problems,
+        archive_open: true,
+    }
+}
