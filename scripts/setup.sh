@@ -10,7 +10,8 @@
 #   - chromium, chromium-driver, fonts-nanum          (Debian; the font renders Hangul in shots)
 #   - e2e/node_modules: binaryen 132 (wasm-opt for trunk), terser 5.51.4 (e2e/minify-glue.mjs,
 #                       the release build's hook), @playwright/test 1.65.1 (the end-to-end
-#                       runner; it drives the Debian chromium, no browser download) (`npm ci`)
+#                       runner; it drives the Debian chromium, no browser download) and
+#                       axe-core 4.14.1 (the accessibility spec) (`npm ci`)
 #
 # Usage:
 #   scripts/setup.sh                  install; logs go to stderr, stdout gets one `export PATH=…`
@@ -105,7 +106,7 @@ flinkscope_setup_main() (
     fi
 
     # 5. The pinned npm packages (wasm-opt 132 for trunk, terser for the release build's post-build
-    # hook, @playwright/test for the end-to-end suite in e2e/).
+    # hook, @playwright/test and axe-core for the end-to-end suite in e2e/).
     # npm writes node_modules/.package-lock.json on every install: it is the "installed" stamp.
     if ! skip NPM; then
         command -v npm >/dev/null || { log "node/npm are missing; install Node.js 20+ first"; exit 1; }

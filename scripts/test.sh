@@ -5,7 +5,7 @@
 #   native  cargo test --release                  (unit, scenario, determinism, swarm, property)
 #   wasm    cargo test --target wasm32-unknown-unknown --release --tests   (headless Chromium)
 #   e2e     trunk build --release, then @playwright/test against dist/ (e2e/playwright.config.mjs:
-#           the journeys, storage and time travel specs)
+#           the journeys, storage, time travel and axe-core accessibility specs)
 # Installs anything missing first (scripts/setup.sh). Prints one summary line per layer and exits
 # nonzero if any layer failed.
 #
