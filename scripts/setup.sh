@@ -8,8 +8,10 @@
 #                                                      [tools] wasm_bindgen pin in Trunk.toml)
 #   - trunk 0.21.14                                   (0.22.x needs a newer rustc)
 #   - chromium, chromium-driver, fonts-nanum          (Debian; the font renders Hangul in shots)
-#   - e2e/node_modules: binaryen 132 (wasm-opt for trunk), playwright-core 1.65.1 and terser
-#                       5.51.4 (e2e/minify-glue.mjs, the release build's hook) (`npm ci`)
+#   - e2e/node_modules: binaryen 132 (wasm-opt for trunk), terser 5.51.4 (e2e/minify-glue.mjs,
+#                       the release build's hook), @playwright/test 1.65.1 (the end-to-end
+#                       runner; it drives the Debian chromium, no browser download) and
+#                       axe-core 4.14.1 (the accessibility spec) (`npm ci`)
 #
 # Usage:
 #   scripts/setup.sh                  install; logs go to stderr, stdout gets one `export PATH=…`
@@ -103,14 +105,15 @@ flinkscope_setup_main() (
         fi
     fi
 
-    # 5. The pinned npm packages (wasm-opt 132 for trunk, playwright-core for e2e/run.mjs, terser
-    # for the release build's post-build hook).
+    # 5. The pinned npm packages (wasm-opt 132 for trunk, terser for the release build's post-build
+    # hook, @playwright/test and axe-core for the end-to-end suite in e2e/).
     # npm writes node_modules/.package-lock.json on every install: it is the "installed" stamp.
     if ! skip NPM; then
         command -v npm >/dev/null || { log "node/npm are missing; install Node.js 20+ first"; exit 1; }
         local stamp="e2e/node_modules/.package-lock.json"
         if [[ -f "${stamp}" && ! "e2e/package-lock.json" -nt "${stamp}" \
-            && ! "e2e/package.json" -nt "${stamp}" && -x e2e/node_modules/.bin/wasm-opt ]]; then
+            && ! "e2e/package.json" -nt "${stamp}" && -x e2e/node_modules/.bin/wasm-opt \
+            && -x e2e/node_modules/.bin/playwright ]]; then
             log "e2e/node_modules: present"
         else
             timed "npm ci (e2e)" npm ci --prefix e2e --no-audit --no-fund

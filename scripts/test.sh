@@ -4,7 +4,8 @@
 #   clippy  cargo clippy -D warnings, natively and for wasm32 (all targets)
 #   native  cargo test --release                  (unit, scenario, determinism, swarm, property)
 #   wasm    cargo test --target wasm32-unknown-unknown --release --tests   (headless Chromium)
-#   e2e     trunk build --release, then node e2e/run.mjs (Playwright against dist/)
+#   e2e     trunk build --release, then @playwright/test against dist/ (e2e/playwright.config.mjs:
+#           the journeys, storage, time travel and axe-core accessibility specs)
 # Installs anything missing first (scripts/setup.sh). Prints one summary line per layer and exits
 # nonzero if any layer failed.
 #
@@ -62,7 +63,9 @@ layer_wasm() {
 }
 
 layer_e2e() {
-    trunk build --release && node e2e/run.mjs
+    # `playwright` is @playwright/test's CLI from e2e/node_modules/.bin (first on PATH, setup.sh).
+    # Its last line is `N passed, M failed` (e2e/summary-reporter.mjs); nonzero exit on a failure.
+    trunk build --release && playwright test --config e2e/playwright.config.mjs
 }
 
 declare -A result=() seconds=()

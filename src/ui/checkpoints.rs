@@ -338,7 +338,7 @@ fn live_section(ctx: &Ctx<'_, S>, stats: &CheckpointingStatistics) -> Html {
         .map(|at| duration(at.saturating_since(view.now()).as_ms() as i64));
     html! {
         <div class="cp-live" data-testid="cp-live">
-            <h4 class="cp-live-title">{ tr(lang, "Live (not in Flink's UI)", "실시간 (Flink UI에는 없음)") }</h4>
+            <h3 class="cp-live-title">{ tr(lang, "Live (not in Flink's UI)", "실시간 (Flink UI에는 없음)") }</h3>
             if pending.is_empty() {
                 <p class="cp-none">{ tr(lang, "No checkpoint in progress.", "진행 중인 체크포인트가 없습니다.") }</p>
             }
@@ -687,13 +687,13 @@ fn subtasks_panel(ctx: &Ctx<'_, S>, id: i64, vertex: u32) -> Html {
     html! {
         <div class="cp-inset cp-subtasks">
             <b class="cp-inset-title">{ tr(lang, "SubTasks:", "서브태스크:") }</b>
-            <div class="cp-scroll">
+            <div class="cp-scroll" tabindex="0" role="group" aria-label={tr(lang, "Subtask summary", "서브태스크 요약")}>
                 <table class="cp-table" data-testid={format!("cp-subsummary-{id}-{vertex}")}>
                     { subtask_head(lang, false) }
                     <tbody>{ for min_avg_max(lang).iter().map(|(label, pick)| subtask_summary_row(label, *pick, &d.summary, any)) }</tbody>
                 </table>
             </div>
-            <div class="cp-scroll">
+            <div class="cp-scroll" tabindex="0" role="group" aria-label={tr(lang, "Subtask details", "서브태스크별 상세")}>
                 <table class="cp-table" data-testid={format!("cp-subtasks-table-{id}-{vertex}")}>
                     { subtask_head(lang, true) }
                     <tbody>{ for d.subtasks.iter().map(|s| subtask_row(id, vertex, s)) }</tbody>
@@ -956,7 +956,7 @@ fn ConfigTab(props: &ConfigProps) -> Html {
                     <tbody>{ for rows.into_iter().map(|(k, v, id)| option_row(k, v, id)) }</tbody>
                 </table>
             </div>
-            <h4 class="cp-subtitle">{ tr(lang, "Also in effect (not in Flink's table)", "함께 적용되는 설정 (Flink 표에는 없음)") }</h4>
+            <h3 class="cp-subtitle">{ tr(lang, "Also in effect (not in Flink's table)", "함께 적용되는 설정 (Flink 표에는 없음)") }</h3>
             <div class="cp-scroll">
                 <table class="cp-table cp-kv-table">
                     { option_head(lang) }

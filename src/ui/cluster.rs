@@ -312,7 +312,7 @@ fn tm_buttons(tm: &TaskManager, lang: Lang, on_command: &Callback<Command>) -> H
     html! {
         <span class="cl-tm-buttons">
             <button type="button" class="cl-mini cl-kill" data-testid={format!("kill-tm-{n}")} disabled={!alive}
-                aria-label={format!("{} {n} (kill -9)", tr(lang, "Kill TaskManager", "TaskManager 종료:"))}
+                aria-label={format!("kill -9 TaskManager {n}{}", tr(lang, "", " 종료"))}
                 onclick={command_button(on_command, Command::KillTaskManager { task_manager: tm.id })}>
                 { tr(lang, "kill -9", "kill -9") }
             </button>
@@ -449,7 +449,7 @@ fn task_chip(
                 </button>
                 <button type="button" class={classes!("cl-mini", (slowdown > 1).then_some("cl-on"))} onclick={slow}
                     data-testid={format!("slow-task-{}", task.0)} aria-pressed={(slowdown > 1).to_string()}
-                    aria-label={format!("{}: {full}", if slowdown > 1 { tr(lang, "Restore normal speed of", "정상 속도로 복원:") } else { tr(lang, "Slow down ×10", "10배 느리게:") })}>
+                    aria-label={format!("{}: {full}", if slowdown > 1 { tr(lang, "Restore normal speed of", "정상 속도로 복원") } else { tr(lang, "Slow ×10", "느리게 ×10") })}>
                     { if slowdown > 1 { tr(lang, "restore", "복원") } else { tr(lang, "slow ×10", "느리게 ×10") } }
                 </button>
             </span>

@@ -423,7 +423,7 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                 </div>
             </form>
             <h3>{ tr(lang, "Equivalent Java", "동등한 Java 코드") }</h3>
-            <pre class="java" data-testid="java-snippet"><code>{ snippet }</code></pre>
+            <pre class="java" data-testid="java-snippet" tabindex="0" role="region" aria-label={tr(lang, "Equivalent Java", "동등한 Java 코드")}><code>{ snippet }</code></pre>
         </section>
     }
 }

@@ -264,11 +264,11 @@ fn timeline(view: &SimView<'_>, lang: Lang) -> Html {
     });
     html! {
         <div class="exc-timeline" data-testid="exc-timeline">
-            <h4 class="cp-subtitle">{ tr(lang, "Recovery timeline (not in Flink's UI)", "복구 타임라인 (Flink UI에는 없음)") }</h4>
+            <h3 class="cp-subtitle">{ tr(lang, "Recovery timeline (not in Flink's UI)", "복구 타임라인 (Flink UI에는 없음)") }</h3>
             <p class="cp-note">{ tr(lang,
                 "Simulated time. Flink's UI polls every 3 s, so a RESTARTING of about a second is rarely seen there.",
                 "시뮬레이션 시간입니다. Flink UI는 3초마다 갱신하므로 1초 남짓한 RESTARTING은 거의 보이지 않습니다.") }</p>
-            <ol class="exc-tl">{ for rows }</ol>
+            <ol class="exc-tl" tabindex="0" aria-label={tr(lang, "Recovery timeline", "복구 타임라인")}>{ for rows }</ol>
         </div>
     }
 }

@@ -245,7 +245,7 @@ pub fn LogPanel(props: &PanelProps) -> Html {
                 }) }
             </fieldset>
             <p class="hint">{ tr(lang, "Newest first: the last 60 matching lines of the 3,000 events kept (pause to read).", "최신 순: 보관 중인 이벤트 3,000개 중 조건에 맞는 최근 60줄 (읽으려면 일시정지).") }</p>
-            <ol class="log" data-testid="log" aria-live="off">{ for lines }</ol>
+            <ol class="log" data-testid="log" aria-live="off" tabindex="0" aria-label={tr(lang, "Live log", "실시간 로그")}>{ for lines }</ol>
         </section>
     }
 }
@@ -282,6 +282,7 @@ pub fn SinkOutput(props: &PanelProps) -> Html {
                 "Newest first. Keyed state is exactly-once; this output is not: alarms printed between the restored checkpoint and the failure are printed again.",
                 "최신 순. 키 상태는 정확히 한 번이지만 이 출력은 아닙니다: 복구된 체크포인트와 장애 사이에 출력된 알람은 다시 출력됩니다.") }</p>
             <div class="sink-output" data-testid="sink-output" role="log" aria-live="polite"
+                tabindex="0" aria-label={tr(lang, "Print sink output", "Print 싱크 출력")}
                 data-last-checkpoint-ms={last_checkpoint_ms} data-sim-time-ms={view.now().as_ms().to_string()}>
                 { for shown.map(|line| html! {
                     <div key={format!("{}-{}-{}", line.time.as_us(), line.key.0, line.seq)}

@@ -311,7 +311,7 @@ fn entry_item(
                 <span class="sb-time">{ completed }</span>
             </button>
             <button type="button" class="sb-download" onclick={download} data-testid="storage-download"
-                aria-label={format!("{} chk-{id}", tr(lang, "Download the metadata as JSON of", "메타데이터 JSON 내려받기:"))}>
+                aria-label={format!("{} chk-{id}", tr(lang, "Download JSON of the metadata of", "메타데이터 JSON 내려받기:"))}>
                 { tr(lang, "download JSON", "JSON 내려받기") }
             </button>
             <span class={classes!("sb-status", (entry.status == EntryStatus::Persisted).then_some("sb-persisted"))}>{ status }</span>
