@@ -8,8 +8,8 @@ static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocato
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    flinkscope::ui::panic::install();
-    yew::Renderer::<flinkscope::ui::app::App>::new().render();
+    flinkscope::web::panic::install();
+    yew::Renderer::<flinkscope::web::host::App>::new().render();
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -156,7 +156,7 @@ fn restored_offsets(run: &Run, id: u64, kill_at: flinkscope::sim::SimTime) -> Ve
     let view = replay.sim.view();
     let metadata = view
         .retained_checkpoints()
-        .into_iter()
+        .iter()
         .find(|m| u64::from(m.checkpoint_id.0) == id)
         .expect("retained at the kill");
     metadata.operators[0]

@@ -1,14 +1,17 @@
-//! The page in the browser: the header's hooks, the driver's independence from frame timing,
-//! URL parsing, the config editor's validation, and the panic report.
+//! The page in the browser: the header's hooks, the frame loop's independence from frame timing
+//! in wasm, the config editor's validation, downloads and the panic report. (The session's own
+//! logic — actions, URL options, the mirror — is tested natively in `src/app`.)
 #![cfg(target_arch = "wasm32")]
 
 mod web_common;
+use flinkscope::app::{Action, Session};
+use flinkscope::run::RunScript;
 use flinkscope::sim::event::Command;
 use flinkscope::sim::ids::TaskManagerId;
 use flinkscope::sim::{SimConfig, SimTime};
-use flinkscope::ui::app::{App, UrlOptions};
 use flinkscope::ui::config_editor::{java_snippet, ConfigEditor, ConfigEditorProps};
-use flinkscope::ui::{Lang, Model};
+use flinkscope::ui::Lang;
+use flinkscope::web::host::App;
 use wasm_bindgen_test::*;
 use web_common::*;
 use yew::prelude::*;
@@ -48,66 +51,46 @@ async fn header_has_the_stable_hooks() {
 }
 
 /// Same seed, different frame timing (60 fps, a throttled tab, jittery frames) → the same trace
-/// hash at the same simulated instant, commands included.
+/// hash at the same simulated instant, with a command on the way, in wasm.
 #[wasm_bindgen_test]
-fn driver_is_deterministic_across_frame_intervals() {
-    // Frames as the page runs them, except that a frame which would pass `until` stops there
-    // (so both runs apply the command at the same simulated instant, as a run file replays it).
-    fn drive(model: &mut Model, frames: &[u64], i: &mut usize, until: SimTime) {
-        while model.sim.now() < until {
-            let wall_us = frames[*i % frames.len()];
-            *i += 1;
-            let delta = model.clock.clone().frame(wall_us);
-            if model.sim.now().add(delta) > until {
-                model.sim.advance_to(until);
-            } else {
-                model.frame(wall_us);
-            }
-        }
-    }
-    let run = |frames: &[u64]| {
-        let mut model = Model::new(SimConfig::default(), 5);
-        model.clock.set_speed_milli(100_000);
-        model.playing = true;
-        let mut i = 0;
-        drive(&mut model, frames, &mut i, SimTime::from_ms(40_000));
-        model.command(Command::KillTaskManager {
-            task_manager: TaskManagerId(1),
-        });
-        drive(&mut model, frames, &mut i, SimTime::from_ms(130_000));
-        assert!(model.sim.view().coordinator().counts.restored >= 1);
-        model.sim.view().trace_hash()
+fn frames_are_deterministic_across_frame_intervals() {
+    let kill = Command::KillTaskManager {
+        task_manager: TaskManagerId(1),
     };
-    let smooth = run(&[16_667]);
+    let script = RunScript {
+        seed: 5,
+        config: SimConfig::default(),
+        commands: vec![(SimTime::from_ms(40_000), kill)],
+        until: SimTime::from_ms(130_000),
+    };
+    let straight = script.run(|_| {}).0.view().trace_hash();
+    let run = |frames_ms: &[f64]| {
+        let mut session = Session::new(SimConfig::default(), 5);
+        // The kill as the recorded future of a run at time zero: it applies at its instant
+        // however the frames slice time.
+        let mut future = script.clone();
+        future.until = SimTime::ZERO;
+        let text = serde_json::to_string(&future.to_file()).unwrap();
+        session.apply(Action::Import(Ok(text)), &wall);
+        session.apply(Action::SetSpeed("100".into()), &wall);
+        session.apply(Action::Play, &wall);
+        let (mut t, mut i) = (0.0, 0);
+        while session.sim().now() < script.until {
+            t += frames_ms[i % frames_ms.len()];
+            i += 1;
+            session.apply(Action::Frame { timestamp_ms: t }, &wall);
+        }
+        assert!(session.sim().view().coordinator().counts.restored >= 1);
+        session.apply(Action::Seek(script.until), &wall);
+        session.sim().view().trace_hash()
+    };
+    assert_eq!(run(&[16.667]), straight, "60 fps");
     assert_eq!(
-        run(&[1_000_000]),
-        smooth,
+        run(&[1_000.0]),
+        straight,
         "a throttled tab (1 frame per second)"
     );
-    assert_eq!(
-        run(&[3_000, 40_000, 16_000, 7_500]),
-        smooth,
-        "jittery frames"
-    );
-}
-
-/// Malformed URL parameters fall back field by field, each with a message.
-#[wasm_bindgen_test]
-fn url_parameters_are_validated() {
-    let options = UrlOptions::parse("?seed=42&speed=1000&autoplay=1&lang=ko");
-    assert_eq!(
-        (
-            options.seed,
-            options.speed_milli,
-            options.autoplay,
-            options.lang
-        ),
-        (42, 1_000_000, true, Lang::Ko)
-    );
-    assert!(options.problems.is_empty());
-    let bad = UrlOptions::parse("?seed=-1&speed=fast&lang=de&x=<script>");
-    assert_eq!((bad.seed, bad.speed_milli, bad.lang), (1, 1_000, Lang::En));
-    assert_eq!(bad.problems.len(), 4, "{:?}", bad.problems);
+    assert_eq!(run(&[3.0, 40.0, 16.0, 7.5]), straight, "jittery frames");
 }
 
 /// An invalid value shows a message beside its field and disables Apply; the Java snippet
@@ -120,8 +103,9 @@ async fn config_editor_validates_beside_the_field() {
         on_apply: Callback::noop(),
     };
     let root = mount::<ConfigEditor>(props).await;
-    assert!(text(&root, "java-snippet")
-        .contains("env.enableCheckpointing(10000L, CheckpointingMode.EXACTLY_ONCE);"));
+    assert!(text(&root, "java-snippet").contains(
+        "conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(10000));"
+    ));
     let input: web_sys::HtmlInputElement = wasm_bindgen::JsCast::dyn_into(
         by_testid(&root, "cfg-execution.checkpointing.interval").unwrap(),
     )
@@ -142,13 +126,15 @@ async fn config_editor_validates_beside_the_field() {
         unaligned: true,
         ..SimConfig::default()
     };
-    assert!(java_snippet(&unaligned).contains("enableUnalignedCheckpoints(true)"));
+    assert!(
+        java_snippet(&unaligned).contains("conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);")
+    );
 }
 
 /// The panic report names the failure and where it happened.
 #[wasm_bindgen_test]
 fn panic_report_is_readable() {
-    let text = flinkscope::ui::panic::describe(
+    let text = flinkscope::web::panic::describe(
         "completing 7 without every acknowledgement",
         Some("src/sim/checkpointing.rs:301"),
     );
@@ -176,7 +162,7 @@ async fn download_clicks_a_temporary_anchor_with_the_text() {
             }
         })
     };
-    flinkscope::ui::download::download_json("run.json", "{\"seed\":7}").unwrap();
+    flinkscope::web::download::download_json("run.json", "{\"seed\":7}").unwrap();
     drop(listener);
     let (name, href) = seen.borrow().clone().expect("the anchor was clicked");
     assert_eq!(name, "run.json");

@@ -1,9 +1,10 @@
 //! The checkpoint archive against real IndexedDB in headless Chromium.
 #![cfg(target_arch = "wasm32")]
 
+use flinkscope::app::records::{StoredCheckpoint, StoredJob};
 use flinkscope::sim::{Sim, SimConfig, SimTime};
-use flinkscope::storage::indexed_db::IndexedDbArchive;
-use flinkscope::storage::{ArchiveError, CheckpointArchive, StoredCheckpoint, StoredJob, Write};
+use flinkscope::web::archive::{ArchiveError, CheckpointArchive, Write};
+use flinkscope::web::indexed_db::IndexedDbArchive;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -26,7 +27,7 @@ fn records(retained: u32) -> (StoredJob, Vec<StoredCheckpoint>) {
         .view()
         .retained_checkpoints()
         .iter()
-        .map(|m| StoredCheckpoint::new((*m).clone(), 1))
+        .map(|m| StoredCheckpoint::new(m.clone(), 1))
         .collect();
     (StoredJob::new(sim.jobmanager_state(), 1), checkpoints)
 }
@@ -183,36 +184,57 @@ async fn opening_an_older_version_fails_with_a_reason() {
 /// entries persisted, and shows unreadable records with their reason.
 #[wasm_bindgen_test]
 async fn storage_browser_reads_the_archive() {
-    use flinkscope::storage::MemoryArchive;
-    use flinkscope::ui::{storage::StorageBrowser, Lang, Model, ModelRef, PanelProps};
+    use flinkscope::app::mirror::ArchiveState;
+    use flinkscope::app::{Action, Session, SessionOwner};
+    use flinkscope::run::RunScript;
+    use flinkscope::ui::{storage::StorageBrowser, Lang, PanelProps};
+    use flinkscope::web::memory::MemoryArchive;
     use yew::Callback;
-    let mut model = Model::new(
-        SimConfig {
-            num_retained: 2,
-            ..SimConfig::default()
-        },
-        4,
+    let wall = || js_sys::Date::now();
+    let config = SimConfig {
+        num_retained: 2,
+        ..SimConfig::default()
+    };
+    let owner = SessionOwner::new(Session::new(config.clone(), 4));
+    let script = RunScript {
+        seed: 4,
+        config,
+        commands: Vec::new(),
+        until: SimTime::from_ms(60_000),
+    };
+    owner.apply(
+        Action::Import(Ok(serde_json::to_string(&script.to_file()).unwrap())),
+        &wall,
     );
-    model.sim.advance_to(SimTime::from_ms(60_000));
     let archive = MemoryArchive::default();
-    archive
-        .put_job(&StoredJob::new(model.sim.jobmanager_state(), 1))
-        .await
-        .unwrap();
-    for m in model.sim.view().retained_checkpoints() {
+    let (state, retained) = {
+        let session = owner.read();
+        (
+            session.sim().jobmanager_state(),
+            session.sim().view().retained_checkpoints().to_vec(),
+        )
+    };
+    archive.put_job(&StoredJob::new(state, 1)).await.unwrap();
+    for m in retained {
         archive
-            .put_checkpoint(&StoredCheckpoint::new(m.clone(), 1))
+            .put_checkpoint(&StoredCheckpoint::new(m, 1))
             .await
             .unwrap();
     }
     archive.put_raw_checkpoint("0123456789abcdef0123456789abcdef/chk-3", "{\"record\":");
-    model.persistence.listing = Some(archive.list().await.unwrap());
-    let model = ModelRef::new(model);
+    owner.apply(
+        Action::ArchiveOpened {
+            state: ArchiveState::IndexedDb,
+            listing: Ok(archive.list().await.unwrap()),
+        },
+        &wall,
+    );
     let props = PanelProps {
-        model: model.clone(),
+        session: owner.reader(),
         lang: Lang::En,
         tick: 1,
         on_command: Callback::noop(),
+        dispatch: Callback::noop(),
     };
     let root = container();
     yew::Renderer::<StorageBrowser>::with_root_and_props(root.clone(), props).render();

@@ -4,6 +4,7 @@
 
 mod web_common;
 
+use flinkscope::app::SessionOwner;
 use flinkscope::sim::event::Command;
 use flinkscope::sim::ids::TaskManagerId;
 use flinkscope::sim::rest::{build, CheckpointStatistics};
@@ -11,7 +12,7 @@ use flinkscope::sim::SimConfig;
 use flinkscope::ui::checkpoints::CheckpointsPanel;
 use flinkscope::ui::dashboard::OverviewPanel;
 use flinkscope::ui::exceptions::ExceptionsPanel;
-use flinkscope::ui::{Lang, ModelRef};
+use flinkscope::ui::Lang;
 use wasm_bindgen_test::*;
 use web_common::*;
 use web_sys::Element;
@@ -19,12 +20,12 @@ use web_sys::Element;
 wasm_bindgen_test_configure!(run_in_browser);
 
 /// The default scenario at 95 s (nine or so checkpoints, no failure).
-fn default_95s() -> ModelRef {
+fn default_95s() -> SessionOwner {
     model_at(SimConfig::default(), 1, 95_000, &[])
 }
 
 /// TaskManager 2 killed at 45 s, run to 120 s.
-fn tm2_killed() -> ModelRef {
+fn tm2_killed() -> SessionOwner {
     let kill = Command::KillTaskManager {
         task_manager: TaskManagerId(1),
     };
@@ -55,7 +56,7 @@ fn history_ids(root: &Element) -> Vec<i64> {
 #[wasm_bindgen_test]
 async fn checkpoint_counts_are_the_engines() {
     let model = default_95s();
-    let counts = model.borrow().sim.view().coordinator().counts;
+    let counts = model.read().sim().view().coordinator().counts;
     let root = mount::<CheckpointsPanel>(panel_props(&model, Lang::En)).await;
     assert!(
         counts.completed >= 8,
@@ -74,8 +75,8 @@ async fn checkpoint_counts_are_the_engines() {
     assert_eq!(text(&root, "cp-count-failed"), counts.failed.to_string());
     assert_eq!(text(&root, "cp-count-restored"), "0");
     let latest = model
-        .borrow()
-        .sim
+        .read()
+        .sim()
         .view()
         .coordinator()
         .latest_completed
@@ -97,15 +98,15 @@ async fn checkpoint_counts_are_the_engines() {
 async fn history_lists_the_newest_checkpoints_first() {
     let model = default_95s();
     let expected: Vec<i64> = {
-        let m = model.borrow();
-        let view = m.sim.view();
+        let m = model.read();
+        let view = m.sim().view();
         build::checkpoints(&view)
             .history
             .iter()
             .map(|c| c.base().id)
             .collect()
     };
-    let newest = model.borrow().sim.view().coordinator().next_id as i64 - 1;
+    let newest = model.read().sim().view().coordinator().next_id as i64 - 1;
     let root = mount::<CheckpointsPanel>(panel_props(&model, Lang::En)).await;
     click_and_render(&root, "cp-tab-history").await;
     let table = by_testid(&root, "cp-history").expect("the history table");
@@ -132,8 +133,8 @@ async fn history_lists_the_newest_checkpoints_first() {
 async fn a_checkpoint_expands_to_operators_and_subtasks() {
     let model = default_95s();
     let id = model
-        .borrow()
-        .sim
+        .read()
+        .sim()
         .view()
         .coordinator()
         .latest_completed
@@ -223,7 +224,7 @@ async fn summary_and_configuration_tabs() {
 #[wasm_bindgen_test]
 async fn a_lost_task_manager_shows_restores_and_the_exception() {
     let model = tm2_killed();
-    let restored = model.borrow().sim.view().coordinator().counts.restored;
+    let restored = model.read().sim().view().coordinator().counts.restored;
     assert!(restored >= 1);
     let root = mount::<CheckpointsPanel>(panel_props(&model, Lang::En)).await;
     assert_eq!(text(&root, "cp-count-restored"), restored.to_string());
@@ -235,7 +236,7 @@ async fn a_lost_task_manager_shows_restores_and_the_exception() {
 
     let root = mount::<ExceptionsPanel>(panel_props(&model, Lang::En)).await;
     assert!(by_testid(&root, "exc-empty").is_none());
-    let entries = model.borrow().sim.view().exceptions().count();
+    let entries = model.read().sim().view().exceptions().count();
     let rows = (0..entries)
         .map(|i| text(&root, &format!("exc-class-{i}")))
         .collect::<Vec<_>>();
@@ -283,7 +284,7 @@ async fn overview_shows_slots_vertices_and_key_group_skew() {
     assert_eq!(text(&root, "dash-task-managers"), "3");
     assert_eq!(text(&root, "dash-slots-available"), "6");
     assert_eq!(text(&root, "dash-job-state"), "RUNNING");
-    let jid = model.borrow().sim.view().job_id().to_string();
+    let jid = model.read().sim().view().job_id().to_string();
     assert_eq!(text(&root, "dash-job-id"), jid);
     assert!(by_testid(&root, "dash-vertex-0").is_some());
     assert!(by_testid(&root, "dash-vertex-1").is_some());
@@ -344,15 +345,15 @@ async fn korean_labels() {
 #[wasm_bindgen_test]
 async fn a_pending_checkpoint_shows_live_acknowledgements() {
     // Stop right after a trigger, before every subtask has acknowledged.
-    let mut model = flinkscope::ui::Model::new(SimConfig::default(), 1);
-    let limit = flinkscope::sim::SimTime::from_ms(60_000);
-    model.step_until(limit, |e| {
-        matches!(e.event, flinkscope::sim::Event::CheckpointTriggered { .. })
-    });
-    let model = ModelRef::new(model);
+    // (The first barrier is injected when the trigger reaches a source.)
+    let model = SessionOwner::new(flinkscope::app::Session::new(SimConfig::default(), 1));
+    model.apply(
+        flinkscope::app::Action::StepUntil(flinkscope::app::Stop::Barrier),
+        &wall,
+    );
     let pending = {
-        let m = model.borrow();
-        let view = m.sim.view();
+        let m = model.read();
+        let view = m.sim().view();
         build::checkpoints(&view)
             .history
             .iter()
@@ -381,8 +382,8 @@ async fn failed_checkpoints_show_their_failure_message() {
     let failing = Command::SetCheckpointStorageFailing { failing: true };
     let model = model_at(SimConfig::default(), 1, 40_000, &[(15_000, failing)]);
     let (failed_id, message) = {
-        let m = model.borrow();
-        let view = m.sim.view();
+        let m = model.read();
+        let view = m.sim().view();
         let stats = build::checkpoints(&view);
         let failed = stats
             .latest

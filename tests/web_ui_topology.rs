@@ -5,6 +5,7 @@
 
 mod web_common;
 
+use flinkscope::app::{Action, SessionOwner};
 use flinkscope::sim::channel::Element;
 use flinkscope::sim::event::Command;
 use flinkscope::sim::ids::{TaskManagerId, VertexIndex};
@@ -13,7 +14,7 @@ use flinkscope::ui::cluster::ClusterView;
 use flinkscope::ui::dataflow::DataflowView;
 use flinkscope::ui::state_view::StatePanel;
 use flinkscope::ui::storage::StorageBrowser;
-use flinkscope::ui::{Lang, ModelRef};
+use flinkscope::ui::Lang;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen_test::*;
@@ -221,13 +222,31 @@ fn backpressured(unaligned: bool) -> (SimConfig, Vec<(u64, Command)>) {
     (config, vec![(20_000, slow)])
 }
 
+/// Plays one frame of `wall_ms` at `speed`, as the page does.
+fn play_one_frame(model: &SessionOwner, speed: &str, wall_ms: f64) {
+    model.apply(Action::SetSpeed(speed.into()), &wall);
+    model.apply(Action::Play, &wall);
+    model.apply(
+        Action::Frame {
+            timestamp_ms: 1_000.0,
+        },
+        &wall,
+    );
+    model.apply(
+        Action::Frame {
+            timestamp_ms: 1_000.0 + wall_ms,
+        },
+        &wall,
+    );
+}
+
 /// Steps `model` one event at a time (at most `limit` events) until `found` holds.
-fn step_until(model: &ModelRef, limit: u32, found: impl Fn(&ModelRef) -> bool) -> bool {
+fn step_until(model: &SessionOwner, limit: u32, found: impl Fn(&SessionOwner) -> bool) -> bool {
     for _ in 0..limit {
         if found(model) {
             return true;
         }
-        model.borrow_mut().step();
+        model.apply(Action::Step, &wall);
     }
     false
 }
@@ -236,9 +255,9 @@ fn step_until(model: &ModelRef, limit: u32, found: impl Fn(&ModelRef) -> bool) -
 async fn aligned_backpressure_shows_a_blocked_channel_with_its_waiting_records() {
     let (config, commands) = backpressured(false);
     let model = model_at(config, 4, 40_000, &commands);
-    let blocked = |m: &ModelRef| {
-        let model = m.borrow();
-        let view = model.sim.view();
+    let blocked = |m: &SessionOwner| {
+        let model = m.read();
+        let view = model.sim().view();
         view.channels()
             .iter()
             .any(|c| c.blocked && c.data_len() > 0)
@@ -270,9 +289,9 @@ async fn aligned_backpressure_shows_a_blocked_channel_with_its_waiting_records()
 async fn unaligned_barrier_overtakes_in_flight_records() {
     let (config, commands) = backpressured(true);
     let model = model_at(config, 4, 40_000, &commands);
-    let overtaking = |m: &ModelRef| {
-        let model = m.borrow();
-        let view = model.sim.view();
+    let overtaking = |m: &SessionOwner| {
+        let model = m.read();
+        let view = model.sim().view();
         view.channels().iter().any(|c| {
             c.data_len() > 0
                 && matches!(
@@ -302,13 +321,8 @@ async fn unaligned_barrier_overtakes_in_flight_records() {
 async fn playing_at_high_rate_keeps_the_svg_bounded() {
     let (config, commands) = backpressured(false);
     let model = model_at(config, 4, 30_000, &commands);
-    {
-        let mut m = model.borrow_mut();
-        m.playing = true;
-        // Collect a frame's worth of events as the page would.
-        let until = m.sim.now().add(SimDuration::from_ms(16));
-        m.step_until(until, |_| false);
-    }
+    // A frame of 16 ms at 1×, as the page plays it.
+    play_one_frame(&model, "1", 16.0);
     let root = mount::<DataflowView>(panel_props(&model, Lang::En)).await;
     let moving = count(&root, ".df-motion > *");
     let elements = count(&root, "svg *");
@@ -336,12 +350,9 @@ async fn high_parallelism_stays_under_the_element_budget() {
         };
         for playing in [false, true] {
             let model = model_at(config.clone(), 4, 41_000, &commands);
-            {
-                let mut m = model.borrow_mut();
-                m.playing = playing;
-                m.clock.set_speed_milli(1_000_000);
-                let until = m.sim.now().add(SimDuration::from_ms(50));
-                m.step_until(until, |_| false);
+            if playing {
+                // 50 simulated ms at 1000×.
+                play_one_frame(&model, "1000", 0.05);
             }
             let root = mount::<DataflowView>(panel_props(&model, Lang::En)).await;
             let elements = count(&root, "svg *");
@@ -387,9 +398,9 @@ async fn state_panel_shows_the_skewed_key_assignment() {
     assert!(explain.contains("share keyed subtask 2"), "{explain}");
 }
 
-fn latest_completed(model: &ModelRef) -> u32 {
-    let model = model.borrow();
-    let view = model.sim.view();
+fn latest_completed(model: &SessionOwner) -> u32 {
+    let model = model.read();
+    let view = model.sim().view();
     view.coordinator()
         .latest_completed
         .as_ref()
@@ -409,7 +420,7 @@ async fn storage_browser_lists_the_retained_checkpoints() {
         attr(&entries[0], "data-checkpoint-id"),
         latest_completed(&model).to_string()
     );
-    let job_id = model.borrow().sim.view().job_id().to_string();
+    let job_id = model.read().sim().view().job_id().to_string();
     assert_eq!(
         text(&root, "sb-dir"),
         format!("file:///tmp/flink-checkpoints/{job_id}/")

@@ -92,7 +92,7 @@ pub enum Action {
     /// A command to the simulated cluster, at the current instant.
     Command(Command),
     /// Start over with a configuration (the editor validated it; it is validated again).
-    ApplyConfig(SimConfig),
+    ApplyConfig(Box<SimConfig>),
     /// A run file's text to load, or why it could not be read.
     Import(Result<String, String>),
     /// Copy the link of the run at the cursor; `base` is the page's address without query.
@@ -102,8 +102,9 @@ pub enum Action {
     },
     /// Download the run up to the cursor as a run file.
     ExportRun,
-    /// Download a checkpoint's `_metadata` (engine or archive) as JSON.
-    DownloadCheckpoint(u32),
+    /// Download a checkpoint's `_metadata` (engine or archive) as JSON, by its key
+    /// `{job-id}/chk-{id}`.
+    DownloadCheckpoint(String),
     /// Hide the notice.
     DismissNotice,
     /// Show a message (something the browser edge could not do).
@@ -222,7 +223,11 @@ mod tests {
         assert_eq!(press(" ", false, false), Some(Action::TogglePlay));
         assert_eq!(press("ArrowRight", false, false), Some(Action::Step));
         assert_eq!(press("?", false, false), Some(Action::ToggleHelp));
-        assert_eq!(press("Escape", false, false), Some(Action::CloseHelp), "Esc only closes");
+        assert_eq!(
+            press("Escape", false, false),
+            Some(Action::CloseHelp),
+            "Esc only closes"
+        );
         assert_eq!(press(" ", true, false), None);
         assert_eq!(press("ArrowRight", false, true), None);
         assert_eq!(press("a", false, false), None);

@@ -205,7 +205,8 @@ impl Mirror {
         if !self.is_open() || self.offer.is_some() {
             return;
         }
-        self.pending.retain(|op| !matches!(op, ArchiveOp::PutJob(_)));
+        self.pending
+            .retain(|op| !matches!(op, ArchiveOp::PutJob(_)));
         self.push(ArchiveOp::PutJob(Box::new(StoredJob::new(
             sim.jobmanager_state(),
             now_ms as u64,
@@ -468,7 +469,10 @@ mod tests {
         }
         mirror.save_job(&sim, 0.0);
         assert_eq!(mirror.pending().len(), PENDING_OPS_MAX);
-        assert!(mirror.last_error().unwrap().contains("some writes were skipped"));
+        assert!(mirror
+            .last_error()
+            .unwrap()
+            .contains("some writes were skipped"));
         assert!(
             matches!(mirror.pending().back(), Some(ArchiveOp::PutJob(_))),
             "the newest work is kept"
@@ -507,7 +511,10 @@ mod tests {
         mirror.request(ArchiveOp::Clear);
         mirror.request(ArchiveOp::Discard("a/chk-3".into()));
         assert_eq!(mirror.take_batch().unwrap().len(), 2);
-        assert!(mirror.take_batch().is_none(), "busy until the batch is done");
+        assert!(
+            mirror.take_batch().is_none(),
+            "busy until the batch is done"
+        );
         mirror.batch_done(&vec![], Ok(()), None, "a");
         assert_eq!(mirror.take_batch().unwrap(), vec![ArchiveOp::Clear]);
         mirror.batch_done(&vec![ArchiveOp::Clear], Err("quota".into()), None, "a");

@@ -13,13 +13,15 @@
 //! - [`url`]: what the page's URL asks for;
 //! - [`clock`]: wall time → simulated time; [`motion`]: what the dataflow animates;
 //! - [`shared`]: the session's two handles — the owner applies actions, components only read;
-//! - [`lang`], [`fixed`]: the interface language and fixed-point figures.
+//! - [`lang`], [`fixed`], [`format`]: the interface language, fixed-point figures, and figures
+//!   printed the way Flink's web UI prints them.
 //!
 //! Depends on `run` and `sim`; the browser edge (`web`) and the components (`ui`) depend on it.
 
 pub mod action;
 pub mod clock;
 pub mod fixed;
+pub mod format;
 pub mod lang;
 pub mod mirror;
 pub mod motion;

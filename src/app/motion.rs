@@ -122,7 +122,9 @@ mod tests {
         for c in 0..sim.view().graph().channels.len() {
             let times: Vec<SimTime> = sampler.channel(c).map(|(t, _)| *t).collect();
             assert!(times.len() <= DOTS_PER_CHANNEL + 1);
-            assert!(times.windows(2).all(|w| w[1].saturating_since(w[0]).as_us() >= slot));
+            assert!(times
+                .windows(2)
+                .all(|w| w[1].saturating_since(w[0]).as_us() >= slot));
             sampled += times.len();
         }
         assert!(sampled > 0, "records were sampled");

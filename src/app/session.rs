@@ -136,7 +136,12 @@ impl Session {
     pub fn from_url(options: &UrlOptions) -> Session {
         let run = &options.run;
         let mut session = Session::new(run.config.clone(), run.seed);
-        session.load(run.config.clone(), run.seed, run.commands.clone(), run.cursor);
+        session.load(
+            run.config.clone(),
+            run.seed,
+            run.commands.clone(),
+            run.cursor,
+        );
         session.clock.set_speed_milli(run.speed_milli);
         session.playing = run.autoplay;
         session.view.lang = options.lang;
@@ -273,13 +278,15 @@ impl Session {
                 self.playing = false;
                 let limit = self.sim().now().add(STEP_UNTIL_LIMIT);
                 let mut scratch = std::mem::take(&mut self.scratch);
-                let progress = self.machine.step_until(limit, &mut scratch, |e| match stop {
-                    Stop::Barrier => matches!(
-                        e.event,
-                        Event::BarrierInjected { .. } | Event::BarrierReceived { .. }
-                    ),
-                    Stop::Checkpoint => matches!(e.event, Event::CheckpointCompleted { .. }),
-                });
+                let progress = self
+                    .machine
+                    .step_until(limit, &mut scratch, |e| match stop {
+                        Stop::Barrier => matches!(
+                            e.event,
+                            Event::BarrierInjected { .. } | Event::BarrierReceived { .. }
+                        ),
+                        Stop::Checkpoint => matches!(e.event, Event::CheckpointCompleted { .. }),
+                    });
                 self.scratch = scratch;
                 self.report(&progress);
                 self.push_scratch(wall_ms());
@@ -329,7 +336,7 @@ impl Session {
                 match config.validate() {
                     Ok(()) => {
                         let seed = self.machine.seed();
-                        self.reset(config, seed);
+                        self.reset(*config, seed);
                     }
                     Err(error) => self.notice = Some(format!("configuration refused: {error}")),
                 }
@@ -358,21 +365,13 @@ impl Session {
                 });
                 Redraw::Nothing
             }
-            Action::DownloadCheckpoint(id) => {
-                match self
-                    .sim()
-                    .view()
-                    .storage()
-                    .get(crate::sim::ids::CheckpointId(id))
-                    .cloned()
-                    .or_else(|| self.stored_metadata(id))
-                {
+            Action::DownloadCheckpoint(key) => {
+                match self.stored_metadata(&key) {
                     Some(metadata) => effects.push(Effect::Download {
-                        file_name: format!("chk-{id}-_metadata.json"),
-                        json: serde_json::to_string(&metadata)
-                            .expect("metadata always serialises"),
+                        file_name: format!("chk-{}-_metadata.json", metadata.checkpoint_id),
+                        json: serde_json::to_string(&metadata).expect("metadata always serialises"),
                     }),
-                    None => self.notice = Some(format!("chk-{id} is no longer stored")),
+                    None => self.notice = Some(format!("{key} is no longer stored")),
                 }
                 Redraw::All
             }
@@ -457,7 +456,10 @@ impl Session {
             self.frame_times_ms.pop_front();
         }
         self.frame_times_ms.push_back(elapsed_ms);
-        let verifying = self.verification.as_ref().is_some_and(Verification::running);
+        let verifying = self
+            .verification
+            .as_ref()
+            .is_some_and(Verification::running);
         if let Some(verification) = self.verification.as_mut() {
             verification.step(VERIFY_EVENTS_PER_FRAME);
         }
@@ -514,7 +516,8 @@ impl Session {
         // Only the timeline's furthest instant is mirrored and marked; a replay after a seek
         // repeats what is already there.
         if self.machine.at_head() {
-            self.mirror.observe(self.machine.sim(), &self.scratch, now_ms);
+            self.mirror
+                .observe(self.machine.sim(), &self.scratch, now_ms);
             for event in &self.scratch {
                 let kind = match event.event {
                     Event::CheckpointCompleted { .. } => MarkerKind::Completed,
@@ -662,7 +665,12 @@ impl Session {
         match outcome {
             Ok(script) => {
                 let count = script.commands.len();
-                self.load(script.config, script.seed, script.commands, Some(script.until));
+                self.load(
+                    script.config,
+                    script.seed,
+                    script.commands,
+                    Some(script.until),
+                );
                 let refused = self.notice.take();
                 self.notice = Some(format!(
                     "imported the run: seed {}, {count} commands, at {} ms{}",
@@ -675,13 +683,21 @@ impl Session {
         }
     }
 
-    fn stored_metadata(&self, id: u32) -> Option<crate::sim::checkpoint::CheckpointMetadata> {
-        let job = self.sim().view().job_id();
-        self.mirror
-            .listing()?
-            .checkpoints_of(job)
-            .find(|c| c.checkpoint_id == id)
-            .map(|c| c.metadata.clone())
+    /// A checkpoint's `_metadata` by key: retained by the engine, or read from the archive.
+    fn stored_metadata(&self, key: &str) -> Option<crate::sim::checkpoint::CheckpointMetadata> {
+        let view = self.sim().view();
+        let engine = view
+            .retained_checkpoints()
+            .iter()
+            .find(|m| super::records::checkpoint_key(&m.job_id, m.checkpoint_id.0) == key);
+        engine.cloned().or_else(|| {
+            self.mirror
+                .listing()?
+                .checkpoints
+                .iter()
+                .find(|c| c.key() == key)
+                .map(|c| c.metadata.clone())
+        })
     }
 
     /// Resumes the offered job: a JobManager failover at the instant it was saved.
@@ -691,7 +707,11 @@ impl Session {
             self.notice = Some("no stored job to resume".to_string());
             return;
         };
-        let checkpoints = offer.checkpoints.iter().map(|r| r.metadata.clone()).collect();
+        let checkpoints = offer
+            .checkpoints
+            .iter()
+            .map(|r| r.metadata.clone())
+            .collect();
         match Sim::resume(&offer.job.state, checkpoints) {
             Ok((sim, skipped)) => {
                 let seed = offer.job.state.seed;
@@ -714,7 +734,10 @@ impl Session {
                 self.notice = Some(if problems.is_empty() {
                     format!("a new JobManager recovered the stored job from its latest checkpoint{took}")
                 } else {
-                    format!("resumed{took}; skipped stored records: {}", problems.join("; "))
+                    format!(
+                        "resumed{took}; skipped stored records: {}",
+                        problems.join("; ")
+                    )
                 });
                 self.mirror.save_job(self.machine.sim(), wall_ms());
             }
@@ -787,7 +810,12 @@ mod tests {
         session.apply(Action::Play, &clock);
         let mut all = 0;
         for i in 0..=60 {
-            let outcome = session.apply(Action::Frame { timestamp_ms: f64::from(i) * 16.0 }, &clock);
+            let outcome = session.apply(
+                Action::Frame {
+                    timestamp_ms: f64::from(i) * 16.0,
+                },
+                &clock,
+            );
             if outcome.redraw == Redraw::All {
                 all += 1;
             }
@@ -796,7 +824,10 @@ mod tests {
         assert_eq!(session.sim().now(), SimTime::from_ms(96_000));
         assert_eq!(all, 2, "tables refresh every 500 ms of wall time");
         assert_eq!(session.frame_times_ms().len(), 60);
-        assert!(!session.markers().is_empty(), "completed checkpoints are marked");
+        assert!(
+            !session.markers().is_empty(),
+            "completed checkpoints are marked"
+        );
         session.apply(Action::SetSpeed("3".into()), &clock);
         assert!(session.notice().unwrap().contains("not offered"));
     }
@@ -878,7 +909,10 @@ mod tests {
         assert!(!session.machine().at_head());
         session.apply(Action::Command(kill(1)), &clock);
         assert_eq!(session.machine().forks(), &[SimTime::from_ms(60_000)]);
-        assert!(session.markers().iter().all(|m| m.time <= SimTime::from_ms(60_000)));
+        assert!(session
+            .markers()
+            .iter()
+            .all(|m| m.time <= SimTime::from_ms(60_000)));
     }
 
     #[test]
@@ -890,7 +924,10 @@ mod tests {
         session.apply(Action::CloseHelp, &clock);
         assert!(!session.view().help);
         session.apply(Action::CloseHelp, &clock);
-        assert!(!session.view().help, "closing a closed help keeps it closed");
+        assert!(
+            !session.view().help,
+            "closing a closed help keeps it closed"
+        );
         session.apply(Action::SelectTab(Tab::Exceptions), &clock);
         session.apply(Action::SetLang(Lang::Ko), &clock);
         assert_eq!(session.view().tab, Tab::Exceptions);
@@ -907,7 +944,11 @@ mod tests {
         let notice = session.notice().unwrap();
         assert!(notice.contains("unknown URL parameter 'x'"), "{notice}");
         assert!(notice.contains("r9@40000ms refused"), "{notice}");
-        assert_eq!(session.machine().commands().len(), 2, "the link's log is kept as given");
+        assert_eq!(
+            session.machine().commands().len(),
+            2,
+            "the link's log is kept as given"
+        );
     }
 
     #[test]
@@ -915,7 +956,10 @@ mod tests {
         let clock = wall();
         let mut session = Session::new(SimConfig::default(), 1);
         session.apply(Action::Import(Ok("{".into())), &clock);
-        assert!(session.notice().unwrap().starts_with("import refused: not a flinkscope run file"));
+        assert!(session
+            .notice()
+            .unwrap()
+            .starts_with("import refused: not a flinkscope run file"));
         session.apply(Action::Import(Ok("x".repeat(IMPORT_BYTES_MAX + 1))), &clock);
         assert!(session.notice().unwrap().contains("larger than 16 MB"));
         let script = RunScript {
@@ -940,7 +984,9 @@ mod tests {
             },
             &clock,
         );
-        assert!(matches!(&outcome.effects[..], [Effect::CopyText(l)] if l.starts_with("http://x/?seed=9&cmds=k3@20000ms&t=50000ms")));
+        assert!(
+            matches!(&outcome.effects[..], [Effect::CopyText(l)] if l.starts_with("http://x/?seed=9&cmds=k3@20000ms&t=50000ms"))
+        );
     }
 
     /// The archive as the browser edge keeps it: puts and discards by key.
@@ -1010,7 +1056,10 @@ mod tests {
             .map(|m| m.checkpoint_id.0)
             .collect();
         let stored: Vec<u32> = store.checkpoints.iter().map(|c| c.checkpoint_id).collect();
-        assert_eq!(stored, retained, "the archive holds exactly the retained checkpoints");
+        assert_eq!(
+            stored, retained,
+            "the archive holds exactly the retained checkpoints"
+        );
         let counter = first.sim().jobmanager_state().next_checkpoint_id;
 
         // The reload: a new session finds the stored job and offers it.
@@ -1028,7 +1077,11 @@ mod tests {
         second.apply(Action::Resume, &clock);
         let notice = second.notice().unwrap();
         assert!(notice.contains("recovered the stored job"), "{notice}");
-        assert_eq!(second.sim().view().coordinator().next_id, counter, "ids continue");
+        assert_eq!(
+            second.sim().view().coordinator().next_id,
+            counter,
+            "ids continue"
+        );
         assert_eq!(second.sim().view().coordinator().counts.restored, 1);
         assert!(second.resume_ms().is_some());
     }
@@ -1057,7 +1110,12 @@ mod tests {
             },
             &clock,
         );
-        keep.apply(Action::StartFresh { delete_records: false }, &clock);
+        keep.apply(
+            Action::StartFresh {
+                delete_records: false,
+            },
+            &clock,
+        );
         assert_ne!(
             keep.sim().view().job_id(),
             sim.view().job_id(),
@@ -1076,8 +1134,16 @@ mod tests {
             },
             &clock,
         );
-        delete.apply(Action::StartFresh { delete_records: true }, &clock);
-        assert!(matches!(delete.mirror().pending().front(), Some(ArchiveOp::Clear)));
+        delete.apply(
+            Action::StartFresh {
+                delete_records: true,
+            },
+            &clock,
+        );
+        assert!(matches!(
+            delete.mirror().pending().front(),
+            Some(ArchiveOp::Clear)
+        ));
     }
 
     #[test]
@@ -1089,12 +1155,15 @@ mod tests {
         session.apply(Action::SetSeed(" 42 ".into()), &clock);
         assert_eq!(session.machine().seed(), 42);
         session.apply(
-            Action::ApplyConfig(SimConfig {
+            Action::ApplyConfig(Box::new(SimConfig {
                 parallelism: 0,
                 ..SimConfig::default()
-            }),
+            })),
             &clock,
         );
-        assert!(session.notice().unwrap().starts_with("configuration refused"));
+        assert!(session
+            .notice()
+            .unwrap()
+            .starts_with("configuration refused"));
     }
 }

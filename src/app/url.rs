@@ -20,7 +20,11 @@ impl UrlOptions {
     /// `run.problems` and left at its default.
     pub fn parse(query: &str) -> UrlOptions {
         let run = decode(query);
-        let lang = run.lang.as_deref().and_then(Lang::parse).unwrap_or_default();
+        let lang = run
+            .lang
+            .as_deref()
+            .and_then(Lang::parse)
+            .unwrap_or_default();
         UrlOptions { run, lang }
     }
 }
@@ -40,7 +44,10 @@ mod tests {
         assert_eq!(options.run.cursor, Some(SimTime::from_ms(30_000)));
         assert_eq!(options.run.commands.len(), 1);
         let bad = UrlOptions::parse("seed=-1&lang=fr&speed=3");
-        assert_eq!((bad.run.seed, bad.lang, bad.run.speed_milli), (1, Lang::En, 1_000));
+        assert_eq!(
+            (bad.run.seed, bad.lang, bad.run.speed_milli),
+            (1, Lang::En, 1_000)
+        );
         assert_eq!(bad.run.problems.len(), 3, "{:?}", bad.run.problems);
     }
 }

@@ -58,7 +58,11 @@ impl Verification {
         if self.result.is_some() {
             return;
         }
-        if self.replay.advance(&self.commands, self.target, budget).reached {
+        if self
+            .replay
+            .advance(&self.commands, self.target, budget)
+            .reached
+        {
             self.replayed = self.replay.sim().view().trace_hash();
             self.result = Some(self.replayed == self.expected);
         }

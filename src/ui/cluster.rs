@@ -9,19 +9,18 @@
 //! talk's failure story hides and what this view makes visible.
 
 use super::{tr, Lang, PanelProps};
-use crate::fixed::d1;
+use crate::app::fixed::d1;
 use crate::sim::cluster::{ProcessState, TaskManager};
 use crate::sim::event::Command;
 use crate::sim::graph::{JobGraph, OperatorKind};
 use crate::sim::ids::{TaskIndex, TaskManagerId};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
-use crate::sim::storage::MemoryCheckpointStorage;
 use crate::sim::view::SimView;
 use crate::sim::SimTime;
 use yew::prelude::*;
 
 /// The view of the page's engine.
-pub(crate) type View<'a> = SimView<'a, MemoryCheckpointStorage>;
+pub(crate) type View<'a> = SimView<'a>;
 
 /// The slowdown factor the "slow down" button applies.
 const SLOW_FACTOR: u32 = 10;
@@ -62,6 +61,9 @@ pub(crate) fn state_class(state: ExecutionState) -> &'static str {
         ExecutionState::Canceling => "cl-st-canceling",
         ExecutionState::Canceled => "cl-st-canceled",
         ExecutionState::Failed => "cl-st-failed",
+        // Never reached by the simulation (unbounded sources, no reconciliation).
+        ExecutionState::Finished => "cl-st-finished",
+        ExecutionState::Reconciling => "cl-st-reconciling",
     }
 }
 
@@ -91,8 +93,8 @@ pub(crate) fn slots_sentence(lang: Lang, used: usize, total: usize) -> String {
 /// The cluster panel.
 #[component]
 pub fn ClusterView(props: &PanelProps) -> Html {
-    let model = props.model.borrow();
-    let view = model.sim.view();
+    let model = props.session.read();
+    let view = model.sim().view();
     let lang = props.lang;
     let (used, total) = slot_usage(&view);
     html! {

@@ -1,12 +1,15 @@
 //! The configuration editor: the talk's Java configuration as a form (by Flink's option
-//! names), a validation message beside each field, and the equivalent Java code, live.
+//! names), a validation message beside each field, and the equivalent Java code, live. The
+//! fields, their widgets, labels and the Java all come from the one option table
+//! (`crate::sim::config::options`).
 
 use super::{tr, Lang};
-use crate::sim::config::{CheckpointingMode, ConfigError, Placement, RestartStrategyConfig};
-use crate::sim::time::decimal_milli;
+use crate::sim::config::options::{FlinkOption, Kind, OPTIONS};
+use crate::sim::config::ConfigError;
 use crate::sim::SimConfig;
-use serde_json::Value;
 use std::collections::BTreeMap;
+
+pub use crate::sim::config::options::java_snippet;
 use yew::prelude::*;
 
 /// Props.
@@ -20,158 +23,20 @@ pub struct ConfigEditorProps {
     pub on_apply: Callback<SimConfig>,
 }
 
-/// How a field is edited.
-#[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    Text,
-    Flag,
-    Choice(&'static [&'static str]),
-}
-
-/// One editable option.
-struct Field {
-    key: &'static str,
-    en: &'static str,
-    ko: &'static str,
-    kind: Kind,
-}
-
-const FIELDS: [Field; 20] = [
-    Field {
-        key: "execution.checkpointing.interval",
-        en: "Checkpoint interval",
-        ko: "체크포인트 간격",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "execution.checkpointing.mode",
-        en: "Checkpointing mode",
-        ko: "체크포인트 모드",
-        kind: Kind::Choice(&["EXACTLY_ONCE", "AT_LEAST_ONCE"]),
-    },
-    Field {
-        key: "execution.checkpointing.min-pause",
-        en: "Min pause between checkpoints",
-        ko: "체크포인트 사이 최소 대기",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "execution.checkpointing.timeout",
-        en: "Checkpoint timeout",
-        ko: "체크포인트 타임아웃",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "execution.checkpointing.max-concurrent-checkpoints",
-        en: "Max concurrent checkpoints",
-        ko: "최대 동시 체크포인트",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "execution.checkpointing.unaligned.enabled",
-        en: "Unaligned checkpoints",
-        ko: "비정렬 체크포인트",
-        kind: Kind::Flag,
-    },
-    Field {
-        key: "execution.checkpointing.aligned-checkpoint-timeout",
-        en: "Aligned checkpoint timeout",
-        ko: "정렬 체크포인트 타임아웃",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "execution.checkpointing.tolerable-failed-checkpoints",
-        en: "Tolerable failed checkpoints",
-        ko: "허용 실패 체크포인트 수",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "execution.checkpointing.num-retained",
-        en: "Retained checkpoints",
-        ko: "보관 체크포인트 수",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "execution.checkpointing.dir",
-        en: "Checkpoint storage path",
-        ko: "체크포인트 저장 경로",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "restart-strategy.type",
-        en: "Restart strategy",
-        ko: "재시작 전략",
-        kind: Kind::Choice(&["exponential-delay", "fixed-delay", "failure-rate", "none"]),
-    },
-    Field {
-        key: "parallelism.default",
-        en: "Parallelism",
-        ko: "병렬도",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "simulation.taskmanagers",
-        en: "TaskManagers",
-        ko: "TaskManager 수",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "taskmanager.numberOfTaskSlots",
-        en: "Slots per TaskManager",
-        ko: "TaskManager당 슬롯",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "taskmanager.load-balance.mode",
-        en: "Slot placement (SLOTS = spread, NONE = packed)",
-        ko: "슬롯 배치 (SLOTS = 분산, NONE = 몰아넣기)",
-        kind: Kind::Choice(&["SLOTS", "NONE"]),
-    },
-    Field {
-        key: "pipeline.operator-chaining.enabled",
-        en: "Operator chaining",
-        ko: "연산자 체이닝",
-        kind: Kind::Flag,
-    },
-    Field {
-        key: "simulation.source.interval",
-        en: "Source: time between events per subtask",
-        ko: "소스: 서브태스크당 이벤트 간격",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "simulation.source.abnormal-ratio",
-        en: "Source: abnormal ratio",
-        ko: "소스: 이상행동 비율",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "simulation.source.users-per-subtask",
-        en: "Source: users per subtask",
-        ko: "소스: 서브태스크당 사용자 수",
-        kind: Kind::Text,
-    },
-    Field {
-        key: "simulation.process.record-cost",
-        en: "Keyed function: time per event",
-        ko: "키 함수: 이벤트당 처리 시간",
-        kind: Kind::Text,
-    },
-];
-
-fn value_text(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        other => other.to_string(),
-    }
+/// The options the editor offers, in the table's order.
+fn fields() -> impl Iterator<Item = &'static FlinkOption> {
+    OPTIONS.iter().filter(|o| o.editor)
 }
 
 /// The draft values of every field, from a configuration.
 fn draft_of(config: &SimConfig) -> BTreeMap<&'static str, String> {
-    let json = config.to_json();
-    FIELDS
-        .iter()
-        .map(|f| (f.key, json.get(f.key).map(value_text).unwrap_or_default()))
+    fields()
+        .map(|o| {
+            (
+                o.key,
+                (o.get)(config).map(|v| o.to_text(&v)).unwrap_or_default(),
+            )
+        })
         .collect()
 }
 
@@ -213,113 +78,8 @@ fn describe(error: &ConfigError) -> String {
     format!("{} — {}", error.value, error.allowed)
 }
 
-fn ms(duration: crate::sim::SimDuration) -> u64 {
-    duration.as_ms()
-}
-
-/// The Java the talk would write for this configuration (Flink's DataStream API).
-pub fn java_snippet(config: &SimConfig) -> String {
-    let mode = match config.checkpointing_mode {
-        CheckpointingMode::ExactlyOnce => "EXACTLY_ONCE",
-        CheckpointingMode::AtLeastOnce => "AT_LEAST_ONCE",
-    };
-    let mut lines = vec![
-        "StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();"
-            .to_string(),
-        format!("env.setParallelism({});", config.parallelism),
-        format!(
-            "env.enableCheckpointing({}L, CheckpointingMode.{mode});",
-            ms(config.checkpoint_interval)
-        ),
-        "CheckpointConfig checkpoints = env.getCheckpointConfig();".to_string(),
-        format!(
-            "checkpoints.setMinPauseBetweenCheckpoints({}L);",
-            ms(config.min_pause)
-        ),
-        format!(
-            "checkpoints.setCheckpointTimeout({}L);",
-            ms(config.checkpoint_timeout)
-        ),
-        format!(
-            "checkpoints.setMaxConcurrentCheckpoints({});",
-            config.max_concurrent_checkpoints
-        ),
-        format!(
-            "checkpoints.setTolerableCheckpointFailureNumber({});",
-            config.tolerable_failed_checkpoints
-        ),
-        format!(
-            "checkpoints.enableUnalignedCheckpoints({});",
-            config.unaligned
-        ),
-    ];
-    if config.unaligned {
-        lines.push(format!(
-            "checkpoints.setAlignedCheckpointTimeout(Duration.ofMillis({}));",
-            ms(config.aligned_checkpoint_timeout)
-        ));
-    }
-    lines.push(format!(
-        "checkpoints.setCheckpointStorage(\"{}\");",
-        config.checkpoint_dir
-    ));
-    lines.push("env.setStateBackend(new HashMapStateBackend());".to_string());
-    if !config.chaining {
-        lines.push("env.disableOperatorChaining();".to_string());
-    }
-    lines.push(restart_line(&config.restart_strategy));
-    lines.push(String::new());
-    lines.push("// config.yaml of the cluster".to_string());
-    lines.push(format!(
-        "// taskmanager.numberOfTaskSlots: {}",
-        config.slots_per_task_manager
-    ));
-    lines.push(format!(
-        "// execution.checkpointing.num-retained: {}",
-        config.num_retained
-    ));
-    let balance = match config.placement {
-        Placement::Spread => "SLOTS",
-        Placement::Packed => "NONE",
-    };
-    lines.push(format!("// taskmanager.load-balance.mode: {balance}"));
-    lines.join("\n")
-}
-
-/// Thousandths as an exact Java `double` literal: `1.5`, `2.0`, `0.125`.
-fn java_double(milli: u32) -> String {
-    let text = decimal_milli(u64::from(milli));
-    if text.contains('.') {
-        text
-    } else {
-        format!("{text}.0")
-    }
-}
-
-fn restart_line(strategy: &RestartStrategyConfig) -> String {
-    match strategy {
-        RestartStrategyConfig::ExponentialDelay { initial_backoff, max_backoff, multiplier_milli, reset_threshold, jitter_milli, .. } => format!(
-            "env.setRestartStrategy(RestartStrategies.exponentialDelayRestart(Duration.ofMillis({}), Duration.ofMillis({}), {}, Duration.ofMillis({}), {}));",
-            ms(*initial_backoff),
-            ms(*max_backoff),
-            java_double(*multiplier_milli),
-            ms(*reset_threshold),
-            java_double(*jitter_milli)
-        ),
-        RestartStrategyConfig::FixedDelay { attempts, delay } => {
-            format!("env.setRestartStrategy(RestartStrategies.fixedDelayRestart({attempts}, Duration.ofMillis({})));", ms(*delay))
-        }
-        RestartStrategyConfig::FailureRate { max_failures_per_interval, interval, delay } => format!(
-            "env.setRestartStrategy(RestartStrategies.failureRateRestart({max_failures_per_interval}, Duration.ofMillis({}), Duration.ofMillis({})));",
-            ms(*interval),
-            ms(*delay)
-        ),
-        RestartStrategyConfig::None => "env.setRestartStrategy(RestartStrategies.noRestart());".to_string(),
-    }
-}
-
 fn field_input(
-    field: &Field,
+    field: &'static FlinkOption,
     value: &str,
     lang: Lang,
     on_change: Callback<(&'static str, String)>,
@@ -327,13 +87,6 @@ fn field_input(
     let key = field.key;
     let id = format!("cfg-{}", key.replace('.', "-"));
     match field.kind {
-        Kind::Text => html! {
-            <input id={id} type="text" value={value.to_string()} data-testid={format!("cfg-{key}")}
-                oninput={Callback::from(move |e: InputEvent| {
-                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                    on_change.emit((key, input.value()));
-                })} />
-        },
         Kind::Flag => html! {
             <input id={id} type="checkbox" checked={value == "true"} data-testid={format!("cfg-{key}")}
                 onchange={Callback::from(move |e: yew::events::Event| {
@@ -341,14 +94,21 @@ fn field_input(
                     on_change.emit((key, input.checked().to_string()));
                 })} />
         },
-        Kind::Choice(options) => html! {
-            <select id={id} data-testid={format!("cfg-{key}")} aria-label={tr(lang, field.en, field.ko)}
+        Kind::Choice { values, .. } => html! {
+            <select id={id} data-testid={format!("cfg-{key}")} aria-label={field.label(lang == Lang::Ko)}
                 onchange={Callback::from(move |e: yew::events::Event| {
                     let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
                     on_change.emit((key, select.value()));
                 })}>
-                { for options.iter().map(|o| html! { <option value={*o} selected={*o == value}>{ *o }</option> }) }
+                { for values.iter().map(|o| html! { <option value={*o} selected={*o == value}>{ *o }</option> }) }
             </select>
+        },
+        _ => html! {
+            <input id={id} type="text" value={value.to_string()} data-testid={format!("cfg-{key}")}
+                oninput={Callback::from(move |e: InputEvent| {
+                    let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                    on_change.emit((key, input.value()));
+                })} />
         },
     }
 }
@@ -396,13 +156,13 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                 "Flink option names; durations like 500 ms, 10 s, 2 min. Applying starts a new run with the same seed.",
                 "Flink 옵션 이름을 사용합니다. 기간은 500 ms, 10 s, 2 min 처럼 씁니다. 적용하면 같은 시드로 새 실행을 시작합니다.") }</p>
             <form class="config-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
-                { for FIELDS.iter().map(|field| {
+                { for fields().map(|field| {
                     let value = draft.get(field.key).cloned().unwrap_or_default();
                     let error = errors.get(field.key).cloned();
                     html! {
                         <div class={classes!("config-field", error.is_some().then_some("invalid"))}>
                             <label for={format!("cfg-{}", field.key.replace('.', "-"))}>
-                                <span class="label">{ tr(lang, field.en, field.ko) }</span>
+                                <span class="label">{ field.label(lang == Lang::Ko) }</span>
                                 <code class="key">{ field.key }</code>
                             </label>
                             { field_input(field, &value, lang, on_change.clone()) }
@@ -412,7 +172,7 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                         </div>
                     }
                 }) }
-                { for errors.iter().filter(|(k, _)| !FIELDS.iter().any(|f| f.key == k.as_str())).map(|(key, error)| html! {
+                { for errors.iter().filter(|(k, _)| !fields().any(|f| f.key == k.as_str())).map(|(key, error)| html! {
                     <p class="error" role="alert">{ format!("{key}: {error}") }</p>
                 }) }
                 <div class="config-actions">

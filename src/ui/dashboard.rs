@@ -17,7 +17,6 @@ use crate::sim::rest::{
     build, ClusterOverview, ExecutionState, ExecutionStateCounts, JobDetailsInfo,
     JobDetailsVertexInfo, JobStatus, VertexBackPressureLevel,
 };
-use crate::sim::storage::CheckpointStorage;
 use crate::sim::view::SimView;
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -28,8 +27,8 @@ use yew::prelude::*;
 pub fn OverviewPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
     let toggled = use_reducer(Toggles::<u32>::default);
-    let model = props.model.borrow();
-    let view = model.sim.view();
+    let model = props.session.read();
+    let view = model.sim().view();
     let overview = build::overview(&view);
     let job = build::job_details(&view);
     let rows = vertex_rows(&view, &job, &toggled, lang);

@@ -7,7 +7,6 @@ use super::dashboard::{expand_button, timestamp, Toggles};
 use super::{format, tr, Lang, PanelProps};
 use crate::sim::event::Event;
 use crate::sim::rest::{build, RootExceptionInfo};
-use crate::sim::storage::CheckpointStorage;
 use crate::sim::view::SimView;
 use crate::sim::{SimDuration, SimTime};
 use yew::prelude::*;
@@ -43,8 +42,8 @@ pub fn ExceptionsPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
     let tab = use_state_eq(|| ExcTab::History);
     let open = use_reducer(Toggles::<(i64, usize)>::default);
-    let model = props.model.borrow();
-    let view = model.sim.view();
+    let model = props.session.read();
+    let view = model.sim().view();
     let info = build::exceptions(&view);
     let entries = &info.exception_history.entries;
     let body = if entries.is_empty() {

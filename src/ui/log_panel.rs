@@ -3,7 +3,6 @@
 use super::{format, tr, Lang, PanelProps};
 use crate::sim::event::{Event, TimedEvent};
 use crate::sim::log::{self, LogCategory};
-use crate::sim::storage::MemoryCheckpointStorage;
 use crate::sim::view::SimView;
 use yew::prelude::*;
 
@@ -45,7 +44,7 @@ fn category_class(category: LogCategory) -> &'static str {
 
 /// One event as a short line: Flink's log message where Flink logs it, otherwise a plain
 /// description of what the simulation did.
-fn describe(view: &SimView<'_, MemoryCheckpointStorage>, event: &TimedEvent, lang: Lang) -> String {
+fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
     let graph = view.graph();
     let user = |key: crate::sim::ids::KeyIndex| graph.keys[key.index()].name.clone();
     let task_name = |task: crate::sim::ids::TaskIndex| {
@@ -187,8 +186,6 @@ fn describe(view: &SimView<'_, MemoryCheckpointStorage>, event: &TimedEvent, lan
 pub fn LogPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
     let enabled = use_state(|| CATEGORIES.to_vec());
-    // Formatted lines by event id: an event is formatted once, however often the log renders.
-    let cache = use_mut_ref(std::collections::BTreeMap::<(u64, bool), std::rc::Rc<str>>::new);
     let toggle = |category: LogCategory| {
         let enabled = enabled.clone();
         Callback::from(move |_: Event_| {
@@ -201,13 +198,11 @@ pub fn LogPanel(props: &PanelProps) -> Html {
             enabled.set(next);
         })
     };
-    let model = props.model.borrow();
-    let view = model.sim.view();
-    let first_id = model.events_dropped;
-    let mut cache = cache.borrow_mut();
-    *cache = cache.split_off(&(first_id, false));
-    let lines: Vec<Html> = model
-        .events
+    let session = props.session.read();
+    let view = session.sim().view();
+    let (events, first_id) = session.events();
+    // The newest matching lines only: formatting 60 lines twice a second is cheap.
+    let lines: Vec<Html> = events
         .iter()
         .enumerate()
         .rev()
@@ -215,14 +210,14 @@ pub fn LogPanel(props: &PanelProps) -> Html {
         .take(LOG_LINES_SHOWN)
         .map(|(index, e)| {
             let id = first_id + index as u64;
-            let text = cache.entry((id, lang == Lang::Ko)).or_insert_with(|| describe(&view, e, lang).into()).clone();
+            let text = describe(&view, e, lang);
             let category = log::category(&e.event);
             let duplicate = matches!(e.event, Event::AlarmPrinted { duplicate: true, .. });
             html! {
                 <li key={id} class={classes!("log-line", category_class(category), duplicate.then_some("duplicate"))}
                     data-duplicate={duplicate.to_string()}>
                     <time>{ format::sim_clock(e.time) }</time>
-                    <span class="log-text">{ text.to_string() }</span>
+                    <span class="log-text">{ text }</span>
                     if duplicate {
                         <span class="dup-badge" title={tr(lang, "Printed again after the restore: the print sink is not transactional", "복구 후 다시 출력됨: print 싱크는 트랜잭션이 아닙니다")}>
                             { tr(lang, "duplicate", "중복") }
@@ -257,8 +252,8 @@ type Event_ = yew::events::Event;
 #[component]
 pub fn SinkOutput(props: &PanelProps) -> Html {
     let lang = props.lang;
-    let model = props.model.borrow();
-    let view = model.sim.view();
+    let model = props.session.read();
+    let view = model.sim().view();
     let (total, duplicates) = view.alarm_counts();
     let graph = view.graph();
     let lines: Vec<&crate::sim::engine::SinkLine> = view.sink_lines().collect();

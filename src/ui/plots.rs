@@ -2,7 +2,7 @@
 //! SVG polylines over bounded series (TOOLCHAIN measured SVG as the better fit below ~10k points).
 
 use super::{format, tr, PanelProps};
-use crate::fixed::{d0, d1};
+use crate::app::fixed::{d0, d1};
 use crate::sim::checkpoint::CheckpointStatus;
 use yew::prelude::*;
 
@@ -79,8 +79,8 @@ fn chart(
 #[component]
 pub fn PlotsPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
-    let model = props.model.borrow();
-    let view = model.sim.view();
+    let model = props.session.read();
+    let view = model.sim().view();
     let points: Vec<_> = view
         .checkpoint_points()
         .filter(|p| p.status == CheckpointStatus::Completed)

@@ -1,94 +1,42 @@
 //! After a reload: the offer to resume the stored job (a JobManager failover), or to start
 //! fresh keeping or clearing the stored records; and the notice when IndexedDB is unavailable.
 
-use super::model::ModelRef;
-use super::persistence::{self, ArchiveOp};
-use super::{format, tr, Lang};
-use crate::fixed::d1;
+use super::{format, tr, PanelProps};
+use crate::app::mirror::ArchiveState;
+use crate::app::Action;
 use yew::prelude::*;
-
-/// Props.
-#[derive(Properties, Clone, PartialEq)]
-pub struct ResumeBannerProps {
-    /// The model.
-    pub model: ModelRef,
-    /// Language.
-    pub lang: Lang,
-    /// Re-render trigger.
-    pub tick: u64,
-    /// Called after a choice changed the model.
-    pub on_changed: Callback<()>,
-}
 
 /// The banner.
 #[component]
-pub fn ResumeBanner(props: &ResumeBannerProps) -> Html {
+pub fn ResumeBanner(props: &PanelProps) -> Html {
     let lang = props.lang;
     let clear = use_state(|| false);
-    let m = props.model.borrow();
-    let notice = m.persistence.fallback_reason.clone().map(|reason| html! {
-        <div class="storage-notice" role="status" data-testid="storage-notice">
-            { tr(lang, "Checkpoints are kept in memory only (lost on reload): ", "체크포인트를 메모리에만 보관합니다 (새로고침하면 사라짐): ") }
-            { reason }
-        </div>
+    let m = props.session.read();
+    let mirror = m.mirror();
+    let notice = match mirror.state() {
+        ArchiveState::Memory { reason } => Some(html! {
+            <div class="storage-notice" role="status" data-testid="storage-notice">
+                { tr(lang, "Checkpoints are kept in memory only (lost on reload): ", "체크포인트를 메모리에만 보관합니다 (새로고침하면 사라짐): ") }
+                { reason.clone() }
+            </div>
+        }),
+        _ => None,
+    };
+    let error = mirror.last_error().map(|e| html! {
+        <div class="storage-notice error-notice" role="alert">{ tr(lang, "Storage: ", "저장소: ") }{ e.to_string() }</div>
     });
-    let error = m.persistence.last_error.clone().map(|e| html! {
-        <div class="storage-notice error-notice" role="alert">{ tr(lang, "Storage: ", "저장소: ") }{ e }</div>
-    });
-    let Some(offer) = m.persistence.offer.clone() else {
+    let Some(offer) = mirror.offer().cloned() else {
         return html! { <>{ for notice }{ for error }</> };
     };
     drop(m);
-    let on_resume = {
-        let (model, changed) = (props.model.clone(), props.on_changed.clone());
-        Callback::from(move |_: MouseEvent| {
-            let result = persistence::resume(&model);
-            let mut m = model.borrow_mut();
-            let took = m
-                .persistence
-                .resume_ms
-                .map_or(String::new(), |ms| format!(" (resumed in {} ms)", d1(ms)));
-            m.notice = Some(match result {
-                Ok(problems) if problems.is_empty() => format!(
-                    "a new JobManager recovered the stored job from its latest checkpoint{took}"
-                ),
-                Ok(problems) => format!(
-                    "resumed{took}; skipped stored records: {}",
-                    problems.join("; ")
-                ),
-                Err(error) => format!("could not resume: {error}"),
-            });
-            drop(m);
-            changed.emit(());
-        })
-    };
+    let on_resume = props.dispatch.reform(|_: MouseEvent| Action::Resume);
     let on_fresh = {
-        let (model, changed, clear) =
-            (props.model.clone(), props.on_changed.clone(), clear.clone());
-        Callback::from(move |_: MouseEvent| {
-            let mut m = model.borrow_mut();
-            let offer = m.persistence.offer.take();
-            let (config, seed) = (m.config.clone(), m.seed);
-            let mut sim = crate::sim::Sim::new(config.clone(), seed)
-                .expect("the running configuration is valid");
-            sim.set_verbose(true);
-            if *clear {
-                m.persistence.pending.push_back(ArchiveOp::Clear);
-            } else if offer.is_some_and(|o| o.job.job_id == sim.view().job_id()) {
-                // Same seed, same job id: the new run gets another id so the stored job keeps
-                // its records.
-                let taken = sim.view().job_id().to_string();
-                sim.rename_job(&taken)
-                    .expect("a fresh run has no checkpoint yet");
-            }
-            m.replace_sim(sim, config, seed);
-            m.persistence.persisted.clear();
-            let now = js_sys::Date::now();
-            let m = &mut *m;
-            m.persistence.save_job(&m.sim, now);
-            changed.emit(());
-            persistence::pump(model.clone(), changed.clone());
-        })
+        let clear = clear.clone();
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::StartFresh {
+                delete_records: *clear,
+            })
     };
     let on_clear = {
         let clear = clear.clone();

@@ -5,7 +5,7 @@
 
 use super::cluster::{task_manager_label, View};
 use super::{bound, tr, Lang, PanelProps};
-use crate::fixed::{d0, d1};
+use crate::app::fixed::{d0, d1};
 use crate::sim::graph::{JobGraph, KeyLayout, KEYED_VERTEX};
 use crate::sim::ids::KeyIndex;
 use crate::sim::key_group::key_group_range;
@@ -42,8 +42,8 @@ fn keys_of(graph: &JobGraph, subtask: u32) -> Vec<(KeyIndex, &KeyLayout)> {
 /// The keyed-state panel.
 #[component]
 pub fn StatePanel(props: &PanelProps) -> Html {
-    let model = props.model.borrow();
-    let view = model.sim.view();
+    let model = props.session.read();
+    let view = model.sim().view();
     let lang = props.lang;
     let (_, p) = keyed_shape(view.graph());
     html! {

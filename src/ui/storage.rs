@@ -9,177 +9,25 @@
 //! stored records that could not be read, with the reason. Entries can be deleted one by one or
 //! all at once. Before the archive is open it shows the engine's retained checkpoints.
 
-use super::model::{Model, ModelRef};
-use super::persistence::{self, ArchiveOp};
 use super::{tr, Lang, PanelProps};
+use crate::app::mirror::ArchiveState;
+use crate::app::stored::{storage_listing, EntryStatus, JobFolder, StorageEntry};
+use crate::app::Action;
 use crate::sim::checkpoint::{CheckpointMetadata, SubtaskSnapshot, SubtaskState};
-use crate::sim::SimTime;
-use crate::storage::records::checkpoint_key;
-use std::rc::Rc;
 use yew::prelude::*;
-
-/// Where an entry is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EntryStatus {
-    /// Written to the archive.
-    Persisted,
-    /// Retained by the engine, being written.
-    Writing,
-    /// Retained by the engine (the archive is not open yet).
-    InEngine,
-}
-
-/// One retained checkpoint as the browser lists it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StoredCheckpoint {
-    /// The checkpoint id.
-    pub id: u32,
-    /// `{job-id}/chk-{id}`.
-    pub key: String,
-    /// `…/{job-id}/chk-{id}/_metadata`.
-    pub path: String,
-    /// Size of `_metadata`.
-    pub file_size: u64,
-    /// Simulated completion time.
-    pub completed_at: SimTime,
-    /// Whether it is persisted.
-    pub status: EntryStatus,
-    /// The content.
-    pub metadata: Rc<CheckpointMetadata>,
-}
-
-/// One job folder.
-#[derive(Clone, Debug, PartialEq)]
-pub struct JobFolder {
-    /// `file:///tmp/flink-checkpoints/{job-id}/`.
-    pub dir: String,
-    /// Whether it is the running job.
-    pub current: bool,
-    /// Its checkpoints, oldest first.
-    pub entries: Vec<StoredCheckpoint>,
-}
-
-/// Everything the browser shows.
-#[derive(Clone, Debug, PartialEq, Default)]
-pub struct StorageListing {
-    /// Job folders, the running job first.
-    pub folders: Vec<JobFolder>,
-    /// Records that could not be read: key and reason.
-    pub problems: Vec<(String, String)>,
-    /// Whether the archive is open (else the engine's retained checkpoints are shown).
-    pub archive_open: bool,
-}
-
-fn entry(m: &CheckpointMetadata, dir: &str, epoch: u64, status: EntryStatus) -> StoredCheckpoint {
-    StoredCheckpoint {
-        id: m.checkpoint_id.0,
-        key: checkpoint_key(&m.job_id, m.checkpoint_id.0),
-        path: format!("{dir}chk-{}/_metadata", m.checkpoint_id),
-        file_size: m.file_size(),
-        completed_at: SimTime::from_ms(m.completion_timestamp.saturating_sub(epoch)),
-        status,
-        metadata: Rc::new(m.clone()),
-    }
-}
-
-/// The browser's data source: the archive's content, plus the running job's retained
-/// checkpoints not written yet.
-pub fn stored_checkpoints(model: &Model) -> StorageListing {
-    let view = model.sim.view();
-    let base = view.config().checkpoint_dir.as_str();
-    let epoch = view.config().epoch_ms;
-    let current = view.job_id();
-    let current_dir = job_directory(base, current);
-    let Some(listing) = model.persistence.listing.as_ref() else {
-        let entries = view
-            .retained_checkpoints()
-            .into_iter()
-            .map(|m| entry(m, &current_dir, epoch, EntryStatus::InEngine))
-            .collect();
-        return StorageListing {
-            folders: vec![JobFolder {
-                dir: current_dir,
-                current: true,
-                entries,
-            }],
-            problems: Vec::new(),
-            archive_open: false,
-        };
-    };
-    let mut jobs: Vec<String> = vec![current.to_string()];
-    jobs.extend(
-        listing
-            .jobs
-            .iter()
-            .map(|j| j.job_id.clone())
-            .filter(|j| j != current),
-    );
-    let folders = jobs
-        .iter()
-        .map(|job| {
-            let dir = job_directory(base, job);
-            let mut entries: Vec<StoredCheckpoint> = listing
-                .checkpoints_of(job)
-                .map(|c| entry(&c.metadata, &dir, epoch, EntryStatus::Persisted))
-                .collect();
-            if job == current {
-                for m in view.retained_checkpoints() {
-                    if !entries.iter().any(|e| e.id == m.checkpoint_id.0) {
-                        entries.push(entry(m, &dir, epoch, EntryStatus::Writing));
-                    }
-                }
-                entries.sort_by_key(|e| e.id);
-            }
-            JobFolder {
-                dir,
-                current: job == current,
-                entries,
-            }
-        })
-        .collect();
-    let problems = listing
-        .problems
-        .iter()
-        .map(|p| (p.key.clone(), p.reason.clone()))
-        .collect();
-    StorageListing {
-        folders,
-        problems,
-        archive_open: true,
-    }
-}
-
-/// `file:///tmp/flink-checkpoints/{job-id}/`.
-fn job_directory(base: &str, job_id: &str) -> String {
-    format!("{}/{job_id}/", base.trim_end_matches('/'))
-}
-
-/// Queues an archive operation and starts it.
-fn archive_op(model: &ModelRef, refresh: &Callback<()>, op: ArchiveOp) {
-    model.borrow_mut().persistence.pending.push_back(op);
-    persistence::pump(model.clone(), refresh.clone());
-}
 
 /// The storage browser.
 #[component]
 pub fn StorageBrowser(props: &PanelProps) -> Html {
     let open = use_state(|| None::<String>);
-    let listing = stored_checkpoints(&props.model.borrow());
+    let session = props.session.read();
+    let listing = storage_listing(session.sim(), session.mirror());
     let lang = props.lang;
-    let num_retained = props.model.borrow().sim.view().config().num_retained;
-    let memory = props
-        .model
-        .borrow()
-        .persistence
-        .archive
-        .as_ref()
-        .is_some_and(|a| a.is_memory());
-    let redraw = use_force_update();
-    let refresh = Callback::from(move |()| redraw.force_update());
-    let clear = {
-        let (model, refresh) = (props.model.clone(), refresh.clone());
-        Callback::from(move |_: MouseEvent| archive_op(&model, &refresh, ArchiveOp::Clear))
-    };
+    let num_retained = session.sim().view().config().num_retained;
+    let memory = matches!(session.mirror().state(), ArchiveState::Memory { .. });
+    drop(session);
+    let dispatch = &props.dispatch;
+    let clear = dispatch.reform(|_: MouseEvent| Action::ClearStored);
     let current_entries = listing.folders.first().map_or(0, |f| f.entries.len());
     html! {
         <section class="storage sb panel" aria-labelledby="sb-title" data-testid="storage-browser">
@@ -191,13 +39,13 @@ pub fn StorageBrowser(props: &PanelProps) -> Html {
                     (false, _) => tr(lang, "Opening IndexedDB… showing the engine's retained checkpoints.", "IndexedDB 여는 중… 엔진이 보관한 체크포인트를 보여 줍니다."),
                 }
             }</p>
-            { for listing.folders.iter().map(|folder| folder_view(folder, listing.archive_open, &open, lang, &props.model, &refresh)) }
+            { for listing.folders.iter().map(|folder| folder_view(folder, listing.archive_open, &open, lang, dispatch)) }
             if !listing.problems.is_empty() {
                 <h3>{ tr(lang, "Records that could not be read (skipped)", "읽을 수 없는 기록 (건너뜀)") }</h3>
                 <ul class="sb-problems" data-testid="storage-problems">
                     { for listing.problems.iter().map(|(key, reason)| {
-                        let (model, refresh, key_owned) = (props.model.clone(), refresh.clone(), key.clone());
-                        let delete = Callback::from(move |_: MouseEvent| archive_op(&model, &refresh, ArchiveOp::Discard(key_owned.clone())));
+                        let key_owned = key.clone();
+                        let delete = dispatch.reform(move |_: MouseEvent| Action::DeleteStored(key_owned.clone()));
                         html! { <li><code>{ key.clone() }</code>{ ": " }{ reason.clone() }
                             <button type="button" onclick={delete}>{ tr(lang, "delete", "삭제") }</button></li> }
                     }) }
@@ -218,8 +66,7 @@ fn folder_view(
     badge: bool,
     open: &UseStateHandle<Option<String>>,
     lang: Lang,
-    model: &ModelRef,
-    refresh: &Callback<()>,
+    dispatch: &Callback<Action>,
 ) -> Html {
     html! {
         <div class={classes!("sb-job", folder.current.then_some("sb-current"))}>
@@ -238,7 +85,7 @@ fn folder_view(
                     <span class="sb-name">{ "taskowned/" }</span>
                     <span class="sb-note">{ tr(lang, "empty", "비어 있음") }</span>
                 </li>
-                { for folder.entries.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, model, refresh)) }
+                { for folder.entries.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, dispatch)) }
             </ul>
         </div>
     }
@@ -255,12 +102,11 @@ fn retention_note(count: usize, num_retained: u32, lang: Lang) -> String {
 
 /// One `chk-N/` directory with its `_metadata` file; opens to the content.
 fn entry_item(
-    entry: &StoredCheckpoint,
+    entry: &StorageEntry,
     is_open: bool,
     open: &UseStateHandle<Option<String>>,
     lang: Lang,
-    model: &ModelRef,
-    refresh: &Callback<()>,
+    dispatch: &Callback<Action>,
 ) -> Html {
     let id = entry.id;
     let key = entry.key.clone();
@@ -275,10 +121,8 @@ fn entry_item(
         })
     };
     let delete = {
-        let (model, refresh, key) = (model.clone(), refresh.clone(), key.clone());
-        Callback::from(move |_: MouseEvent| {
-            archive_op(&model, &refresh, ArchiveOp::Discard(key.clone()))
-        })
+        let key = key.clone();
+        dispatch.reform(move |_: MouseEvent| Action::DeleteStored(key.clone()))
     };
     let status = match entry.status {
         EntryStatus::Persisted => tr(lang, "persisted", "저장됨"),
@@ -286,12 +130,8 @@ fn entry_item(
         EntryStatus::InEngine => tr(lang, "in the engine", "엔진 안"),
     };
     let download = {
-        let metadata = entry.metadata.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Err(problem) = download_json(&metadata) {
-                web_sys::console::warn_1(&problem);
-            }
-        })
+        let key = key.clone();
+        dispatch.reform(move |_: MouseEvent| Action::DownloadCheckpoint(key.clone()))
     };
     let completed = match lang {
         Lang::En => format!(
@@ -412,24 +252,4 @@ fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
             <td class="sb-num">{ super::format::bytes(s.state_bytes + s.channel_state_bytes) }</td>
         </tr>
     }
-}
-
-/// Offers the metadata as an indented JSON file.
-fn download_json(metadata: &CheckpointMetadata) -> Result<(), wasm_bindgen::JsValue> {
-    // Compact from serde, indented by the browser's JSON (a pretty formatter in Rust would
-    // duplicate the serialization code in the bundle).
-    let compact = serde_json::to_string(metadata)
-        .map_err(|e| wasm_bindgen::JsValue::from_str(&crate::sim::json::describe_json_error(&e)))?;
-    let value = js_sys::JSON::parse(&compact)?;
-    let json = js_sys::JSON::stringify_with_replacer_and_space(
-        &value,
-        &wasm_bindgen::JsValue::NULL,
-        &wasm_bindgen::JsValue::from(2),
-    )?
-    .as_string()
-    .unwrap_or(compact);
-    super::download::download_json(
-        &format!("chk-{}-_metadata.json", metadata.checkpoint_id),
-        &json,
-    )
 }

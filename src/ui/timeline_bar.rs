@@ -2,26 +2,13 @@
 //! faults, failovers, restores, forks), the simulated time and trace hash, the determinism
 //! check, the shareable link, run export and import, and the ready-made scenarios.
 
-use super::model::{MarkerKind, ModelRef};
-use super::{bound, tr, Lang};
-use crate::fixed::{d0, d1};
-use crate::script::RunScript;
-use crate::share;
+use super::{bound, tr, PanelProps};
+use crate::app::fixed::{d0, d1};
+use crate::app::session::MarkerKind;
+use crate::app::Action;
+use crate::run::link::SCENARIOS;
 use crate::sim::SimTime;
 use yew::prelude::*;
-
-/// Props.
-#[derive(Properties, Clone, PartialEq)]
-pub struct TimelineProps {
-    /// The model.
-    pub model: ModelRef,
-    /// Language.
-    pub lang: Lang,
-    /// Re-render trigger.
-    pub tick: u64,
-    /// Called after the bar changed the model.
-    pub on_changed: Callback<()>,
-}
 
 fn percent(time: SimTime, start: SimTime, end: SimTime) -> f64 {
     let span = end.as_us().saturating_sub(start.as_us()).max(1) as f64;
@@ -32,17 +19,9 @@ fn percent(time: SimTime, start: SimTime, end: SimTime) -> f64 {
     )
 }
 
-/// The link of the current run at the cursor.
-fn share_link(model: &ModelRef) -> String {
-    let m = model.borrow();
-    let query = share::encode(
-        m.machine.seed(),
-        m.machine.config(),
-        m.machine.commands(),
-        Some(m.sim.now()),
-        m.clock.speed_milli(),
-    );
-    let base = web_sys::window()
+/// The page's address without query or fragment (the base of a shared link).
+fn page_address() -> String {
+    web_sys::window()
         .and_then(|w| w.location().href().ok())
         .map(|href| {
             href.split(['?', '#'])
@@ -50,109 +29,52 @@ fn share_link(model: &ModelRef) -> String {
                 .unwrap_or_default()
                 .to_string()
         })
-        .unwrap_or_default();
-    format!("{base}?{query}")
+        .unwrap_or_default()
 }
 
 /// The bar.
 #[component]
-pub fn TimelineBar(props: &TimelineProps) -> Html {
+pub fn TimelineBar(props: &PanelProps) -> Html {
     let lang = props.lang;
-    let link = use_state(|| None::<String>);
-    let changed = props.on_changed.clone();
+    let dispatch = &props.dispatch;
     let on_seek = {
-        let (model, changed) = (props.model.clone(), changed.clone());
+        let dispatch = dispatch.clone();
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             if let Ok(ms) = input.value().parse::<u64>() {
-                model.borrow_mut().seek(SimTime::from_ms(ms));
-                changed.emit(());
+                dispatch.emit(Action::Seek(SimTime::from_ms(ms)));
             }
         })
     };
-    let on_share = {
-        let (model, link) = (props.model.clone(), link.clone());
-        Callback::from(move |_: MouseEvent| {
-            let url = share_link(&model);
-            if let Some(clipboard) = web_sys::window().map(|w| w.navigator().clipboard()) {
-                let _ = clipboard.write_text(&url);
-            }
-            link.set(Some(url));
-        })
-    };
-    let on_verify = {
-        let (model, changed) = (props.model.clone(), changed.clone());
-        Callback::from(move |_: MouseEvent| {
-            model.borrow_mut().verify();
-            changed.emit(());
-        })
-    };
-    let on_export = {
-        let model = props.model.clone();
-        Callback::from(move |_: MouseEvent| {
-            let m = model.borrow();
-            let script = m.machine.script(m.sim.now());
-            let text = serde_json::to_string(&script.to_file()).unwrap_or_default();
-            let name = format!(
-                "flinkscope-seed{}-{}ms.json",
-                script.seed,
-                script.until.as_ms()
-            );
-            drop(m);
-            if let Err(problem) = super::download::download_json(&name, &text) {
-                model.borrow_mut().notice = Some(format!("export failed: {problem:?}"));
-            }
-        })
-    };
+    let on_share = dispatch.reform(|_: MouseEvent| Action::ShareLink {
+        base: page_address(),
+    });
+    let on_verify = dispatch.reform(|_: MouseEvent| Action::Verify);
+    let on_export = dispatch.reform(|_: MouseEvent| Action::ExportRun);
     let on_import = {
-        let (model, changed) = (props.model.clone(), changed.clone());
+        let dispatch = dispatch.clone();
         Callback::from(move |e: Event| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             let Some(file) = input.files().and_then(|f| f.get(0)) else {
                 return;
             };
-            let (model, changed) = (model.clone(), changed.clone());
+            let dispatch = dispatch.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let text = wasm_bindgen_futures::JsFuture::from(file.text())
                     .await
                     .ok()
-                    .and_then(|t| t.as_string());
-                let outcome = match text {
-                    None => Err("the file could not be read as text".to_string()),
-                    Some(text) if text.len() > 16 * 1024 * 1024 => {
-                        Err("the file is larger than 16 MB".to_string())
-                    }
-                    Some(text) => RunScript::from_json(&text).map_err(|e| e.0),
-                };
-                {
-                    let mut m = model.borrow_mut();
-                    match outcome {
-                        Ok(script) => {
-                            m.load(
-                                script.config,
-                                script.seed,
-                                script.commands,
-                                Some(script.until),
-                            );
-                            m.notice = Some(format!(
-                                "imported the run: seed {}, {} commands, at {} ms",
-                                script.seed,
-                                m.machine.commands().len(),
-                                script.until.as_ms()
-                            ));
-                        }
-                        Err(problem) => m.notice = Some(format!("import refused: {problem}")),
-                    }
-                }
-                changed.emit(());
+                    .and_then(|t| t.as_string())
+                    .ok_or_else(|| "the file could not be read as text".to_string());
+                dispatch.emit(Action::Import(text));
             });
         })
     };
-    let m = props.model.borrow();
+    let m = props.session.read();
+    let machine = m.machine();
     let (start, head, now) = (
-        m.machine.start(),
-        m.machine.head().max(m.sim.now()),
-        m.sim.now(),
+        machine.start(),
+        machine.head().max(m.sim().now()),
+        m.sim().now(),
     );
     // The scrubber's end moves in steps of 10 s, so marker positions change rarely; markers are
     // one SVG path per kind however many there are.
@@ -173,7 +95,7 @@ pub fn TimelineBar(props: &TimelineProps) -> Html {
         let x = percent(time, start, end) * 10.0;
         paths[index].0.push_str(&format!("M{} 0v10", d1(x)));
     };
-    for marker in &m.markers {
+    for marker in m.markers() {
         let index = match marker.kind {
             MarkerKind::Completed => 0,
             MarkerKind::Failed => 1,
@@ -182,10 +104,10 @@ pub fn TimelineBar(props: &TimelineProps) -> Html {
         };
         mark(index, marker.time);
     }
-    for (at, _) in m.machine.commands() {
+    for (at, _) in machine.commands() {
         mark(4, *at);
     }
-    for at in m.machine.forks() {
+    for at in machine.forks() {
         mark(5, *at);
     }
     let markers = html! {
@@ -193,13 +115,13 @@ pub fn TimelineBar(props: &TimelineProps) -> Html {
             { for paths.iter().filter(|(d, _)| !d.is_empty()).map(|(d, class)| html! { <path class={*class} d={d.clone()} /> }) }
         </svg>
     };
-    let (snapshots, bytes) = m.machine.memory();
-    let verification = m.verification.as_ref().map(|v| match v.result {
+    let (snapshots, bytes) = machine.memory();
+    let verification = m.verification().map(|v| match v.result {
         None => html! { <span class="verify running" data-testid="verify-result" data-state="running">{ format!("{} {}%", tr(lang, "replaying…", "재실행 중…"), d0(v.progress() * 100.0)) }</span> },
         Some(true) => html! { <span class="verify ok" data-testid="verify-result" data-state="match">{ format!("✓ {} {:016x}", tr(lang, "same trace:", "같은 추적:"), v.replayed) }</span> },
         Some(false) => html! { <span class="verify bad" data-testid="verify-result" data-state="mismatch">{ format!("✗ {} {:016x} ≠ {:016x}", tr(lang, "different trace:", "다른 추적:"), v.replayed, v.expected) }</span> },
     });
-    let hash = format!("{:016x}", m.sim.view().trace_hash());
+    let hash = format!("{:016x}", m.sim().view().trace_hash());
     html! {
         <section class="timeline-bar" aria-label={tr(lang, "Timeline", "타임라인")}>
             <div class="scrubber">
@@ -220,7 +142,7 @@ pub fn TimelineBar(props: &TimelineProps) -> Html {
                     { format!("{snapshots} {} ≈ {}", tr(lang, "snapshots", "스냅샷"), super::format::bytes(bytes as u64)) }
                 </span>
                 <button data-testid="btn-share" onclick={on_share}>{ tr(lang, "Share link", "링크 공유") }</button>
-                if let Some(url) = (*link).clone() {
+                if let Some(url) = m.link().map(str::to_string) {
                     <input class="share-url" data-testid="share-url" type="text" readonly=true value={url} aria-label={tr(lang, "Link to this run at this moment", "이 순간의 실행 링크")} />
                 }
                 <button data-testid="btn-export" onclick={on_export}>{ tr(lang, "Export run", "실행 내보내기") }</button>
@@ -230,7 +152,7 @@ pub fn TimelineBar(props: &TimelineProps) -> Html {
                 <details class="scenarios" data-testid="scenario-menu">
                     <summary>{ tr(lang, "Scenarios", "시나리오") }</summary>
                     <ul>
-                        { for share::SCENARIOS.iter().map(|s| html! {
+                        { for SCENARIOS.iter().map(|s| html! {
                             <li><a href={format!("?{}&lang={}", s.query, lang.code())} data-testid={format!("scenario-{}", s.id)}>{ tr(lang, s.title_en, s.title_ko) }</a></li>
                         }) }
                     </ul>

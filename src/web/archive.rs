@@ -1,20 +1,16 @@
 //! The page's checkpoint archive: where completed checkpoints and the job's surviving
-//! JobManager state are persisted (IndexedDB in the browser, memory elsewhere), laid out like
+//! JobManager state are persisted (IndexedDB, or memory when it is unavailable), laid out like
 //! Flink's checkpoint directory: `{job-id}/chk-{id}` holding `_metadata`, plus the job record.
 //!
-//! The engine never waits for this: the app mirrors completed checkpoints write-behind. Records
-//! are stored as JSON text, versioned, and decoded defensively: a record with an unknown
+//! The engine never waits for this: the session's mirror hands out batches write-behind
+//! (`crate::app::mirror`) and [`super::pump`] performs them here. Records are stored as JSON
+//! text, versioned, and decoded defensively by `crate::app::records`: a record with an unknown
 //! version, truncated or hand-edited JSON, or a checkpoint whose job is missing is reported and
 //! skipped, never a panic.
 
-pub mod memory;
-pub mod records;
-
-#[cfg(target_arch = "wasm32")]
-pub mod indexed_db;
-
-pub use memory::MemoryArchive;
-pub use records::{Listing, RecordProblem, StoredCheckpoint, StoredJob};
+use super::indexed_db;
+use super::memory::MemoryArchive;
+use crate::app::records::{Listing, StoredCheckpoint, StoredJob};
 
 /// Why an archive operation failed.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -70,10 +66,6 @@ pub trait CheckpointArchive {
     async fn discard(&self, key: &str) -> Result<(), ArchiveError> {
         self.apply(&[Write::Discard(key)]).await
     }
-    /// Deletes a job record.
-    async fn discard_job(&self, job_id: &str) -> Result<(), ArchiveError> {
-        self.apply(&[Write::DiscardJob(job_id)]).await
-    }
 }
 
 /// A write with its record already encoded: `(store is jobs, key, Some(text) to put | None to
@@ -111,7 +103,6 @@ pub enum Archive {
     /// The in-memory fallback (or tests).
     Memory(MemoryArchive),
     /// The browser's IndexedDB.
-    #[cfg(target_arch = "wasm32")]
     IndexedDb(indexed_db::IndexedDbArchive),
 }
 
@@ -126,7 +117,6 @@ macro_rules! dispatch {
     ($self:ident, $archive:ident => $call:expr) => {
         match $self {
             Archive::Memory($archive) => $call,
-            #[cfg(target_arch = "wasm32")]
             Archive::IndexedDb($archive) => $call,
         }
     };

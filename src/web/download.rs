@@ -27,3 +27,19 @@ pub fn download_json(name: &str, text: &str) -> Result<(), JsValue> {
     });
     Ok(())
 }
+
+/// `json` indented by two spaces, by the browser's `JSON` (a pretty printer in Rust would put a
+/// second serialiser into the bundle); unchanged if it does not parse.
+pub fn indented(json: &str) -> String {
+    js_sys::JSON::parse(json)
+        .and_then(|value| {
+            js_sys::JSON::stringify_with_replacer_and_space(
+                &value,
+                &JsValue::NULL,
+                &JsValue::from(2),
+            )
+        })
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| json.to_string())
+}

@@ -6,8 +6,8 @@
 //! arrive at commit), and every request error must surface with its DOMException name. That is
 //! about 200 lines here, with each promise wired to both success and error.
 
-use super::records::{self, Listing};
-use super::{encoded, ArchiveError, CheckpointArchive, Write};
+use super::archive::{encoded, ArchiveError, CheckpointArchive, Write};
+use crate::app::records::{self, Listing};
 use js_sys::{Array, Promise};
 use std::cell::RefCell;
 use std::rc::Rc;

@@ -1,8 +1,8 @@
 //! The in-memory archive: the fallback when IndexedDB is unavailable, and the tests' archive.
 //! It keeps records as JSON text, like IndexedDB, so decoding is exercised the same way.
 
-use super::records::{self, Listing};
-use super::{encoded, ArchiveError, CheckpointArchive, Write};
+use super::archive::{encoded, ArchiveError, CheckpointArchive, Write};
+use crate::app::records::{self, Listing};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;

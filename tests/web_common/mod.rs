@@ -2,38 +2,52 @@
 //! for Yew to render, and query the DOM by `data-testid`.
 #![allow(dead_code)]
 
+use flinkscope::app::{Action, Session, SessionOwner};
+use flinkscope::run::RunScript;
 use flinkscope::sim::event::Command;
 use flinkscope::sim::{SimConfig, SimTime};
-use flinkscope::ui::{Lang, Model, ModelRef, PanelProps};
+use flinkscope::ui::{Lang, PanelProps};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
-/// A model of the default scenario advanced to `until_ms`, with `commands` applied at their
-/// instants (milliseconds).
+/// A wall clock for actions (stored records' stamps).
+pub fn wall() -> f64 {
+    js_sys::Date::now()
+}
+
+/// A session of `config` and `seed` at `until_ms`, with `commands` applied at their instants
+/// (milliseconds): loaded as a run file, as the page imports one.
 pub fn model_at(
     config: SimConfig,
     seed: u64,
     until_ms: u64,
     commands: &[(u64, Command)],
-) -> ModelRef {
-    let mut model = Model::new(config, seed);
-    for (at, command) in commands {
-        model.sim.advance_to(SimTime::from_ms(*at));
-        model.command(command.clone());
-    }
-    model.sim.advance_to(SimTime::from_ms(until_ms));
-    model.step(); // collects the events into the page's log
-    ModelRef::new(model)
+) -> SessionOwner {
+    let owner = SessionOwner::new(Session::new(config.clone(), seed));
+    let script = RunScript {
+        seed,
+        config,
+        commands: commands
+            .iter()
+            .map(|(at, c)| (SimTime::from_ms(*at), c.clone()))
+            .collect(),
+        until: SimTime::from_ms(until_ms),
+    };
+    let text = serde_json::to_string(&script.to_file()).unwrap();
+    owner.apply(Action::Import(Ok(text)), &wall);
+    owner.apply(Action::DismissNotice, &wall);
+    owner
 }
 
-/// Props for a panel over `model`.
-pub fn panel_props(model: &ModelRef, lang: Lang) -> PanelProps {
+/// Props for a panel over the session.
+pub fn panel_props(owner: &SessionOwner, lang: Lang) -> PanelProps {
     PanelProps {
-        model: model.clone(),
+        session: owner.reader(),
         lang,
         tick: 1,
         on_command: Callback::noop(),
+        dispatch: Callback::noop(),
     }
 }
 

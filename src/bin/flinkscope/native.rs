@@ -42,7 +42,7 @@ enum Commands {
     /// Run a job and write what a real cluster would: the print sink's stdout, Flink's log
     /// lines, the REST JSON by endpoint and the checkpoint folder; print `trace-hash: <hex>`.
     #[command(after_help = COMMAND_HELP)]
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// Where keys go: key, Java hashCode, key group and subtask, by Flink's formulas.
     Keygroup(KeygroupArgs),
     /// Print every option of a configuration with its value (the configuration file format).

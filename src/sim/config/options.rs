@@ -1276,7 +1276,7 @@ fn check(key: &str, kind: Kind, value: &OptionValue) -> Result<(), ConfigError> 
             Err(out_of_range(key, value, range(&min, &max)))
         }
         (Kind::Count { min, max, unset }, OptionValue::Count(n))
-            if !(unset && *n == 0) && !(min..=max).contains(n) =>
+            if !((min..=max).contains(n) || unset && *n == 0) =>
         {
             Err(out_of_range(key, value, range(&min, &max)))
         }

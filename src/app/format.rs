@@ -1,6 +1,6 @@
 //! Formatting of figures the way Flink's web UI prints them.
 
-use crate::fixed::{d1, d2};
+use super::fixed::{d1, d2};
 use crate::sim::SimTime;
 
 /// Bytes as Flink's UI shows them: `6.48 KB`, `102 B`.

@@ -6,6 +6,7 @@
 //! panics.
 mod common;
 use common::*;
+use flinkscope::app::records::{decode_checkpoint, decode_job, StoredCheckpoint, StoredJob};
 use flinkscope::run::{RunFile, RunScript};
 use flinkscope::sim::channel::Element;
 use flinkscope::sim::checkpoint::{CheckpointMetadata, SubtaskState};
@@ -13,7 +14,6 @@ use flinkscope::sim::event::Command;
 use flinkscope::sim::failover::JobManagerState;
 use flinkscope::sim::ids::VertexIndex;
 use flinkscope::sim::{Sim, SimConfig, SimTime};
-use flinkscope::storage::records::{decode_checkpoint, decode_job, StoredCheckpoint, StoredJob};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde::Serialize;
@@ -39,12 +39,7 @@ fn scenario(
         commands: commands.to_vec(),
         until,
     };
-    let retained = sim
-        .view()
-        .retained_checkpoints()
-        .into_iter()
-        .cloned()
-        .collect();
+    let retained = sim.view().retained_checkpoints().to_vec();
     (script.to_file(), sim.jobmanager_state(), retained)
 }
 

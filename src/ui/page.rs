@@ -1,0 +1,122 @@
+//! The page's layout: header, resume banner, timeline, the cluster and dataflow views with the
+//! print sink, the dashboard tabs, and the keyboard help.
+
+use super::{tr, Lang, PanelProps};
+use crate::app::{Action, SessionRef, Tab};
+use crate::sim::event::Command;
+use yew::prelude::*;
+
+/// Props.
+#[derive(Properties, Clone, PartialEq)]
+pub struct PageProps {
+    /// The session, read-only.
+    pub session: SessionRef,
+    /// Applies an action (the root's dispatcher).
+    pub dispatch: Callback<Action>,
+    /// Changes every rendered frame.
+    pub tick: u64,
+    /// Changes a few times a second (tables and logs).
+    pub slow_tick: u64,
+}
+
+fn tab_label(tab: Tab, lang: Lang) -> &'static str {
+    match tab {
+        Tab::Overview => tr(lang, "Overview", "개요"),
+        Tab::Checkpoints => tr(lang, "Checkpoints", "체크포인트"),
+        Tab::State => tr(lang, "State & storage", "상태 · 저장소"),
+        Tab::Log => tr(lang, "Log & plots", "로그 · 그래프"),
+        Tab::Exceptions => tr(lang, "Exceptions", "예외"),
+        Tab::Configuration => tr(lang, "Configuration", "설정"),
+    }
+}
+
+/// The page.
+#[component]
+pub fn Page(props: &PageProps) -> Html {
+    let view = props.session.read().view();
+    let lang = view.lang;
+    // Callbacks are built once: a new Callback on every render would make every panel's props
+    // differ and re-render all of them on every frame.
+    let on_command = {
+        let dispatch = props.dispatch.clone();
+        (*use_memo((), move |_| {
+            Callback::from(move |command: Command| dispatch.emit(Action::Command(command)))
+        }))
+        .clone()
+    };
+    let fast = PanelProps {
+        session: props.session.clone(),
+        lang,
+        tick: props.tick,
+        on_command,
+        dispatch: props.dispatch.clone(),
+    };
+    let slow = PanelProps {
+        tick: props.slow_tick,
+        ..fast.clone()
+    };
+    let current_config = props.session.read().machine().config().clone();
+    let on_apply_config = props
+        .dispatch
+        .reform(|config| Action::ApplyConfig(Box::new(config)));
+    let tab_button = |tab: Tab| {
+        let selected = view.tab == tab;
+        let onclick = props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::SelectTab(tab));
+        html! {
+            <button role="tab" class={classes!("tab", selected.then_some("selected"))}
+                aria-selected={selected.to_string()} aria-controls={format!("panel-{}", tab.id())}
+                data-testid={format!("tab-{}", tab.id())} onclick={onclick}>
+                { tab_label(tab, lang) }
+            </button>
+        }
+    };
+    html! {
+        <div class="app" lang={lang.code()}>
+            <super::header::Header ..fast.clone() />
+            <super::resume::ResumeBanner ..slow.clone() />
+            <super::timeline_bar::TimelineBar ..fast.clone() />
+            <main class="layout">
+                <section class="views" aria-label={tr(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
+                    <super::cluster::ClusterView ..fast.clone() />
+                    <super::dataflow::DataflowView ..fast.clone() />
+                    <super::log_panel::SinkOutput ..slow.clone() />
+                </section>
+                <section class="dashboard" aria-label={tr(lang, "Dashboard", "대시보드")}>
+                    <nav class="tabs" role="tablist">
+                        { for Tab::ALL.iter().map(|tab| tab_button(*tab)) }
+                    </nav>
+                    <div class="tab-panel" role="tabpanel" id={format!("panel-{}", view.tab.id())}>
+                        {
+                            match view.tab {
+                                Tab::Overview => html! { <super::dashboard::OverviewPanel ..slow.clone() /> },
+                                Tab::Checkpoints => html! { <super::checkpoints::CheckpointsPanel ..slow.clone() /> },
+                                Tab::State => html! {
+                                    <>
+                                        <super::state_view::StatePanel ..slow.clone() />
+                                        <super::storage::StorageBrowser ..slow.clone() />
+                                    </>
+                                },
+                                Tab::Log => html! {
+                                    <>
+                                        <super::log_panel::LogPanel ..slow.clone() />
+                                        <super::plots::PlotsPanel ..slow.clone() />
+                                    </>
+                                },
+                                Tab::Exceptions => html! { <super::exceptions::ExceptionsPanel ..slow.clone() /> },
+                                Tab::Configuration => html! {
+                                    <super::config_editor::ConfigEditor lang={lang} config={current_config} on_apply={on_apply_config} />
+                                },
+                            }
+                        }
+                    </div>
+                </section>
+            </main>
+            if view.help {
+                <super::help::HelpOverlay lang={lang}
+                    on_close={props.dispatch.reform(|_| Action::CloseHelp)} />
+            }
+        </div>
+    }
+}
