@@ -58,10 +58,10 @@ async fn drain(owner: &SessionOwner, archive: &Archive) -> usize {
     batches
 }
 
-/// Plays at 1000× until `ms`, performing the mirror's batches every few frames (so writes queue
+/// Plays at 100× until `ms`, performing the mirror's batches every few frames (so writes queue
 /// up between them, as when IndexedDB is slower than the engine).
 async fn play_to(owner: &SessionOwner, archive: &Archive, ms: u64) -> usize {
-    owner.apply(Action::SetSpeed("1000".into()), &wall);
+    owner.apply(Action::SetSpeed("100".into()), &wall);
     owner.apply(Action::Play, &wall);
     let (mut t, mut frames, mut batches) = (0.0, 0, 0);
     while owner.read().sim().now() < SimTime::from_ms(ms) {
