@@ -2,7 +2,7 @@
 # Run every test layer, in order, stopping at the first layer that fails:
 #   fmt     cargo fmt --check
 #   clippy  cargo clippy -D warnings, natively and for wasm32 (all targets)
-#   native  cargo test --release                  (unit, scenario, determinism, swarm, property)
+#   native  cargo test --profile test-native      (unit, app, scenario, determinism, swarm, property)
 #   wasm    cargo test --target wasm32-unknown-unknown --release --tests   (headless Chromium)
 #   e2e     trunk build --release, then @playwright/test against dist/ (e2e/playwright.config.mjs:
 #           the journeys, storage, time travel and axe-core accessibility specs)
@@ -49,9 +49,9 @@ layer_clippy() {
 }
 
 layer_native() {
-    # --release: the swarm and property tests are heavy. The release test binaries share target/
-    # with `cargo run --release` (scripts/bench.sh).
-    cargo test --release
+    # The test-native profile: release optimisation for the swarm and property tests, without
+    # the fat LTO that made each of the ~25 test binaries link for a minute (Cargo.toml).
+    cargo test --profile test-native
 }
 
 layer_wasm() {

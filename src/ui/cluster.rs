@@ -93,8 +93,8 @@ pub(crate) fn slots_sentence(lang: Lang, used: usize, total: usize) -> String {
 /// The cluster panel.
 #[component]
 pub fn ClusterView(props: &PanelProps) -> Html {
-    let model = props.session.read();
-    let view = model.sim().view();
+    let session = props.session.read();
+    let view = session.sim().view();
     let lang = props.lang;
     let (used, total) = slot_usage(&view);
     html! {

@@ -27,8 +27,8 @@ use yew::prelude::*;
 pub fn OverviewPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
     let toggled = use_reducer(Toggles::<u32>::default);
-    let model = props.session.read();
-    let view = model.sim().view();
+    let session = props.session.read();
+    let view = session.sim().view();
     let overview = build::overview(&view);
     let job = build::job_details(&view);
     let rows = vertex_rows(&view, &job, &toggled, lang);

@@ -42,8 +42,8 @@ pub fn ExceptionsPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
     let tab = use_state_eq(|| ExcTab::History);
     let open = use_reducer(Toggles::<(i64, usize)>::default);
-    let model = props.session.read();
-    let view = model.sim().view();
+    let session = props.session.read();
+    let view = session.sim().view();
     let info = build::exceptions(&view);
     let entries = &info.exception_history.entries;
     let body = if entries.is_empty() {

@@ -252,8 +252,8 @@ type Event_ = yew::events::Event;
 #[component]
 pub fn SinkOutput(props: &PanelProps) -> Html {
     let lang = props.lang;
-    let model = props.session.read();
-    let view = model.sim().view();
+    let session = props.session.read();
+    let view = session.sim().view();
     let (total, duplicates) = view.alarm_counts();
     let graph = view.graph();
     let lines: Vec<&crate::sim::engine::SinkLine> = view.sink_lines().collect();

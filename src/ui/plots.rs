@@ -79,8 +79,8 @@ fn chart(
 #[component]
 pub fn PlotsPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
-    let model = props.session.read();
-    let view = model.sim().view();
+    let session = props.session.read();
+    let view = session.sim().view();
     let points: Vec<_> = view
         .checkpoint_points()
         .filter(|p| p.status == CheckpointStatus::Completed)

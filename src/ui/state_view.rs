@@ -42,8 +42,8 @@ fn keys_of(graph: &JobGraph, subtask: u32) -> Vec<(KeyIndex, &KeyLayout)> {
 /// The keyed-state panel.
 #[component]
 pub fn StatePanel(props: &PanelProps) -> Html {
-    let model = props.session.read();
-    let view = model.sim().view();
+    let session = props.session.read();
+    let view = session.sim().view();
     let lang = props.lang;
     let (_, p) = keyed_shape(view.graph());
     html! {

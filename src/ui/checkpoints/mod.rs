@@ -75,7 +75,7 @@ enum Open {
     Operator(i64, u32),
 }
 
-/// What the render helpers share while the model is borrowed.
+/// What the render helpers share while the session is read.
 struct Ctx<'a> {
     view: &'a SimView<'a>,
     lang: Lang,
@@ -99,8 +99,8 @@ pub fn CheckpointsPanel(props: &PanelProps) -> Html {
     let lang = props.lang;
     let tab = use_state_eq(|| CpTab::Overview);
     let open = use_reducer(Toggles::<Open>::default);
-    let model = props.session.read();
-    let view = model.sim().view();
+    let session = props.session.read();
+    let view = session.sim().view();
     let ctx = Ctx {
         view: &view,
         lang,

@@ -44,7 +44,7 @@ pub(super) struct Motion {
     pub(super) overtaking: Vec<(usize, CheckpointId)>,
 }
 
-/// Collects motion from `model.events` for transit time `transit_us` (simulated).
+/// Collects motion from the sampled records and the journal for transit time `transit_us` (simulated).
 pub(super) struct MotionBuilder<'a> {
     pub(super) graph: &'a JobGraph,
     pub(super) infos: &'a [ChannelInfo],
