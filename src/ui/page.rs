@@ -56,9 +56,13 @@ pub fn Page(props: &PageProps) -> Html {
         ..fast.clone()
     };
     let current_config = props.session.read().machine().config().clone();
-    let on_apply_config = props
-        .dispatch
-        .reform(|config| Action::ApplyConfig(Box::new(config)));
+    let on_apply_config = {
+        let dispatch = props.dispatch.clone();
+        (*use_memo((), move |_| {
+            dispatch.reform(|config| Action::ApplyConfig(Box::new(config)))
+        }))
+        .clone()
+    };
     let tab_button = |tab: Tab| {
         let selected = view.tab == tab;
         let onclick = props
