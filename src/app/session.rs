@@ -136,11 +136,13 @@ impl Session {
     pub fn from_url(options: &UrlOptions) -> Session {
         let run = &options.run;
         let mut session = Session::new(run.config.clone(), run.seed);
+        // Nothing is mirrored yet (the archive opens later), so no wall stamp is stored.
         session.load(
             run.config.clone(),
             run.seed,
             run.commands.clone(),
             run.cursor,
+            0.0,
         );
         session.clock.set_speed_milli(run.speed_milli);
         session.playing = run.autoplay;
@@ -294,14 +296,14 @@ impl Session {
             }
             Action::Reset => {
                 let (config, seed) = (self.machine.config().clone(), self.machine.seed());
-                self.reset(config, seed);
+                self.reset(config, seed, wall_ms());
                 Redraw::All
             }
             Action::SetSeed(text) => {
                 match text.trim().parse::<u64>() {
                     Ok(seed) => {
                         let config = self.machine.config().clone();
-                        self.reset(config, seed);
+                        self.reset(config, seed, wall_ms());
                     }
                     Err(_) => {
                         self.notice = Some(format!(
@@ -336,14 +338,14 @@ impl Session {
                 match config.validate() {
                     Ok(()) => {
                         let seed = self.machine.seed();
-                        self.reset(*config, seed);
+                        self.reset(*config, seed, wall_ms());
                     }
                     Err(error) => self.notice = Some(format!("configuration refused: {error}")),
                 }
                 Redraw::All
             }
             Action::Import(text) => {
-                self.import(text);
+                self.import(text, wall_ms());
                 Redraw::All
             }
             Action::ShareLink { base } => {
@@ -490,10 +492,7 @@ impl Session {
     /// Reports refused commands of a replay and takes in the new events.
     fn after_advance(&mut self, progress: Progress, now_ms: f64) {
         self.report(&progress);
-        let mut scratch = std::mem::take(&mut self.scratch);
-        self.machine.drain_events(&mut scratch);
-        self.scratch = scratch;
-        self.push_scratch(now_ms);
+        self.collect_events(now_ms);
     }
 
     fn report(&mut self, progress: &Progress) {
@@ -501,6 +500,12 @@ impl Session {
             let text: Vec<String> = progress.refused.iter().map(ToString::to_string).collect();
             self.notice = Some(text.join("; "));
         }
+    }
+
+    /// Takes in the live simulation's new events.
+    fn collect_events(&mut self, now_ms: f64) {
+        self.machine.drain_events(&mut self.scratch);
+        self.push_scratch(now_ms);
     }
 
     /// Moves the collected events into the log, the markers, the sampler and the mirror.
@@ -547,7 +552,7 @@ impl Session {
     }
 
     /// Swaps in another timeline (a reset, a resume, a load), keeping speed and persistence.
-    fn replace_machine(&mut self, machine: TimeMachine) {
+    fn replace_machine(&mut self, machine: TimeMachine, now_ms: f64) {
         self.machine = machine;
         self.markers.clear();
         self.verification = None;
@@ -555,23 +560,26 @@ impl Session {
         self.events_dropped += self.events.len() as u64;
         self.events.clear();
         self.behind = false;
-        let mut scratch = std::mem::take(&mut self.scratch);
-        self.machine.drain_events(&mut scratch);
-        self.scratch = scratch;
-        self.push_scratch(0.0);
+        self.collect_events(now_ms);
     }
 
     /// Starts over with `config` and `seed`, keeping speed, play state and the archive.
-    fn reset(&mut self, config: SimConfig, seed: u64) {
-        self.start_run(config, seed, Vec::new());
+    fn reset(&mut self, config: SimConfig, seed: u64, now_ms: f64) {
+        self.start_run(config, seed, Vec::new(), now_ms);
     }
 
     /// A new run of `config` and `seed` whose recorded future is `log`. The abandoned run's
     /// stored records are removed (a new run with the same seed reuses its job id), and the
     /// notice says so.
-    fn start_run(&mut self, config: SimConfig, seed: u64, log: Vec<(SimTime, Command)>) {
+    fn start_run(
+        &mut self,
+        config: SimConfig,
+        seed: u64,
+        log: Vec<(SimTime, Command)>,
+        now_ms: f64,
+    ) {
         let old_job = self.sim().view().job_id().to_string();
-        self.replace_machine(fresh_machine(config, seed, log));
+        self.replace_machine(fresh_machine(config, seed, log), now_ms);
         if self.mirror.forget_run(&old_job) {
             self.notice = Some(format!(
                 "new run: the stored checkpoints of the previous run (job {old_job}) are being removed"
@@ -587,13 +595,14 @@ impl Session {
         seed: u64,
         commands: Vec<(SimTime, Command)>,
         cursor: Option<SimTime>,
+        now_ms: f64,
     ) {
-        self.start_run(config, seed, commands);
+        self.start_run(config, seed, commands, now_ms);
         if let Some(cursor) = cursor {
             while self.sim().now() < cursor {
                 let step = SimTime(self.sim().now().as_us().saturating_add(10_000_000)).min(cursor);
                 let progress = self.machine.advance(step, u64::MAX);
-                self.after_advance(progress, 0.0);
+                self.after_advance(progress, now_ms);
             }
         }
     }
@@ -604,7 +613,7 @@ impl Session {
         self.report(&progress);
         // The journal holds the notable events up to the instant; per-record ones are gone.
         let journal: Vec<TimedEvent> = self.sim().view().journal().cloned().collect();
-        self.scratch.clear();
+        // What the replay emitted is already in the journal.
         self.machine.drain_events(&mut self.scratch);
         self.scratch.clear();
         self.sampler.clear();
@@ -643,17 +652,14 @@ impl Session {
                     self.markers.retain(|m| m.time <= now);
                     self.mirror.rewrite(self.machine.sim(), now_ms);
                 }
-                let mut scratch = std::mem::take(&mut self.scratch);
-                self.machine.drain_events(&mut scratch);
-                self.scratch = scratch;
-                self.push_scratch(now_ms);
+                self.collect_events(now_ms);
                 self.mirror.save_job(self.machine.sim(), now_ms);
             }
             Err(error) => self.notice = Some(error.0),
         }
     }
 
-    fn import(&mut self, text: Result<String, String>) {
+    fn import(&mut self, text: Result<String, String>, now_ms: f64) {
         let outcome = match text {
             Err(problem) => Err(problem),
             Ok(text) if text.len() > IMPORT_BYTES_MAX => Err(format!(
@@ -670,6 +676,7 @@ impl Session {
                     script.seed,
                     script.commands,
                     Some(script.until),
+                    now_ms,
                 );
                 let refused = self.notice.take();
                 self.notice = Some(format!(
@@ -717,7 +724,7 @@ impl Session {
                 let seed = offer.job.state.seed;
                 let mut machine = TimeMachine::starting_from(sim, seed, Vec::new());
                 machine.set_verbose(true);
-                self.replace_machine(machine);
+                self.replace_machine(machine, started);
                 let retained: Vec<u32> = self
                     .sim()
                     .view()
@@ -761,7 +768,7 @@ impl Session {
         }
         let mut machine = TimeMachine::starting_from(sim, seed, Vec::new());
         machine.set_verbose(true);
-        self.replace_machine(machine);
+        self.replace_machine(machine, now_ms);
         self.mirror.start_run([]);
         self.mirror.save_job(self.machine.sim(), now_ms);
     }

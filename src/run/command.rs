@@ -157,51 +157,54 @@ pub fn parse_list(text: &str) -> (Vec<(SimTime, Command)>, Vec<String>) {
     (commands, problems)
 }
 
+/// One command of every kind, at exact instants (two at the same instant, one not a whole
+/// millisecond): what the syntax's tests, and the links', round-trip.
+#[cfg(test)]
+pub(crate) fn every_kind() -> Vec<(SimTime, Command)> {
+    vec![
+        (
+            SimTime::from_ms(45_000),
+            Command::KillTaskManager {
+                task_manager: TaskManagerId(1),
+            },
+        ),
+        (
+            SimTime(90_000_123),
+            Command::RestartTaskManager {
+                task_manager: TaskManagerId(1),
+            },
+        ),
+        (
+            SimTime::from_ms(100_000),
+            Command::SlowDownSubtask {
+                vertex: VertexIndex(1),
+                subtask: 2,
+                factor: 20,
+            },
+        ),
+        (
+            SimTime::from_ms(100_000),
+            Command::FailTask {
+                vertex: VertexIndex(0),
+                subtask: 1,
+            },
+        ),
+        (
+            SimTime::from_ms(120_000),
+            Command::SetCheckpointStorageFailing { failing: true },
+        ),
+        (
+            SimTime::from_ms(121_000),
+            Command::SetCheckpointStorageFailing { failing: false },
+        ),
+        (SimTime::from_ms(130_000), Command::TriggerCheckpoint),
+        (SimTime::from_ms(140_000), Command::FailOverJobManager),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn every_kind() -> Vec<(SimTime, Command)> {
-        vec![
-            (
-                SimTime::from_ms(45_000),
-                Command::KillTaskManager {
-                    task_manager: TaskManagerId(1),
-                },
-            ),
-            (
-                SimTime(90_000_123),
-                Command::RestartTaskManager {
-                    task_manager: TaskManagerId(1),
-                },
-            ),
-            (
-                SimTime::from_ms(100_000),
-                Command::SlowDownSubtask {
-                    vertex: VertexIndex(1),
-                    subtask: 2,
-                    factor: 20,
-                },
-            ),
-            (
-                SimTime::from_ms(100_000),
-                Command::FailTask {
-                    vertex: VertexIndex(0),
-                    subtask: 1,
-                },
-            ),
-            (
-                SimTime::from_ms(120_000),
-                Command::SetCheckpointStorageFailing { failing: true },
-            ),
-            (
-                SimTime::from_ms(121_000),
-                Command::SetCheckpointStorageFailing { failing: false },
-            ),
-            (SimTime::from_ms(130_000), Command::TriggerCheckpoint),
-            (SimTime::from_ms(140_000), Command::FailOverJobManager),
-        ]
-    }
 
     #[test]
     fn every_command_round_trips_exactly() {

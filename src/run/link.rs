@@ -276,7 +276,7 @@ pub fn extent(run: &SharedRun) -> SimDuration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::ids::{TaskManagerId, VertexIndex};
+    use crate::sim::ids::TaskManagerId;
 
     #[test]
     fn runs_round_trip_through_a_link() {
@@ -285,41 +285,7 @@ mod tests {
             source_interval: SimDuration::from_ms(500),
             ..SimConfig::default()
         };
-        let commands = vec![
-            (
-                SimTime::from_ms(45_000),
-                Command::KillTaskManager {
-                    task_manager: TaskManagerId(1),
-                },
-            ),
-            (
-                SimTime(90_000_123),
-                Command::RestartTaskManager {
-                    task_manager: TaskManagerId(1),
-                },
-            ),
-            (
-                SimTime::from_ms(100_000),
-                Command::SlowDownSubtask {
-                    vertex: VertexIndex(1),
-                    subtask: 2,
-                    factor: 20,
-                },
-            ),
-            (
-                SimTime::from_ms(100_000),
-                Command::FailTask {
-                    vertex: VertexIndex(0),
-                    subtask: 1,
-                },
-            ),
-            (
-                SimTime::from_ms(120_000),
-                Command::SetCheckpointStorageFailing { failing: true },
-            ),
-            (SimTime::from_ms(130_000), Command::TriggerCheckpoint),
-            (SimTime::from_ms(140_000), Command::FailOverJobManager),
-        ];
+        let commands = super::super::command::every_kind();
         let query = encode(
             7,
             &config,
