@@ -8,6 +8,7 @@
 use super::lang::Lang;
 use super::mirror::{ArchiveState, Batch};
 use super::records::Listing;
+use super::session::{CommandTarget, TalkMove};
 use crate::sim::event::Command;
 use crate::sim::{SimConfig, SimTime};
 
@@ -144,6 +145,43 @@ pub enum Action {
     ToggleHelp,
     /// Hide the keyboard help.
     CloseHelp,
+    /// Open a talk: a talk file's text (or why it could not be read), or the study talk
+    /// (`None`); at a step by id, or the first.
+    OpenTalk {
+        /// The file, or the study talk.
+        text: Option<Result<String, String>>,
+        /// The step to open.
+        step: Option<String>,
+    },
+    /// Move within the talk.
+    Talk(TalkMove),
+    /// A digit typed toward a step number.
+    TalkDigit(char),
+    /// Jump to the step number typed.
+    TalkJump,
+    /// Blank or unblank the audience screen.
+    ToggleBlank,
+    /// Another window of the talk moved (through `BroadcastChannel`).
+    TalkFollow {
+        /// Its talk's id.
+        talk: String,
+        /// Its step.
+        index: usize,
+        /// Whether it is blanked.
+        blank: bool,
+    },
+    /// Leave the talk: the run shown before comes back.
+    LeaveTalk,
+    /// Bookmark the cursor's instant.
+    Bookmark,
+    /// Turn the bookmarks into a talk: download it and present it.
+    RecordTalk,
+    /// Open a ready-made comparison by id.
+    OpenCompare(String),
+    /// Leave compare mode (the left run stays).
+    LeaveCompare,
+    /// Where commands go in compare mode.
+    SetCommandTarget(CommandTarget),
 }
 
 /// What the browser edge performs for the session.
@@ -190,6 +228,8 @@ pub struct KeyPress<'a> {
     pub typing: bool,
     /// Whether Ctrl, Meta or Alt is held.
     pub modifier: bool,
+    /// Whether a talk is presented (the keys then move through it).
+    pub talk: bool,
 }
 
 /// The shortcut of a key press: Space plays or pauses, → steps one event, ? opens or closes
@@ -198,7 +238,26 @@ pub fn shortcut(press: KeyPress<'_>) -> Option<Action> {
     if press.typing || press.modifier {
         return None;
     }
+    if press.talk {
+        // Presentation clickers send →, ←, PageDown, PageUp and Space.
+        let action = match press.key {
+            "ArrowRight" | "PageDown" | " " => Action::Talk(TalkMove::Next),
+            "ArrowLeft" | "PageUp" => Action::Talk(TalkMove::Previous),
+            "Home" => Action::Talk(TalkMove::First),
+            "End" => Action::Talk(TalkMove::Last),
+            "b" | "B" | "." => Action::ToggleBlank,
+            "Enter" => Action::TalkJump,
+            "?" => Action::ToggleHelp,
+            "Escape" => Action::CloseHelp,
+            key if key.len() == 1 && key.as_bytes()[0].is_ascii_digit() => {
+                Action::TalkDigit(key.as_bytes()[0] as char)
+            }
+            _ => return None,
+        };
+        return Some(action);
+    }
     match press.key {
+        "m" | "M" => Some(Action::Bookmark),
         " " => Some(Action::TogglePlay),
         "ArrowRight" => Some(Action::Step),
         "?" => Some(Action::ToggleHelp),
@@ -218,6 +277,7 @@ mod tests {
                 key,
                 typing,
                 modifier,
+                talk: false,
             })
         };
         assert_eq!(press(" ", false, false), Some(Action::TogglePlay));
@@ -231,5 +291,26 @@ mod tests {
         assert_eq!(press(" ", true, false), None);
         assert_eq!(press("ArrowRight", false, true), None);
         assert_eq!(press("a", false, false), None);
+        assert_eq!(press("m", false, false), Some(Action::Bookmark));
+        let talk = |key| {
+            shortcut(KeyPress {
+                key,
+                typing: false,
+                modifier: false,
+                talk: true,
+            })
+        };
+        for key in ["ArrowRight", "PageDown", " "] {
+            assert_eq!(talk(key), Some(Action::Talk(TalkMove::Next)), "{key}");
+        }
+        for key in ["ArrowLeft", "PageUp"] {
+            assert_eq!(talk(key), Some(Action::Talk(TalkMove::Previous)), "{key}");
+        }
+        assert_eq!(talk("Home"), Some(Action::Talk(TalkMove::First)));
+        assert_eq!(talk("End"), Some(Action::Talk(TalkMove::Last)));
+        assert_eq!(talk("b"), Some(Action::ToggleBlank));
+        assert_eq!(talk("7"), Some(Action::TalkDigit('7')));
+        assert_eq!(talk("Enter"), Some(Action::TalkJump));
+        assert_eq!(talk("x"), None);
     }
 }

@@ -28,6 +28,7 @@ pub mod motion;
 pub mod records;
 pub mod session;
 pub mod shared;
+pub mod spotlight;
 pub mod stored;
 pub mod url;
 pub mod verification;

@@ -20,6 +20,12 @@ use crate::sim::event::{Command, Event, TimedEvent};
 use crate::sim::{Sim, SimConfig, SimDuration, SimTime};
 use std::collections::VecDeque;
 
+mod compare;
+mod talk;
+
+pub use compare::{CommandTarget, CompareMode};
+pub use talk::{TalkMode, TalkMove, BOOKMARKS_MAX};
+
 /// Events kept for the live log and the animations.
 pub const EVENT_LOG_MAX: usize = 3_000;
 /// Frame durations kept for the frame-time figure.
@@ -65,6 +71,8 @@ pub struct ViewState {
     pub tab: Tab,
     /// Whether the keyboard help is open.
     pub help: bool,
+    /// Whether this window is a talk's presenter view (notes, next step, clock).
+    pub presenter: bool,
 }
 
 /// The session.
@@ -90,6 +98,11 @@ pub struct Session {
     sampler: RecordSampler,
     resume_ms: Option<f64>,
     scratch: Vec<TimedEvent>,
+    talk: Option<TalkMode>,
+    compare: Option<CompareMode>,
+    bookmarks: VecDeque<SimTime>,
+    /// Digits typed in talk mode before Enter (a step number to jump to).
+    digits: String,
 }
 
 fn fresh_machine(config: SimConfig, seed: u64, log: Vec<(SimTime, Command)>) -> TimeMachine {
@@ -123,11 +136,16 @@ impl Session {
                 lang: Lang::En,
                 tab: Tab::Overview,
                 help: false,
+                presenter: false,
             },
             link: None,
             sampler: RecordSampler::default(),
             resume_ms: None,
             scratch: Vec::new(),
+            talk: None,
+            compare: None,
+            bookmarks: VecDeque::new(),
+            digits: String::new(),
         }
     }
 
@@ -147,6 +165,18 @@ impl Session {
         session.clock.set_speed_milli(run.speed_milli);
         session.playing = run.autoplay;
         session.view.lang = options.lang;
+        session.view.presenter = options.presenter;
+        if let Some(id) = &options.compare {
+            session.open_compare(id, 0.0);
+        }
+        if options.talk.as_deref() == Some(crate::run::talk::STUDY_ID) {
+            session.open_talk(None, options.step.as_deref(), &|| 0.0);
+        } else if let Some(other) = &options.talk {
+            session.notice = Some(format!(
+                "there is no talk '{other}' in the page; the study talk is '{}' (load your own with Open a talk)",
+                crate::run::talk::STUDY_ID
+            ));
+        }
         let mut problems = run.problems.clone();
         problems.extend(session.notice.take());
         if !problems.is_empty() {
@@ -217,6 +247,11 @@ impl Session {
         self.view
     }
 
+    /// Digits typed toward a step number (talk mode).
+    pub fn digits(&self) -> &str {
+        &self.digits
+    }
+
     /// The last shared link.
     pub fn link(&self) -> Option<&str> {
         self.link.as_deref()
@@ -274,6 +309,7 @@ impl Session {
                 self.playing = false;
                 let progress = self.machine.step();
                 self.after_advance(progress, wall_ms());
+                self.sync_other();
                 Redraw::All
             }
             Action::StepUntil(stop) => {
@@ -292,6 +328,7 @@ impl Session {
                 self.scratch = scratch;
                 self.report(&progress);
                 self.push_scratch(wall_ms());
+                self.sync_other();
                 Redraw::All
             }
             Action::Reset => {
@@ -443,6 +480,72 @@ impl Session {
                 self.view.help = false;
                 Redraw::All
             }
+            Action::OpenTalk { text, step } => {
+                self.open_talk(text, step.as_deref(), wall_ms);
+                Redraw::All
+            }
+            Action::Talk(to) => {
+                self.digits.clear();
+                self.move_talk(to, wall_ms);
+                Redraw::All
+            }
+            Action::TalkDigit(digit) => {
+                if self.talk.is_some() && self.digits.len() < 4 {
+                    self.digits.push(digit);
+                }
+                Redraw::All
+            }
+            Action::TalkJump => {
+                let typed = std::mem::take(&mut self.digits);
+                match typed.parse::<usize>() {
+                    Ok(n) if n >= 1 => self.move_talk(TalkMove::Index(n - 1), wall_ms),
+                    _ => {}
+                }
+                Redraw::All
+            }
+            Action::ToggleBlank => {
+                self.toggle_blank();
+                Redraw::All
+            }
+            Action::TalkFollow { talk, index, blank } => {
+                if self.talk.as_ref().is_some_and(|m| m.talk().id == talk) {
+                    self.follow(index, blank, wall_ms);
+                }
+                Redraw::All
+            }
+            Action::LeaveTalk => {
+                self.leave_talk();
+                Redraw::All
+            }
+            Action::Bookmark => {
+                self.bookmark();
+                Redraw::All
+            }
+            Action::RecordTalk => {
+                match self.record_talk() {
+                    Ok(json) => {
+                        effects.push(Effect::Download {
+                            file_name: format!("flinkscope-talk-seed{}.json", self.machine.seed()),
+                            json: json.clone(),
+                        });
+                        self.open_talk(Some(Ok(json)), None, wall_ms);
+                    }
+                    Err(problem) => self.notice = Some(problem),
+                }
+                Redraw::All
+            }
+            Action::OpenCompare(id) => {
+                self.open_compare(&id, wall_ms());
+                Redraw::All
+            }
+            Action::LeaveCompare => {
+                self.leave_compare();
+                Redraw::All
+            }
+            Action::SetCommandTarget(target) => {
+                self.set_command_target(target);
+                Redraw::All
+            }
         };
         Outcome { redraw, effects }
     }
@@ -454,6 +557,9 @@ impl Session {
             return Outcome::default();
         };
         let elapsed_ms = (timestamp_ms - previous).max(0.0);
+        if self.talk.is_some() {
+            self.tick_talk_clock(wall_ms());
+        }
         if self.frame_times_ms.len() == FRAME_TIMES_MAX {
             self.frame_times_ms.pop_front();
         }
@@ -467,16 +573,28 @@ impl Session {
         }
         if self.playing {
             let delta = self.clock.frame((elapsed_ms * 1_000.0) as u64);
-            let target = self.sim().now().add(delta);
+            let mut target = self.sim().now().add(delta);
+            let stop = self.talk_stop_due();
+            if let Some(stop) = stop {
+                target = target.min(stop);
+            }
             let progress = self.machine.advance(target, EVENTS_PER_FRAME_MAX);
             self.behind = !progress.reached;
             let now = wall_ms();
             self.after_advance(progress, now);
+            self.sync_other();
+            if stop.is_some_and(|stop| self.sim().now() >= stop) {
+                self.playing = false;
+                if let Some(mode) = self.talk.as_mut() {
+                    mode.stop_at = None;
+                }
+            }
             if self.mirror.is_open() {
                 self.mirror.save_job_if_due(self.machine.sim(), now);
             }
         }
-        if !(self.playing || verifying) {
+        let presenting = self.talk.is_some() && self.view.presenter;
+        if !(self.playing || verifying || presenting) {
             return Outcome::default();
         }
         let slow = timestamp_ms - self.last_slow_ms >= SLOW_REFRESH_MS;
@@ -579,6 +697,8 @@ impl Session {
         now_ms: f64,
     ) {
         let old_job = self.sim().view().job_id().to_string();
+        self.leave_talk();
+        self.compare = None;
         self.replace_machine(fresh_machine(config, seed, log), now_ms);
         if self.mirror.forget_run(&old_job) {
             self.notice = Some(format!(
@@ -620,6 +740,7 @@ impl Session {
         self.events_dropped += self.events.len() as u64;
         self.events = journal.into_iter().collect();
         self.behind = false;
+        self.sync_other();
     }
 
     /// Starts a determinism check of the run up to now.
@@ -644,9 +765,17 @@ impl Session {
     /// A user's command at the live instant; a refusal becomes the notice. Acting in the past
     /// forks the timeline: the recorded future is discarded, and the stored job rewritten.
     fn command(&mut self, command: Command, now_ms: f64) {
+        if let Err(problem) = self.command_other(&command) {
+            self.notice = Some(problem);
+        }
+        if !self.left_takes_commands() {
+            return;
+        }
         match self.machine.act(command) {
             Ok(forked) => {
-                self.notice = None;
+                if self.compare.is_none() {
+                    self.notice = None;
+                }
                 let now = self.sim().now();
                 if forked {
                     self.markers.retain(|m| m.time <= now);

@@ -13,6 +13,16 @@ pub struct UrlOptions {
     pub run: SharedRun,
     /// Interface language.
     pub lang: Lang,
+    /// A talk to present (`talk=study`).
+    pub talk: Option<String>,
+    /// Its step (`step=<id>`).
+    pub step: Option<String>,
+    /// A talk file to fetch and present (`talk-url=…`).
+    pub talk_url: Option<String>,
+    /// This window is the presenter view (`presenter=1`).
+    pub presenter: bool,
+    /// A ready-made comparison (`compare=<id>`).
+    pub compare: Option<String>,
 }
 
 impl UrlOptions {
@@ -25,7 +35,53 @@ impl UrlOptions {
             .as_deref()
             .and_then(Lang::parse)
             .unwrap_or_default();
-        UrlOptions { run, lang }
+        let mut options = UrlOptions {
+            run,
+            lang,
+            talk: None,
+            step: None,
+            talk_url: None,
+            presenter: false,
+            compare: None,
+        };
+        for pair in query.trim_start_matches('?').split('&') {
+            let (key, raw) = pair.split_once('=').unwrap_or((pair, ""));
+            let value = crate::run::link::decode_value(raw);
+            let short = |v: &str| {
+                !v.is_empty()
+                    && v.len() <= 64
+                    && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            };
+            match key {
+                "talk" | "step" | "compare" if !short(&value) => {
+                    options.run.problems.push(format!(
+                        "{key} '{}' is not an id (letters, digits, -)",
+                        value.chars().take(64).collect::<String>()
+                    ))
+                }
+                "talk" => options.talk = Some(value),
+                "step" => options.step = Some(value),
+                "compare" => options.compare = Some(value),
+                "presenter" => options.presenter = value == "1" || value == "true",
+                "talk-url"
+                    if value.starts_with("https://")
+                        || value.starts_with("http://")
+                        || value.starts_with('/')
+                        || value.starts_with("./") =>
+                {
+                    options.talk_url = Some(value)
+                }
+                "talk-url" => options.run.problems.push(format!(
+                    "talk-url '{}' is not an http(s) address or a path on this site",
+                    value.chars().take(64).collect::<String>()
+                )),
+                _ => {}
+            }
+        }
+        if options.step.is_some() && options.talk.is_none() && options.talk_url.is_none() {
+            options.talk = Some(crate::run::talk::STUDY_ID.to_string());
+        }
+        options
     }
 }
 

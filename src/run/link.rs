@@ -154,6 +154,8 @@ pub fn decode(query: &str) -> SharedRun {
                 Err(e) => run.problems.push(format!("t: {e}; ignored")),
             },
             "cmds" => decode_commands(&value, &mut run),
+            // The page's own parameters (talk and compare mode), read by `app::url`.
+            "talk" | "step" | "compare" | "presenter" | "talk-url" => {}
             _ if key.starts_with("c.") => config_sets.push((key[2..].to_string(), value)),
             _ => run.problems.push(format!("unknown URL parameter '{key}' ignored")),
         }

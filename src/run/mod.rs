@@ -7,17 +7,23 @@
 //! - [`time_machine`]: the live simulation with its log and snapshots: play, step, seek, fork;
 //! - [`file`]: the run file (seed, configuration, commands, end);
 //! - [`link`]: a run and a cursor in a URL query, and the ready-made scenarios;
+//! - [`moment`]: moments of a run, found by condition ("the loss of TaskManager 2 is detected");
 //! - [`speed`]: the playback speeds;
+//! - [`talk`]: a talk as data (sections, steps, scenes, spotlights), read and resolved;
+//! - [`compare`]: compare mode's figures;
 //! - [`bench`]: the benchmark cases the runner and the browser layer measure.
 //!
 //! Depends on `sim` only.
 
 pub mod bench;
 pub mod command;
+pub mod compare;
 pub mod file;
 pub mod link;
+pub mod moment;
 pub mod replay;
 pub mod speed;
+pub mod talk;
 pub mod time_machine;
 
 pub use file::{RunFile, RunFileError, RunScript};

@@ -1,9 +1,9 @@
 //! Playback speeds: how many simulated seconds pass per wall-clock second, as the page offers
 //! them and links carry them (`speed=10`).
 
-/// Speeds offered, in thousandths (0.25× … 1000×).
-pub const SPEEDS_MILLI: [u64; 10] = [
-    250, 500, 1_000, 2_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000,
+/// Speeds offered, in thousandths (0.1× … 1000×).
+pub const SPEEDS_MILLI: [u64; 11] = [
+    100, 250, 500, 1_000, 2_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000,
 ];
 
 /// A speed multiplier as the page and links write it: `0.25`, `1`, `1000` (the exact decimal of
@@ -16,7 +16,7 @@ pub fn speed_label(speed_milli: u64) -> String {
 pub fn parse_speed(text: &str) -> Result<u64, String> {
     let trimmed = text.trim().trim_end_matches(['x', '×']);
     let milli = crate::sim::time::parse_decimal_milli(trimmed)
-        .ok_or_else(|| format!("speed '{text}' is not a number; use 0.25 … 1000"))?;
+        .ok_or_else(|| format!("speed '{text}' is not a number; use 0.1 … 1000"))?;
     if !SPEEDS_MILLI.contains(&milli) {
         let offered: Vec<String> = SPEEDS_MILLI.iter().map(|s| speed_label(*s)).collect();
         return Err(format!(

@@ -154,6 +154,16 @@ impl TimeMachine {
         progress
     }
 
+    /// The next instant anything happens: the next event or the next logged command.
+    pub fn next_instant(&self) -> Option<SimTime> {
+        let event = self.sim().next_event_time();
+        let command = self.log.get(self.live.applied()).map(|(at, _)| *at);
+        match (event, command) {
+            (Some(e), Some(c)) => Some(e.min(c)),
+            (e, c) => e.or(c),
+        }
+    }
+
     /// One step: the next due logged command or the next event.
     pub fn step(&mut self) -> Progress {
         let (_, progress) = self.live.step(&self.log);

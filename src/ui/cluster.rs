@@ -94,7 +94,7 @@ pub(crate) fn slots_sentence(lang: Lang, used: usize, total: usize) -> String {
 #[component]
 pub fn ClusterView(props: &PanelProps) -> Html {
     let session = props.session.read();
-    let view = session.sim().view();
+    let view = session.side_sim(props.side).view();
     let lang = props.lang;
     let (used, total) = slot_usage(&view);
     html! {

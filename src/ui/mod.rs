@@ -8,6 +8,7 @@
 
 pub mod checkpoints;
 pub mod cluster;
+pub mod compare;
 pub mod config_editor;
 pub mod dashboard;
 pub mod dataflow;
@@ -21,6 +22,7 @@ pub mod resume;
 pub mod shared;
 pub mod state_view;
 pub mod storage;
+pub mod talk;
 pub mod timeline_bar;
 
 pub use crate::app::format;
@@ -45,4 +47,7 @@ pub struct PanelProps {
     pub on_command: Callback<Command>,
     /// Emits any other action.
     pub dispatch: Callback<Action>,
+    /// Which run the panel shows in compare mode (0 the left, 1 the right).
+    #[prop_or_default]
+    pub side: usize,
 }

@@ -50,6 +50,7 @@ pub fn Page(props: &PageProps) -> Html {
         tick: props.tick,
         on_command,
         dispatch: props.dispatch.clone(),
+        side: 0,
     };
     let slow = PanelProps {
         tick: props.slow_tick,
@@ -76,18 +77,55 @@ pub fn Page(props: &PageProps) -> Html {
             </button>
         }
     };
+    let (talking, comparing, presenter, spotlit) = {
+        let session = props.session.read();
+        (
+            session.talk().is_some(),
+            session.compare().is_some(),
+            session.view().presenter && session.talk().is_some(),
+            session.talk().is_some_and(|t| !t.spotlight().is_empty()),
+        )
+    };
+    if presenter {
+        return html! {
+            <div class="app presenting" lang={lang.code()}>
+                <super::talk::PresenterView ..fast.clone() />
+                if let Some(notice) = props.session.read().notice().map(str::to_string) {
+                    <div class="notice" role="alert" data-testid="notice"><span>{ notice }</span></div>
+                }
+            </div>
+        };
+    }
+    let views = if comparing {
+        html! {
+            <section class="views compare" aria-label={tr(lang, "Two runs side by side", "나란히 놓은 두 실행")}>
+                <super::compare::CompareSides ..fast.clone() />
+                <super::log_panel::SinkOutput ..slow.clone() />
+            </section>
+        }
+    } else {
+        html! {
+            <section class="views" aria-label={tr(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
+                <super::cluster::ClusterView ..fast.clone() />
+                <super::dataflow::DataflowView ..fast.clone() />
+                <super::log_panel::SinkOutput ..slow.clone() />
+            </section>
+        }
+    };
     html! {
-        <div class="app" lang={lang.code()}>
+        <div class={classes!("app", talking.then_some("talk"), comparing.then_some("comparing"), spotlit.then_some("spotlit"))} lang={lang.code()}>
             <super::header::Header ..fast.clone() />
             <super::resume::ResumeBanner ..slow.clone() />
             <super::timeline_bar::TimelineBar ..fast.clone() />
             <main class="layout">
-                <section class="views" aria-label={tr(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
-                    <super::cluster::ClusterView ..fast.clone() />
-                    <super::dataflow::DataflowView ..fast.clone() />
-                    <super::log_panel::SinkOutput ..slow.clone() />
-                </section>
+                if talking {
+                    <super::talk::TalkPanel ..fast.clone() />
+                }
+                { views }
                 <section class="dashboard" aria-label={tr(lang, "Dashboard", "대시보드")}>
+                    if comparing {
+                        <super::compare::CompareTable ..slow.clone() />
+                    }
                     <nav class="tabs" role="tablist">
                         { for Tab::ALL.iter().map(|tab| tab_button(*tab)) }
                     </nav>
@@ -120,6 +158,10 @@ pub fn Page(props: &PageProps) -> Html {
             if view.help {
                 <super::help::HelpOverlay lang={lang}
                     on_close={props.dispatch.reform(|_| Action::CloseHelp)} />
+            }
+            if talking {
+                <super::talk::Handout ..slow.clone() />
+                <super::talk::BlankScreen ..fast.clone() />
             }
         </div>
     }

@@ -69,7 +69,35 @@ pub fn TimelineBar(props: &PanelProps) -> Html {
             });
         })
     };
+    let on_open_talk = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            let Some(file) = input.files().and_then(|f| f.get(0)) else {
+                return;
+            };
+            let dispatch = dispatch.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|t| t.as_string())
+                    .ok_or_else(|| "the file could not be read as text".to_string());
+                dispatch.emit(Action::OpenTalk {
+                    text: Some(text),
+                    step: None,
+                });
+            });
+        })
+    };
+    let on_study = dispatch.reform(|_: MouseEvent| Action::OpenTalk {
+        text: None,
+        step: None,
+    });
+    let on_bookmark = dispatch.reform(|_: MouseEvent| Action::Bookmark);
+    let on_record = dispatch.reform(|_: MouseEvent| Action::RecordTalk);
     let m = props.session.read();
+    let bookmarks = m.bookmarks().len();
     let machine = m.machine();
     let (start, head, now) = (
         machine.start(),
@@ -148,6 +176,14 @@ pub fn TimelineBar(props: &PanelProps) -> Html {
                 <button data-testid="btn-export" onclick={on_export}>{ tr(lang, "Export run", "실행 내보내기") }</button>
                 <label class="import">{ tr(lang, "Import run", "실행 가져오기") }
                     <input type="file" accept="application/json,.json" data-testid="import-run" onchange={on_import} />
+                </label>
+                <button data-testid="btn-talk" onclick={on_study}>{ tr(lang, "Present the talk", "발표 시작") }</button>
+                <super::compare::CompareMenu ..props.clone() />
+                <button data-testid="btn-bookmark" onclick={on_bookmark} aria-keyshortcuts="M"
+                    title={tr(lang, "Bookmark this moment (M)", "이 순간 북마크 (M)")}>{ format!("{} ({bookmarks})", tr(lang, "Bookmark", "북마크")) }</button>
+                <button data-testid="btn-record-talk" onclick={on_record} disabled={bookmarks == 0}>{ tr(lang, "Record a talk", "발표 녹화") }</button>
+                <label class="import">{ tr(lang, "Open a talk", "발표 열기") }
+                    <input type="file" accept="application/json,.json" data-testid="open-talk" onchange={on_open_talk} />
                 </label>
                 <details class="scenarios" data-testid="scenario-menu">
                     <summary>{ tr(lang, "Scenarios", "시나리오") }</summary>

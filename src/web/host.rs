@@ -51,12 +51,25 @@ struct Edge {
     owner: SessionOwner,
     archive: RefCell<Option<Archive>>,
     redraw: UseReducerDispatcher<Ticks>,
+    sync: RefCell<Option<Rc<super::talk_sync::TalkSync>>>,
 }
 
 impl Edge {
     /// Applies `action`, performs its effects, re-renders, and pumps the archive.
     fn dispatch(self: &Rc<Self>, action: Action) {
+        let followed = matches!(action, Action::TalkFollow { .. });
+        let frame = matches!(action, Action::Frame { .. });
         let outcome = self.owner.apply(action, &wall_ms);
+        if !frame {
+            let sync = self.sync.borrow().clone();
+            if let Some(sync) = sync {
+                if followed {
+                    sync.received(&self.owner);
+                } else {
+                    sync.publish(&self.owner);
+                }
+            }
+        }
         let mut redraw = outcome.redraw;
         for effect in outcome.effects {
             if let Err(problem) = perform(effect) {
@@ -115,6 +128,34 @@ fn perform(effect: Effect) -> Result<(), String> {
     }
 }
 
+/// The text at `url` (a talk file), or why it could not be fetched.
+async fn fetch_text(url: &str) -> Result<String, String> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window().ok_or("no window")?;
+    let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
+        .await
+        .map_err(|_| {
+            format!("the talk at {url} could not be fetched (offline, refused, or blocked by CORS)")
+        })?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| "not a response".to_string())?;
+    if !response.ok() {
+        return Err(format!(
+            "the talk at {url} answered HTTP {}",
+            response.status()
+        ));
+    }
+    let text = response
+        .text()
+        .map_err(|_| "the answer has no text".to_string())?;
+    wasm_bindgen_futures::JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| format!("the talk at {url} is not text"))
+}
+
 fn query_string() -> String {
     web_sys::window()
         .and_then(|w| w.location().search().ok())
@@ -135,6 +176,7 @@ pub fn App() -> Html {
                 owner: SessionOwner::new(session),
                 archive: RefCell::new(None),
                 redraw,
+                sync: RefCell::new(None),
             })
         })
     };
@@ -147,6 +189,22 @@ pub fn App() -> Html {
         let edge = edge.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(edge.clone().open_archive());
+            {
+                let follower = edge.clone();
+                *edge.sync.borrow_mut() =
+                    super::talk_sync::TalkSync::open(move |action| follower.dispatch(action));
+            }
+            let options = UrlOptions::parse(&query_string());
+            if let Some(url) = options.talk_url {
+                let edge = edge.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    let text = fetch_text(&url).await;
+                    edge.dispatch(Action::OpenTalk {
+                        text: Some(text),
+                        step: options.step,
+                    });
+                });
+            }
             let frames = {
                 let edge = edge.clone();
                 AnimationLoop::start(move |timestamp_ms| {
@@ -195,9 +253,13 @@ fn keyboard(edge: Rc<Edge>) -> Option<gloo_events::EventListener> {
                 key: &key,
                 typing,
                 modifier: event.ctrl_key() || event.meta_key() || event.alt_key(),
+                talk: edge.owner.read().talk().is_some(),
             };
             if let Some(action) = shortcut(press) {
-                if matches!(action, Action::TogglePlay | Action::Step) {
+                if matches!(
+                    action,
+                    Action::TogglePlay | Action::Step | Action::Talk(_) | Action::TalkJump
+                ) {
                     event.prevent_default();
                 }
                 edge.dispatch(action);

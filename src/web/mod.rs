@@ -15,3 +15,4 @@ pub mod indexed_db;
 pub mod memory;
 pub mod panic;
 pub mod pump;
+pub mod talk_sync;

@@ -100,7 +100,7 @@ pub fn CheckpointsPanel(props: &PanelProps) -> Html {
     let tab = use_state_eq(|| CpTab::Overview);
     let open = use_reducer(Toggles::<Open>::default);
     let session = props.session.read();
-    let view = session.sim().view();
+    let view = session.side_sim(props.side).view();
     let ctx = Ctx {
         view: &view,
         lang,

@@ -55,7 +55,7 @@ struct Scene<'a> {
 pub fn DataflowView(props: &PanelProps) -> Html {
     let reduced = use_reduced_motion();
     let session = props.session.read();
-    let view = session.sim().view();
+    let view = session.side_sim(props.side).view();
     let graph = view.graph();
     let animate = session.playing() && !reduced;
     let layout = layout(graph);
@@ -66,7 +66,7 @@ pub fn DataflowView(props: &PanelProps) -> Html {
         .collect();
     let motion = motion(
         &view,
-        session.sampler(),
+        session.side_sampler(props.side),
         session.clock().speed_milli(),
         &infos,
         budget,

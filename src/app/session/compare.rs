@@ -1,0 +1,181 @@
+//! Compare mode: a second run beside the session's, in lockstep on one timeline.
+//!
+//! The session's own time machine is the left side; [`CompareMode`] holds the right one and
+//! follows every move of the left: frames, steps and seeks bring it to the same simulated
+//! instant, and commands go to both sides (or to the one chosen).
+
+use super::Session;
+use crate::run::compare::{figures, Figure};
+use crate::run::talk::{comparisons, Comparison};
+use crate::run::TimeMachine;
+use crate::sim::event::{Command, TimedEvent};
+use crate::sim::Sim;
+
+/// Where a command goes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CommandTarget {
+    /// Both runs.
+    #[default]
+    Both,
+    /// The left run only.
+    Left,
+    /// The right run only.
+    Right,
+}
+
+/// The right side of a comparison.
+pub struct CompareMode {
+    comparison: Comparison,
+    other: TimeMachine,
+    target: CommandTarget,
+    scratch: Vec<TimedEvent>,
+    /// The right side draws no record motion (only the left run is verbose).
+    still: crate::app::motion::RecordSampler,
+}
+
+impl CompareMode {
+    /// The right side `other` of `comparison`.
+    pub fn new(comparison: Comparison, mut other: TimeMachine) -> CompareMode {
+        other.set_verbose(false);
+        CompareMode {
+            comparison,
+            other,
+            target: CommandTarget::Both,
+            scratch: Vec::new(),
+            still: Default::default(),
+        }
+    }
+    /// Gives the right side back (a talk keeps it for its scene).
+    pub fn into_other(self) -> TimeMachine {
+        self.other
+    }
+    /// The comparison.
+    pub fn comparison(&self) -> &Comparison {
+        &self.comparison
+    }
+    /// The right run.
+    pub fn other(&self) -> &Sim {
+        self.other.sim()
+    }
+    /// The right run's timeline.
+    pub fn other_machine(&self) -> &TimeMachine {
+        &self.other
+    }
+    /// Where commands go.
+    pub fn target(&self) -> CommandTarget {
+        self.target
+    }
+    /// The two runs' figures, row by row.
+    pub fn figures(&self, left: &Sim) -> Vec<(Figure, Figure)> {
+        figures(left)
+            .into_iter()
+            .zip(figures(self.other.sim()))
+            .collect()
+    }
+}
+
+impl Session {
+    /// The comparison shown, if any.
+    pub fn compare(&self) -> Option<&CompareMode> {
+        self.compare.as_ref()
+    }
+
+    /// The simulation of a side: 0 the session's run, 1 the comparison's right run (the
+    /// session's run when there is no comparison).
+    pub fn side_sim(&self, side: usize) -> &Sim {
+        match (side, self.compare.as_ref()) {
+            (1, Some(compare)) => compare.other.sim(),
+            _ => self.machine.sim(),
+        }
+    }
+
+    /// The record motion of a side (the right side has none).
+    pub fn side_sampler(&self, side: usize) -> &crate::app::motion::RecordSampler {
+        match (side, self.compare.as_ref()) {
+            (1, Some(compare)) => &compare.still,
+            _ => &self.sampler,
+        }
+    }
+
+    /// Opens a ready-made comparison by id: its left run replaces the session's run.
+    pub(super) fn open_compare(&mut self, id: &str, now_ms: f64) {
+        let (list, _) = comparisons();
+        let Some(comparison) = list.into_iter().find(|c| c.id == id) else {
+            let (list, _) = comparisons();
+            let ids: Vec<String> = list.iter().map(|c| c.id.clone()).collect();
+            self.notice = Some(format!(
+                "there is no comparison '{id}'; the ready-made ones are {}",
+                ids.join(", ")
+            ));
+            return;
+        };
+        self.leave_talk();
+        let [left, right] = comparison.sides.clone();
+        let machine = |run: &crate::run::link::SharedRun| {
+            TimeMachine::new(run.config.clone(), run.seed, run.commands.clone())
+                .expect("a decoded run's configuration is valid")
+        };
+        let mut left_machine = machine(&left.run);
+        left_machine.set_verbose(true);
+        self.replace_machine(left_machine, now_ms);
+        self.compare = Some(CompareMode::new(comparison, machine(&right.run)));
+        self.playing = false;
+    }
+
+    /// Leaves compare mode (the left run stays).
+    pub(super) fn leave_compare(&mut self) {
+        if self.talk.is_none() {
+            self.compare = None;
+        }
+    }
+
+    /// Chooses where commands go.
+    pub(super) fn set_command_target(&mut self, target: CommandTarget) {
+        if let Some(compare) = self.compare.as_mut() {
+            compare.target = target;
+        }
+    }
+
+    /// Brings the right side to the left side's instant (after a frame, a step or a seek).
+    pub(super) fn sync_other(&mut self) {
+        let now = self.machine.sim().now();
+        let Some(compare) = self.compare.as_mut() else {
+            return;
+        };
+        let other = &mut compare.other;
+        if now < other.sim().now() {
+            other.seek(now);
+        } else if now > other.sim().now() {
+            let progress = other.advance(now, u64::MAX);
+            if !progress.refused.is_empty() {
+                let text: Vec<String> = progress.refused.iter().map(ToString::to_string).collect();
+                self.notice = Some(format!("right run: {}", text.join("; ")));
+            }
+        }
+        let compare = self.compare.as_mut().expect("just used");
+        compare.other.drain_events(&mut compare.scratch);
+        compare.scratch.clear();
+    }
+
+    /// Applies a command to the right side when the target includes it; `Err` says why not.
+    pub(super) fn command_other(&mut self, command: &Command) -> Result<(), String> {
+        let Some(compare) = self.compare.as_mut() else {
+            return Ok(());
+        };
+        if compare.target == CommandTarget::Left {
+            return Ok(());
+        }
+        compare
+            .other
+            .act(command.clone())
+            .map(|_| ())
+            .map_err(|e| format!("right run refused it: {}", e.0))
+    }
+
+    /// Whether the left side takes commands.
+    pub(super) fn left_takes_commands(&self) -> bool {
+        self.compare
+            .as_ref()
+            .is_none_or(|c| c.target != CommandTarget::Right)
+    }
+}

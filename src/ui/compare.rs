@@ -1,0 +1,221 @@
+//! Compare mode: two runs side by side at one simulated instant — each side's cluster,
+//! dataflow and checkpoints — the table of figures that differ, and both runs' checkpoint
+//! durations overlaid on one plot.
+
+use super::{format, tr, Lang, PanelProps};
+use crate::app::session::CommandTarget;
+use crate::app::Action;
+use crate::run::compare::{winner, Figure, Unit};
+use crate::run::talk::comparisons;
+use crate::sim::checkpoint::CheckpointStatus;
+use crate::sim::Sim;
+use yew::prelude::*;
+
+fn value_text(figure: &Figure) -> String {
+    let Some(v) = figure.value else {
+        return "–".to_string();
+    };
+    match figure.unit {
+        Unit::Micros => format::duration_ms(v / 1_000),
+        Unit::Bytes => format::bytes(v),
+        Unit::Count => v.to_string(),
+        Unit::MilliPerSecond => format!("{}/s", crate::app::fixed::d1(v as f64 / 1_000.0)),
+        Unit::MilliMsPerSecond => format!("{} ms/s", crate::app::fixed::d1(v as f64 / 1_000.0)),
+    }
+}
+
+/// The two sides.
+#[component]
+pub fn CompareSides(props: &PanelProps) -> Html {
+    let lang = props.lang;
+    let session = props.session.read();
+    let Some(compare) = session.compare() else {
+        return html! {};
+    };
+    let labels = &compare.comparison().labels;
+    let side = |index: usize| {
+        let side_props = PanelProps {
+            side: index,
+            ..props.clone()
+        };
+        let label = labels[index].get(lang == Lang::Ko).to_string();
+        html! {
+            <section class="compare-side" data-testid="compare-side" data-side={index.to_string()}
+                aria-label={label.clone()}>
+                <h2 class="compare-label">{ label }</h2>
+                <super::cluster::ClusterView ..side_props.clone() />
+                <super::dataflow::DataflowView ..side_props.clone() />
+                <super::checkpoints::CheckpointsPanel ..side_props />
+            </section>
+        }
+    };
+    html! {
+        <div class="compare-sides">
+            { side(0) }
+            { side(1) }
+        </div>
+    }
+}
+
+/// The durations of completed (and failed) checkpoints, oldest first: (id, ms, completed).
+fn durations(sim: &Sim) -> Vec<(u32, f64, bool)> {
+    sim.view()
+        .checkpoint_history()
+        .filter(|r| r.status != CheckpointStatus::InProgress)
+        .filter_map(|r| {
+            r.end_to_end_us().map(|us| {
+                (
+                    r.id.0,
+                    us as f64 / 1_000.0,
+                    r.status == CheckpointStatus::Completed,
+                )
+            })
+        })
+        .collect()
+}
+
+fn overlay(left: &Sim, right: &Sim, lang: Lang) -> Html {
+    let series = [durations(left), durations(right)];
+    let max_id = series
+        .iter()
+        .flatten()
+        .map(|p| p.0)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let max_ms = series.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
+    let (w, h, pad) = (560.0, 180.0, 36.0);
+    let x = |id: u32| pad + (f64::from(id) / max_id) * (w - 2.0 * pad);
+    let y = |ms: f64| h - pad + 10.0 - (ms / max_ms) * (h - 2.0 * pad);
+    let line = |points: &[(u32, f64, bool)]| {
+        points
+            .iter()
+            .map(|p| format!("{:.1},{:.1}", x(p.0), y(p.1)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let failed = |points: &[(u32, f64, bool)], class: &'static str| {
+        html! { <>{ for points.iter().filter(|p| !p.2).map(|p| html! {
+            <circle class={class} cx={format!("{:.1}", x(p.0))} cy={format!("{:.1}", y(p.1))} r="3.5" />
+        }) }</> }
+    };
+    html! {
+        <figure class="compare-plot" data-testid="compare-plot">
+            <svg viewBox={format!("0 0 {w} {h}")} role="img"
+                aria-label={tr(lang, "End-to-end duration of each checkpoint, both runs", "체크포인트별 종단 간 소요 시간, 두 실행")}>
+                <line class="axis" x1={pad.to_string()} y1={(h - pad + 10.0).to_string()} x2={(w - pad).to_string()} y2={(h - pad + 10.0).to_string()} />
+                <text class="axis-label" x={pad.to_string()} y="14">{ format!("{} {}", crate::app::fixed::d1(max_ms), "ms") }</text>
+                <text class="axis-label" x={(w - pad).to_string()} y={(h - 4.0).to_string()} text-anchor="end">{ format!("chk-{max_id}") }</text>
+                <polyline class="series-left" points={line(&series[0])} />
+                <polyline class="series-right" points={line(&series[1])} />
+                { failed(&series[0], "failed-left") }
+                { failed(&series[1], "failed-right") }
+            </svg>
+            <figcaption>{ tr(lang, "End-to-end duration per checkpoint (dots: failed or expired). Solid: left run, dashed: right run.",
+                "체크포인트별 종단 간 소요 시간 (점: 실패·만료). 실선: 왼쪽 실행, 점선: 오른쪽 실행.") }</figcaption>
+        </figure>
+    }
+}
+
+/// The table of figures, the overlaid plot, and where commands go.
+#[component]
+pub fn CompareTable(props: &PanelProps) -> Html {
+    let lang = props.lang;
+    let session = props.session.read();
+    let Some(compare) = session.compare() else {
+        return html! {};
+    };
+    let korean = lang == Lang::Ko;
+    let labels = &compare.comparison().labels;
+    let rows = compare.figures(session.sim());
+    let target = compare.target();
+    let pick = |t: CommandTarget| {
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::SetCommandTarget(t))
+    };
+    let target_button = |t: CommandTarget, label: String| {
+        html! {
+            <button aria-pressed={(target == t).to_string()} class={classes!((target == t).then_some("selected"))}
+                data-testid={format!("compare-target-{}", match t { CommandTarget::Both => "both", CommandTarget::Left => "left", CommandTarget::Right => "right" })}
+                onclick={pick(t)}>{ label }</button>
+        }
+    };
+    let in_talk = session.talk().is_some();
+    html! {
+        <section class="compare-table panel" data-testid="compare-table" aria-labelledby="compare-title">
+            <h2 id="compare-title">{ compare.comparison().title.get(korean) }</h2>
+            <p class="compare-description">{ compare.comparison().description.get(korean) }</p>
+            <div class="compare-target" role="group" aria-label={tr(lang, "Faults and commands go to", "장애·명령 대상")}>
+                <span>{ tr(lang, "Faults and commands go to:", "장애·명령 대상:") }</span>
+                { target_button(CommandTarget::Both, tr(lang, "both runs", "두 실행 모두").to_string()) }
+                { target_button(CommandTarget::Left, labels[0].get(korean).to_string()) }
+                { target_button(CommandTarget::Right, labels[1].get(korean).to_string()) }
+            </div>
+            <table class="cp-table">
+                <thead><tr>
+                    <th scope="col">{ tr(lang, "At the same instant", "같은 시각") }</th>
+                    <th scope="col">{ labels[0].get(korean) }</th>
+                    <th scope="col">{ labels[1].get(korean) }</th>
+                </tr></thead>
+                <tbody>
+                    { for rows.iter().map(|(l, r)| {
+                        let win = winner(l.better, l.value, r.value);
+                        let cell = |f: &Figure, side: usize| html! {
+                            <td class={classes!((win == Some(side)).then_some("better"))} data-better={(win == Some(side)).to_string()}>
+                                { value_text(f) }
+                                if win == Some(side) { <span class="better-mark" aria-label={tr(lang, "better", "더 좋음")}>{ " ✓" }</span> }
+                            </td>
+                        };
+                        html! {
+                            <tr data-testid={format!("compare-row-{}", l.id)} data-differs={(l.value != r.value).to_string()}>
+                                <th scope="row">{ if korean { l.ko } else { l.en } }</th>
+                                { cell(l, 0) }
+                                { cell(r, 1) }
+                            </tr>
+                        }
+                    }) }
+                </tbody>
+            </table>
+            { overlay(session.sim(), compare.other(), lang) }
+            if !in_talk {
+                <button data-testid="compare-leave" onclick={props.dispatch.reform(|_| Action::LeaveCompare)}>
+                    { tr(lang, "Leave compare mode", "비교 모드 끝내기") }
+                </button>
+            }
+        </section>
+    }
+}
+
+/// The menu of ready-made comparisons (the header's Compare button).
+#[component]
+pub fn CompareMenu(props: &PanelProps) -> Html {
+    let lang = props.lang;
+    let open = use_state_eq(|| false);
+    let toggle = {
+        let open = open.clone();
+        Callback::from(move |_: MouseEvent| open.set(!*open))
+    };
+    let (list, _) = comparisons();
+    html! {
+        <div class="compare-menu">
+            <button data-testid="btn-compare" aria-expanded={open.to_string()} onclick={toggle}>
+                { tr(lang, "Compare", "비교") }
+            </button>
+            if *open {
+                <ul class="menu" role="menu">
+                    { for list.iter().map(|c| {
+                        let id = c.id.clone();
+                        let open = open.clone();
+                        let dispatch = props.dispatch.clone();
+                        let onclick = Callback::from(move |_: MouseEvent| {
+                            open.set(false);
+                            dispatch.emit(Action::OpenCompare(id.clone()));
+                        });
+                        html! { <li role="none"><button role="menuitem" data-testid={format!("compare-{}", c.id)} onclick={onclick}>{ c.title.get(lang == Lang::Ko) }</button></li> }
+                    }) }
+                </ul>
+            }
+        </div>
+    }
+}

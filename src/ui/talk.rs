@@ -1,0 +1,273 @@
+//! Talk mode's components: the narration beside the live views (the audience window), the
+//! presenter view (notes, the next step, the section's clock), and the printed handout.
+
+use super::{tr, Lang, PanelProps};
+use crate::app::session::TalkMove;
+use crate::app::Action;
+use crate::run::talk::Text;
+use yew::prelude::*;
+
+fn text(text: &Text, lang: Lang) -> &str {
+    let korean = lang == Lang::Ko;
+    let chosen = text.get(korean);
+    if chosen.is_empty() {
+        text.get(!korean)
+    } else {
+        chosen
+    }
+}
+
+/// Paragraphs, with ```-fenced blocks as code.
+pub fn rich(source: &str) -> Html {
+    let mut blocks = Vec::new();
+    let mut code: Option<Vec<&str>> = None;
+    let mut paragraph: Vec<&str> = Vec::new();
+    let flush = |paragraph: &mut Vec<&str>, blocks: &mut Vec<Html>| {
+        if !paragraph.is_empty() {
+            blocks.push(html! { <p>{ paragraph.join(" ") }</p> });
+            paragraph.clear();
+        }
+    };
+    for line in source.lines() {
+        if line.trim_start().starts_with("```") {
+            match code.take() {
+                Some(lines) => blocks
+                    .push(html! { <pre class="talk-code"><code>{ lines.join("\n") }</code></pre> }),
+                None => {
+                    flush(&mut paragraph, &mut blocks);
+                    code = Some(Vec::new());
+                }
+            }
+        } else if let Some(lines) = code.as_mut() {
+            lines.push(line);
+        } else if line.trim().is_empty() {
+            flush(&mut paragraph, &mut blocks);
+        } else {
+            paragraph.push(line.trim());
+        }
+    }
+    if let Some(lines) = code {
+        blocks.push(html! { <pre class="talk-code"><code>{ lines.join("\n") }</code></pre> });
+    }
+    flush(&mut paragraph, &mut blocks);
+    html! { <>{ for blocks }</> }
+}
+
+/// Marks the spotlight's elements `data-spotlight="true"` (and clears the previous ones): the
+/// elements belong to other components, so this runs after each render.
+fn apply_spotlight(selectors: &[String]) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    if let Ok(old) = document.query_selector_all("[data-spotlight]") {
+        for i in 0..old.length() {
+            if let Some(element) = old
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                let _ = element.remove_attribute("data-spotlight");
+            }
+        }
+    }
+    for selector in selectors {
+        // The first side of a comparison is the one a step's spotlight names.
+        let Ok(found) = document.query_selector_all(selector) else {
+            continue;
+        };
+        for i in 0..found.length() {
+            if let Some(element) = found
+                .item(i)
+                .and_then(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+            {
+                let in_right_side = element
+                    .closest("[data-testid=\"compare-side\"][data-side=\"1\"]")
+                    .ok()
+                    .flatten()
+                    .is_some();
+                if !in_right_side {
+                    let _ = element.set_attribute("data-spotlight", "true");
+                }
+            }
+        }
+    }
+}
+
+/// The narration panel of the audience window.
+#[component]
+pub fn TalkPanel(props: &PanelProps) -> Html {
+    let lang = props.lang;
+    let session = props.session.read();
+    let Some(mode) = session.talk() else {
+        return html! {};
+    };
+    let step = mode.step();
+    let index = mode.index();
+    let count = mode.talk().steps.len();
+    let section = &mode.talk().sections[step.section];
+    let (selectors, _) = crate::app::spotlight::selectors(mode.spotlight(), session.sim());
+    {
+        let selectors = selectors.clone();
+        // After every render (the views re-render on their own ticks; so does this panel).
+        use_effect(move || apply_spotlight(&selectors));
+    }
+    let go = |to: TalkMove| {
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::Talk(to.clone()))
+    };
+    let presenter_link = format!(
+        "?talk={}&presenter=1&step={}&lang={}",
+        mode.talk().id,
+        step.id,
+        lang.code()
+    );
+    let open_presenter = {
+        let link = presenter_link.clone();
+        Callback::from(move |event: MouseEvent| {
+            event.prevent_default();
+            if let Some(window) = web_sys::window() {
+                let _ = window.open_with_url_and_target_and_features(
+                    &link,
+                    "flinkscope-presenter",
+                    "popup,width=1100,height=760",
+                );
+            }
+        })
+    };
+    let digits = session.digits().to_string();
+    let problems = mode.problems().len();
+    html! {
+        <aside class="talk-panel" aria-label={tr(lang, "Talk", "발표")}
+            data-testid="talk-step" data-step-id={step.id.clone()} data-step-index={index.to_string()}
+            data-step-count={count.to_string()} data-blank={mode.blank().to_string()}>
+            <p class="talk-section">
+                { format!("{} · {} {}", text(&section.title, lang), section.minutes, tr(lang, "min", "분")) }
+            </p>
+            <h2 class="talk-title">{ text(&step.title, lang) }</h2>
+            <div class="talk-narration" data-testid="talk-narration" aria-live="polite">
+                { rich(text(&step.narration, lang)) }
+            </div>
+            <nav class="talk-nav" aria-label={tr(lang, "Talk steps", "발표 단계")}>
+                <button data-testid="talk-prev" onclick={go(TalkMove::Previous)} disabled={index == 0}
+                    aria-keyshortcuts="ArrowLeft PageUp">{ tr(lang, "← Back", "← 이전") }</button>
+                <span class="talk-count" data-testid="talk-count">
+                    { format!("{} / {}", index + 1, count) }
+                    if !digits.is_empty() {
+                        <span class="talk-digits">{ format!(" → {digits}") }</span>
+                    }
+                </span>
+                <button class="primary" data-testid="talk-next" onclick={go(TalkMove::Next)} disabled={index + 1 == count}
+                    aria-keyshortcuts="ArrowRight PageDown Space">{ tr(lang, "Next →", "다음 →") }</button>
+            </nav>
+            <div class="talk-tools">
+                <a href={presenter_link} target="flinkscope-presenter" data-testid="talk-presenter" onclick={open_presenter}>
+                    { tr(lang, "Presenter view", "발표자 보기") }
+                </a>
+                <button data-testid="talk-blank" onclick={props.dispatch.reform(|_| Action::ToggleBlank)} aria-keyshortcuts="B">
+                    { tr(lang, "Blank (B)", "화면 가리기 (B)") }
+                </button>
+                <button data-testid="talk-print" onclick={Callback::from(|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } })}>
+                    { tr(lang, "Handout", "유인물") }
+                </button>
+                <button data-testid="talk-leave" onclick={props.dispatch.reform(|_| Action::LeaveTalk)}>
+                    { tr(lang, "Leave the talk", "발표 끝내기") }
+                </button>
+            </div>
+            if problems > 0 {
+                <p class="talk-problems">{ format!("{problems} {}", tr(lang, "part(s) of the talk were skipped (see the notice)", "개 부분을 건너뛰었습니다 (알림 참고)")) }</p>
+            }
+        </aside>
+    }
+}
+
+/// The blank screen (B): covers the audience window until B again or the next step.
+#[component]
+pub fn BlankScreen(props: &PanelProps) -> Html {
+    let session = props.session.read();
+    let blank = session.talk().is_some_and(|m| m.blank()) && !session.view().presenter;
+    if !blank {
+        return html! {};
+    }
+    html! { <div class="talk-blank" data-testid="talk-blanked" aria-label={tr(props.lang, "Screen blanked (press B)", "화면 가림 (B)")} role="img"></div> }
+}
+
+fn clock_text(ms: f64) -> String {
+    let seconds = (ms.max(0.0) / 1000.0) as u64;
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// The presenter view: speaker notes, the next step, elapsed time against the section's
+/// minutes.
+#[component]
+pub fn PresenterView(props: &PanelProps) -> Html {
+    let lang = props.lang;
+    let session = props.session.read();
+    let Some(mode) = session.talk() else {
+        return html! { <p>{ tr(lang, "No talk is open.", "열린 발표가 없습니다.") }</p> };
+    };
+    let step = mode.step();
+    let section = &mode.talk().sections[step.section];
+    let (talk_ms, section_ms) = session.talk_clock();
+    let over = section_ms > f64::from(section.minutes) * 60_000.0;
+    let go = |to: TalkMove| {
+        props
+            .dispatch
+            .reform(move |_: MouseEvent| Action::Talk(to.clone()))
+    };
+    html! {
+        <main class="presenter" data-testid="presenter-view" data-step-index={mode.index().to_string()}>
+            <header class="presenter-head">
+                <span class="presenter-count">{ format!("{} / {}", mode.index() + 1, mode.talk().steps.len()) }</span>
+                <span class={classes!("presenter-clock", over.then_some("over"))} data-testid="presenter-clock">
+                    { format!("{} {} / {} {} · {} {}", tr(lang, "section", "섹션"), clock_text(section_ms), section.minutes, tr(lang, "min", "분"),
+                        tr(lang, "talk", "전체"), clock_text(talk_ms)) }
+                </span>
+                if mode.blank() {
+                    <span class="badge">{ tr(lang, "audience screen blanked", "청중 화면 가림") }</span>
+                }
+            </header>
+            <section class="presenter-now">
+                <h1>{ text(&step.title, lang) }</h1>
+                <p class="presenter-suggested">{ format!("{} {} s", tr(lang, "suggested", "권장"), step.seconds) }</p>
+                <h2>{ tr(lang, "Notes", "발표자 노트") }</h2>
+                <div class="presenter-notes" data-testid="presenter-notes">{ rich(text(&step.notes, lang)) }</div>
+                <h2>{ tr(lang, "The audience reads", "청중 화면") }</h2>
+                <div class="presenter-narration">{ rich(text(&step.narration, lang)) }</div>
+            </section>
+            <section class="presenter-next" data-testid="presenter-next">
+                <h2>{ tr(lang, "Next", "다음") }</h2>
+                { match mode.next_step() {
+                    Some(next) => html! { <p>{ text(&next.title, lang) }</p> },
+                    None => html! { <p>{ tr(lang, "The end of the talk.", "발표의 끝입니다.") }</p> },
+                } }
+            </section>
+            <nav class="talk-nav">
+                <button onclick={go(TalkMove::Previous)}>{ tr(lang, "← Back", "← 이전") }</button>
+                <button class="primary" data-testid="presenter-next-btn" onclick={go(TalkMove::Next)}>{ tr(lang, "Next →", "다음 →") }</button>
+                <button onclick={props.dispatch.reform(|_| Action::ToggleBlank)}>{ tr(lang, "Blank (B)", "화면 가리기 (B)") }</button>
+            </nav>
+        </main>
+    }
+}
+
+/// The printed handout: one block per step (title, narration, what the views showed).
+#[component]
+pub fn Handout(props: &PanelProps) -> Html {
+    let lang = props.lang;
+    let session = props.session.read();
+    let Some(mode) = session.talk() else {
+        return html! {};
+    };
+    html! {
+        <section class="handout" aria-hidden="true">
+            <h1>{ text(&mode.talk().title, lang) }</h1>
+            { for mode.talk().steps.iter().zip(mode.facts()).enumerate().map(|(i, (step, facts))| html! {
+                <article class="handout-step">
+                    <h2>{ format!("{}. {}", i + 1, text(&step.title, lang)) }</h2>
+                    { rich(text(&step.narration, lang)) }
+                    <p class="handout-facts">{ facts.describe(lang == Lang::Ko) }</p>
+                </article>
+            }) }
+        </section>
+    }
+}

@@ -1,0 +1,389 @@
+//! Talk mode and compare mode, natively:
+//! 1. the study talk reads without a problem, every step resolves its moment, and resolves it
+//!    again identically;
+//! 2. entering any step — forwards, backwards, or from its link — lands on the identical state
+//!    (trace hash, instant, the REST JSON of the job and its checkpoints), and step entry times
+//!    are printed (the p95 target is 300 ms);
+//! 3. a talk file with each kind of error is reported with its place and the bad step skipped;
+//! 4. recorded talks: bookmarks become steps that land where they were taken;
+//! 5. compare mode: aligned vs unaligned under backpressure — the aligned run's checkpoints
+//!    expire, the unaligned run's complete and persist in-flight data.
+
+use flinkscope::app::session::TalkMove;
+use flinkscope::app::url::UrlOptions;
+use flinkscope::app::{Action, Session};
+use flinkscope::run::compare::figures;
+use flinkscope::run::talk::{self, Talk};
+use flinkscope::sim::rest::{build, to_flink_json};
+use flinkscope::sim::{Sim, SimTime};
+use std::time::Instant;
+
+fn wall() -> impl Fn() -> f64 {
+    let start = Instant::now();
+    move || start.elapsed().as_secs_f64() * 1_000.0
+}
+
+/// What "the identical state" means: the trace, the instant, and what the REST API serves.
+fn fingerprint(sim: &Sim) -> (u64, SimTime, u64, String) {
+    let view = sim.view();
+    let rest = format!(
+        "{}\n{}\n{}",
+        to_flink_json(&build::job_details(&view)).unwrap(),
+        to_flink_json(&build::checkpoints(&view)).unwrap(),
+        to_flink_json(&build::task_managers(&view)).unwrap(),
+    );
+    (view.trace_hash(), view.now(), view.events_processed(), rest)
+}
+
+fn p95(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[((values.len() * 95).div_ceil(100)).max(1) - 1]
+}
+
+#[test]
+fn the_study_talk_reads_and_every_step_resolves_the_same_way_twice() {
+    let (talk, problems) = Talk::from_json(talk::STUDY_TALK).expect("the study talk reads");
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(talk.id, talk::STUDY_ID);
+    let steps = talk.steps.len();
+    let started = Instant::now();
+    let first = talk::resolve(talk.clone());
+    println!(
+        "study talk: {steps} steps in {} sections resolved in {:.0} ms",
+        talk.sections.len(),
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    assert!(first.problems.is_empty(), "{:?}", first.problems);
+    assert_eq!(first.landings.len(), steps, "every step resolved");
+    let second = talk::resolve(talk);
+    assert_eq!(first.landings, second.landings);
+    for (step, landing) in first.talk.steps.iter().zip(&first.landings) {
+        assert!(landing.from <= landing.at, "{}", step.id);
+        assert!(
+            !step.narration.en.is_empty() && !step.narration.ko.is_empty(),
+            "{}",
+            step.id
+        );
+    }
+}
+
+#[test]
+fn entering_any_step_forwards_backwards_or_by_link_lands_on_the_identical_state() {
+    let clock = wall();
+    let mut session = Session::from_url(&UrlOptions::parse("?talk=study"));
+    let count = session.talk().expect("talk mode").talk().steps.len();
+    let ids: Vec<String> = session
+        .talk()
+        .unwrap()
+        .talk()
+        .steps
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
+    let landings = session.talk().unwrap().landings().to_vec();
+    // A step that plays a stretch lands on its start; its moment is where the stretch stops.
+    let settle = |session: &mut Session, clock: &dyn Fn() -> f64| {
+        let mut t = 0.0;
+        let mut frames = 0;
+        while session.playing() && frames < 200_000 {
+            t += 16.7;
+            session.apply(Action::Frame { timestamp_ms: t }, clock);
+            frames += 1;
+        }
+        assert!(!session.playing(), "a stretch stops on its moment");
+    };
+    let mut forwards = Vec::new();
+    for index in 0..count {
+        if index > 0 {
+            session.apply(Action::Talk(TalkMove::Next), &clock);
+        }
+        assert_eq!(session.talk().unwrap().index(), index);
+        settle(&mut session, &clock);
+        assert_eq!(
+            session.sim().now(),
+            landings[index].at,
+            "step {}",
+            ids[index]
+        );
+        forwards.push(fingerprint(session.sim()));
+    }
+    for index in (0..count).rev() {
+        if index + 1 < count {
+            session.apply(Action::Talk(TalkMove::Previous), &clock);
+        }
+        settle(&mut session, &clock);
+        assert!(
+            fingerprint(session.sim()) == forwards[index],
+            "step {} backwards differs from forwards",
+            ids[index]
+        );
+    }
+    let mut by_link = Vec::new();
+    for (index, id) in ids.iter().enumerate() {
+        let started = Instant::now();
+        let mut fresh = Session::from_url(&UrlOptions::parse(&format!(
+            "?talk=study&step={id}&lang=ko"
+        )));
+        by_link.push(started.elapsed().as_secs_f64() * 1e3);
+        assert_eq!(fresh.talk().unwrap().index(), index);
+        settle(&mut fresh, &clock);
+        assert!(
+            fingerprint(fresh.sim()) == forwards[index],
+            "step {id} by link differs from forwards"
+        );
+    }
+    let entries: Vec<f64> = session.talk().unwrap().entry_ms().iter().copied().collect();
+    println!(
+        "step entry over {} entries (forwards and backwards): p95 {:.1} ms, max {:.1} ms; \
+         a link (read, resolve, enter) p95 {:.0} ms; resolution {:.0} ms",
+        entries.len(),
+        p95(entries.clone()),
+        entries.iter().copied().fold(0.0, f64::max),
+        p95(by_link),
+        session.talk().unwrap().resolve_ms()
+    );
+    // Home and End, and a typed step number.
+    session.apply(Action::Talk(TalkMove::Last), &clock);
+    assert_eq!(session.talk().unwrap().index(), count - 1);
+    session.apply(Action::Talk(TalkMove::First), &clock);
+    assert_eq!(session.talk().unwrap().index(), 0);
+    session.apply(Action::TalkDigit('3'), &clock);
+    session.apply(Action::TalkJump, &clock);
+    assert_eq!(session.talk().unwrap().index(), 2);
+    session.apply(Action::ToggleBlank, &clock);
+    assert!(session.talk().unwrap().blank());
+    session.apply(Action::Talk(TalkMove::Next), &clock);
+    assert!(!session.talk().unwrap().blank(), "moving on unblanks");
+}
+
+#[test]
+fn leaving_a_talk_brings_back_the_run_shown_before() {
+    let clock = wall();
+    let mut session = Session::from_url(&UrlOptions::parse("?seed=9&t=20s"));
+    let before = fingerprint(session.sim());
+    session.apply(
+        Action::OpenTalk {
+            text: None,
+            step: None,
+        },
+        &clock,
+    );
+    assert!(session.talk().is_some());
+    session.apply(Action::Talk(TalkMove::Last), &clock);
+    session.apply(Action::LeaveTalk, &clock);
+    assert!(session.talk().is_none());
+    assert!(fingerprint(session.sim()) == before);
+}
+
+const GOOD_STEP: &str = r#"{"id": "ok", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}, "at": "15s"}"#;
+
+fn talk_with(steps: &[&str]) -> String {
+    format!(
+        r#"{{"format": "flinkscope-talk", "version": 1, "id": "mine", "title": {{"en": "Mine", "ko": "내 발표"}},
+            "runs": {{"main": "seed=3", "bad": "seed=-1"}},
+            "sections": [{{"id": "one", "title": {{"en": "One", "ko": "하나"}}, "minutes": 2, "steps": [{}]}},
+                         {{"id": "Bad Section", "title": {{"en": "x", "ko": "x"}}, "minutes": 2, "steps": [{GOOD_STEP}]}}]}}"#,
+        steps.join(",")
+    )
+}
+
+#[test]
+fn a_talk_file_with_each_kind_of_error_is_reported_in_place_and_the_bad_steps_skipped() {
+    let bad = [
+        (
+            r#"{"id": "no-title", "narration": {"en": "n", "ko": "n"}}"#,
+            "'title' is missing",
+        ),
+        (
+            r#"{"id": "no-korean", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n"}}"#,
+            "'narration.ko' is missing",
+        ),
+        (
+            r#"{"id": "Bad Id", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}}"#,
+            "is not 1–64",
+        ),
+        (
+            r#"{"id": "two-moments", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}, "at": "1s", "until": "alarm"}"#,
+            "one of 'at', 'after', 'until'",
+        ),
+        (
+            r#"{"id": "bad-condition", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}, "until": "teleported"}"#,
+            "unknown",
+        ),
+        (
+            r#"{"id": "bad-spot", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}, "spotlight": ["panel:kitchen"]}"#,
+            "spotlight",
+        ),
+        (
+            r#"{"id": "bad-run", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}, "run": "bad"}"#,
+            "not among the talk's runs",
+        ),
+        (
+            r#"{"id": "bad-speed", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}, "play": {"speed": "3", "for": "1s"}}"#,
+            "play.speed",
+        ),
+        (
+            r#"{"id": "bad-tab", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}, "tab": "kitchen"}"#,
+            "tab 'kitchen'",
+        ),
+        (
+            r#"{"id": "ok", "title": {"en": "dup", "ko": "dup"}, "narration": {"en": "n", "ko": "n"}}"#,
+            "used by an earlier step",
+        ),
+        (r#""not an object""#, "is not an object"),
+    ];
+    let mut steps = vec![GOOD_STEP];
+    steps.extend(bad.iter().map(|(step, _)| *step));
+    let (talk, problems) = Talk::from_json(&talk_with(&steps)).expect("the good step survives");
+    assert_eq!(talk.steps.len(), 1, "{:?}", talk.steps);
+    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(text.iter().any(|p| p.starts_with("runs.bad:")), "{text:?}");
+    assert!(
+        text.iter().any(|p| p.starts_with("sections[1]:")),
+        "{text:?}"
+    );
+    for (k, (_, says)) in bad.iter().enumerate() {
+        let place = format!("sections[0].steps[{}]", k + 1);
+        assert!(
+            problems.iter().any(|p| p.place.starts_with(&place)
+                && p.message.contains(says)
+                && p.message.ends_with("skipped")),
+            "{place} should say '{says}': {text:?}"
+        );
+    }
+    // A moment that is never reached is skipped at resolution, with its place.
+    let never = r#"{"id": "never", "title": {"en": "t", "ko": "t"}, "narration": {"en": "n", "ko": "n"}, "until": "lost:2", "within": "1min"}"#;
+    let (talk, _) = Talk::from_json(&talk_with(&[GOOD_STEP, never])).unwrap();
+    let resolved = talk::resolve(talk);
+    assert_eq!(resolved.landings.len(), 1);
+    assert!(
+        resolved.problems[0].place.contains("never"),
+        "{:?}",
+        resolved.problems
+    );
+    // Whole-file problems refuse the talk with a message, never a blank page.
+    for (text, says) in [
+        ("not json", "is not JSON"),
+        (r#"{"format": "other"}"#, "'format'"),
+        (
+            r#"{"format": "flinkscope-talk", "version": 9}"#,
+            "'version'",
+        ),
+        (&talk_with(&[r#"{"id": "x"}"#]), "no usable step"),
+    ] {
+        let problems = Talk::from_json(text).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p.message.contains(says)),
+            "{says}: {problems:?}"
+        );
+    }
+    // The page reports them in its notice and keeps the run it showed.
+    let clock = wall();
+    let mut session = Session::new(Default::default(), 1);
+    session.apply(
+        Action::OpenTalk {
+            text: Some(Ok("not json".into())),
+            step: None,
+        },
+        &clock,
+    );
+    assert!(session.talk().is_none());
+    assert!(
+        session.notice().unwrap().starts_with("talk refused"),
+        "{:?}",
+        session.notice()
+    );
+}
+
+#[test]
+fn bookmarks_become_a_talk_whose_steps_land_where_they_were_taken() {
+    let clock = wall();
+    let mut session = Session::from_url(&UrlOptions::parse(
+        "?seed=21&c.simulation.source.interval=500ms&cmds=k2@30101ms&t=70s",
+    ));
+    session.apply(Action::Seek(SimTime::from_ms(20_000)), &clock);
+    session.apply(Action::Bookmark, &clock);
+    let first = fingerprint(session.sim());
+    session.apply(Action::Seek(SimTime::from_ms(70_000)), &clock);
+    session.apply(Action::Bookmark, &clock);
+    let second = fingerprint(session.sim());
+    let outcome = session.apply(Action::RecordTalk, &clock);
+    assert_eq!(outcome.effects.len(), 1, "the recorded talk is downloaded");
+    let mode = session.talk().expect("and presented");
+    assert_eq!(mode.talk().steps.len(), 2);
+    assert!(
+        mode.talk().steps[1].narration.en.contains("TaskManager 2"),
+        "{}",
+        mode.talk().steps[1].narration.en
+    );
+    assert!(fingerprint(session.sim()) == first);
+    session.apply(Action::Talk(TalkMove::Next), &clock);
+    assert!(fingerprint(session.sim()) == second);
+}
+
+#[test]
+fn compare_aligned_vs_unaligned_under_backpressure() {
+    let clock = wall();
+    let mut session = Session::from_url(&UrlOptions::parse("?compare=aligned-vs-unaligned"));
+    let compare = session.compare().expect("compare mode");
+    assert_eq!(compare.comparison().id, "aligned-vs-unaligned");
+    session.apply(Action::Seek(SimTime::from_ms(1)), &clock);
+    session.apply(Action::Play, &clock);
+    session.apply(Action::SetSpeed("1000".into()), &clock);
+    let mut t = 0.0;
+    while session.sim().now() < SimTime::from_ms(150_000) {
+        t += 16.7;
+        session.apply(Action::Frame { timestamp_ms: t }, &clock);
+    }
+    let compare = session.compare().unwrap();
+    assert_eq!(
+        compare.other().view().now(),
+        session.sim().view().now(),
+        "lockstep"
+    );
+    let left = figures(session.sim());
+    let right = figures(compare.other());
+    let value = |rows: &[flinkscope::run::compare::Figure], id: &str| {
+        rows.iter().find(|f| f.id == id).unwrap().value.unwrap_or(0)
+    };
+    println!(
+        "aligned: {} completed, {} failed, persisted {} B; unaligned: {} completed, {} failed, persisted {} B",
+        value(&left, "completed"),
+        value(&left, "failed"),
+        value(&left, "persisted"),
+        value(&right, "completed"),
+        value(&right, "failed"),
+        value(&right, "persisted")
+    );
+    assert!(
+        value(&left, "failed") > 0,
+        "the aligned run's checkpoints expire"
+    );
+    assert!(
+        value(&right, "persisted") > 0,
+        "the unaligned run persists in-flight data"
+    );
+    assert!(value(&right, "completed") > value(&left, "completed"));
+    // A command goes to both sides.
+    session.apply(
+        Action::Command(flinkscope::sim::Command::KillTaskManager {
+            task_manager: flinkscope::sim::ids::TaskManagerId(1),
+        }),
+        &clock,
+    );
+    let compare = session.compare().unwrap();
+    assert!(
+        compare.other().view().task_managers()[1].process
+            != flinkscope::sim::cluster::ProcessState::Alive
+    );
+    assert!(
+        session.sim().view().task_managers()[1].process
+            != flinkscope::sim::cluster::ProcessState::Alive
+    );
+    // Seeking moves both.
+    session.apply(Action::Seek(SimTime::from_ms(40_000)), &clock);
+    assert_eq!(
+        session.compare().unwrap().other().view().now(),
+        SimTime::from_ms(40_000)
+    );
+}
