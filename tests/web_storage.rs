@@ -235,6 +235,7 @@ async fn storage_browser_reads_the_archive() {
         tick: 1,
         on_command: Callback::noop(),
         dispatch: Callback::noop(),
+        side: 0,
     };
     let root = container();
     yew::Renderer::<StorageBrowser>::with_root_and_props(root.clone(), props).render();

@@ -182,6 +182,8 @@ pub enum Action {
     LeaveCompare,
     /// Where commands go in compare mode.
     SetCommandTarget(CommandTarget),
+    /// Resolve every step of the talk and print the handout.
+    PrintHandout,
 }
 
 /// What the browser edge performs for the session.
@@ -196,6 +198,8 @@ pub enum Effect {
     },
     /// Put text on the clipboard.
     CopyText(String),
+    /// Open the browser's print dialog (the talk's handout).
+    Print,
 }
 
 /// Which panels to re-render.

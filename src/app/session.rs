@@ -169,8 +169,13 @@ impl Session {
         if let Some(id) = &options.compare {
             session.open_compare(id, 0.0);
         }
-        if options.talk.as_deref() == Some(crate::run::talk::STUDY_ID) {
-            session.open_talk(None, options.step.as_deref(), &|| 0.0);
+        // The page fetches the study talk first (it is not in the bundle) and opens it then.
+        // (In the browser, the edge fetches it and opens it once it arrives.)
+        let study = options.talk.as_deref() == Some(crate::run::talk::STUDY_ID);
+        if study {
+            if crate::run::talk::study_text().is_some() {
+                session.open_talk(None, options.step.as_deref(), &|| 0.0);
+            }
         } else if let Some(other) = &options.talk {
             session.notice = Some(format!(
                 "there is no talk '{other}' in the page; the study talk is '{}' (load your own with Open a talk)",
@@ -544,6 +549,11 @@ impl Session {
             }
             Action::SetCommandTarget(target) => {
                 self.set_command_target(target);
+                Redraw::All
+            }
+            Action::PrintHandout => {
+                self.resolve_all(wall_ms);
+                effects.push(Effect::Print);
                 Redraw::All
             }
         };

@@ -94,6 +94,7 @@ pub fn decode_value(text: &str) -> String {
 }
 
 /// The query string of a run (no leading `?`).
+#[inline(never)] // one copy in the page (share link, recorded talks)
 pub fn encode(
     seed: u64,
     config: &SimConfig,
@@ -125,6 +126,7 @@ pub fn encode(
 }
 
 /// Reads a query string field by field.
+#[inline(never)] // called from links, talks and comparisons: one copy in the page
 pub fn decode(query: &str) -> SharedRun {
     let mut run = SharedRun::default();
     let mut config_sets: Vec<(String, String)> = Vec::new();

@@ -34,7 +34,7 @@ mod tests {
     #[test]
     fn speed_labels_are_exact_decimals() {
         let labels: Vec<String> = SPEEDS_MILLI.iter().map(|s| speed_label(*s)).collect();
-        assert_eq!(labels.first().map(String::as_str), Some("0.25"));
+        assert_eq!(labels.first().map(String::as_str), Some("0.1"));
         assert_eq!(labels.last().map(String::as_str), Some("1000"));
         assert!(labels.contains(&"1".to_string()));
         assert_eq!(speed_label(1_500), "1.5");

@@ -43,8 +43,21 @@ use std::fmt;
 
 /// The id of the study talk (`?talk=study`).
 pub const STUDY_ID: &str = "study";
-/// The study talk, shipped with the page.
+/// The study talk (natively; the page fetches `talks/study.json`, a separate asset, on
+/// entering talk mode, so its 85 KB of text are not in the page's bundle).
+#[cfg(not(target_arch = "wasm32"))]
 pub const STUDY_TALK: &str = include_str!("../../talks/study.json");
+
+/// Where the page fetches the study talk from (relative to the page).
+pub const STUDY_TALK_URL: &str = "talks/study.json";
+
+/// The study talk's text when it is built in (natively), else `None` (the page fetches it).
+pub fn study_text() -> Option<&'static str> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Some(STUDY_TALK);
+    #[cfg(target_arch = "wasm32")]
+    return None;
+}
 /// The ready-made comparisons (`?compare=<id>`), shipped with the page.
 pub const COMPARISONS: &str = include_str!("../../talks/comparisons.json");
 /// Largest talk file read.
@@ -757,7 +770,8 @@ impl Talk {
         Ok((talk, problems))
     }
 
-    /// The study talk shipped with the page.
+    /// The study talk (natively).
+    #[cfg(not(target_arch = "wasm32"))]
     pub fn study() -> Talk {
         Talk::from_json(STUDY_TALK)
             .expect("the study talk reads (a test checks it)")
@@ -899,31 +913,35 @@ impl Resolved {
     }
 }
 
-/// Resolves every step's moment, in order; a step whose moment is not found is reported and
-/// skipped.
-pub fn resolve(mut talk: Talk) -> Resolved {
-    let mut machines: Vec<(Scene, Vec<TimeMachine>)> = Vec::new();
-    let mut landings = Vec::new();
-    let mut facts = Vec::new();
-    let mut problems = Vec::new();
-    let mut kept = Vec::new();
-    for step in std::mem::take(&mut talk.steps) {
-        let slot = match machines.iter().position(|(s, _)| *s == step.scene) {
-            Some(slot) => slot,
-            None => {
-                let sides = talk
-                    .scene_runs(&step.scene)
-                    .into_iter()
-                    .map(|run| {
-                        TimeMachine::new(run.config.clone(), run.seed, run.commands.clone())
-                            .expect("a decoded run's configuration is valid")
-                    })
-                    .collect();
-                machines.push((step.scene.clone(), sides));
-                machines.len() - 1
-            }
-        };
-        let sides = &mut machines[slot].1;
+/// A step's landing and what its views show there, or why its moment was not found.
+pub type StepResolution = Result<(Landing, StepFacts), String>;
+
+/// A scene's time machines and each of its steps' landing, or why its moment was not found.
+pub struct SceneResolution {
+    /// The scene's machines (one, or a comparison's two), at its last moment.
+    pub machines: Vec<TimeMachine>,
+    /// `(step index, landing and facts, or why not)` for the scene's steps, in order.
+    pub steps: Vec<(usize, StepResolution)>,
+}
+
+/// Resolves the moments of `scene`'s steps, in order: each is found from the previous one on
+/// the same scene. A step whose moment is not found leaves the scene where it was.
+pub fn resolve_scene(talk: &Talk, scene: &Scene) -> SceneResolution {
+    let mut sides: Vec<TimeMachine> = talk
+        .scene_runs(scene)
+        .into_iter()
+        .map(|run| {
+            TimeMachine::new(run.config.clone(), run.seed, run.commands.clone())
+                .expect("a decoded run's configuration is valid")
+        })
+        .collect();
+    let mut steps = Vec::new();
+    for (index, step) in talk
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.scene == *scene)
+    {
         let before = sides[0].sim().now();
         match moment::place(&mut sides[0], &step.moment) {
             Ok(at) => {
@@ -937,18 +955,60 @@ pub fn resolve(mut talk: Talk) -> Resolved {
                 let from = step.play.map_or(at, |p| {
                     SimTime(at.as_us().saturating_sub(p.stretch.as_us())).max(sides[0].start())
                 });
-                landings.push(Landing { at, from });
-                facts.push(StepFacts::of(sides[0].sim()));
-                kept.push(step);
+                steps.push((
+                    index,
+                    Ok((Landing { at, from }, StepFacts::of(sides[0].sim()))),
+                ));
             }
             Err(message) => {
-                // The scene stays where the previous step left it.
                 sides[0].seek(before);
-                problems.push(TalkProblem {
-                    place: format!("step '{}'", step.id),
-                    message: format!("{message}; the step is skipped"),
-                });
+                steps.push((index, Err(message)));
             }
+        }
+    }
+    SceneResolution {
+        machines: sides,
+        steps,
+    }
+}
+
+/// The scenes of a talk, in order of first appearance.
+pub fn scenes(talk: &Talk) -> Vec<Scene> {
+    let mut out: Vec<Scene> = Vec::new();
+    for step in &talk.steps {
+        if !out.contains(&step.scene) {
+            out.push(step.scene.clone());
+        }
+    }
+    out
+}
+
+/// Resolves every step's moment; a step whose moment is not found is reported and skipped.
+pub fn resolve(mut talk: Talk) -> Resolved {
+    let mut machines = Vec::new();
+    let mut found: Vec<Option<(Landing, StepFacts)>> = vec![None; talk.steps.len()];
+    let mut problems = Vec::new();
+    for scene in scenes(&talk) {
+        let resolution = resolve_scene(&talk, &scene);
+        for (index, result) in resolution.steps {
+            match result {
+                Ok(landing) => found[index] = Some(landing),
+                Err(message) => problems.push(TalkProblem {
+                    place: format!("step '{}'", talk.steps[index].id),
+                    message: format!("{message}; the step is skipped"),
+                }),
+            }
+        }
+        machines.push((scene, resolution.machines));
+    }
+    let mut landings = Vec::new();
+    let mut facts = Vec::new();
+    let mut kept = Vec::new();
+    for (step, found) in std::mem::take(&mut talk.steps).into_iter().zip(found) {
+        if let Some((landing, fact)) = found {
+            landings.push(landing);
+            facts.push(fact);
+            kept.push(step);
         }
     }
     talk.steps = kept;

@@ -98,9 +98,9 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     let lang = props.lang;
     let (used, total) = slot_usage(&view);
     html! {
-        <section class="cluster cl panel" aria-labelledby="cl-title" data-testid="cluster-view">
+        <section class="cluster cl panel" aria-labelledby={format!("cl-title{}", super::side_suffix(props.side))} data-testid="cluster-view">
             <header class="cl-head">
-                <h2 id="cl-title">{ tr(lang, "Cluster", "클러스터") }</h2>
+                <h2 id={format!("cl-title{}", super::side_suffix(props.side))}>{ tr(lang, "Cluster", "클러스터") }</h2>
                 <span class="cl-slots-used" data-testid="slots-used">{ slots_sentence(lang, used, total) }</span>
             </header>
             <div class="cl-layout">

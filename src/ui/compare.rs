@@ -3,6 +3,7 @@
 //! durations overlaid on one plot.
 
 use super::{format, tr, Lang, PanelProps};
+use crate::app::fixed::d1;
 use crate::app::session::CommandTarget;
 use crate::app::Action;
 use crate::run::compare::{winner, Figure, Unit};
@@ -25,8 +26,7 @@ fn value_text(figure: &Figure) -> String {
 }
 
 /// The two sides.
-#[component]
-pub fn CompareSides(props: &PanelProps) -> Html {
+pub fn compare_sides(props: &PanelProps) -> Html {
     let lang = props.lang;
     let session = props.session.read();
     let Some(compare) = session.compare() else {
@@ -35,7 +35,7 @@ pub fn CompareSides(props: &PanelProps) -> Html {
     let labels = &compare.comparison().labels;
     let side = |index: usize| {
         let side_props = PanelProps {
-            side: index,
+            side: index + 1,
             ..props.clone()
         };
         let label = labels[index].get(lang == Lang::Ko).to_string();
@@ -82,30 +82,32 @@ fn overlay(left: &Sim, right: &Sim, lang: Lang) -> Html {
         .map(|p| p.0)
         .max()
         .unwrap_or(1)
-        .max(1) as f64;
+        .max(1);
     let max_ms = series.iter().flatten().map(|p| p.1).fold(1.0, f64::max);
+    // The plot's box: 560 × 180, 36 px of margin (the axis at y = 154). Coordinates print
+    // through `d1` (the page has no float formatting).
     let (w, h, pad) = (560.0, 180.0, 36.0);
-    let x = |id: u32| pad + (f64::from(id) / max_id) * (w - 2.0 * pad);
+    let x = |id: u32| pad + (f64::from(id) / f64::from(max_id)) * (w - 2.0 * pad);
     let y = |ms: f64| h - pad + 10.0 - (ms / max_ms) * (h - 2.0 * pad);
     let line = |points: &[(u32, f64, bool)]| {
         points
             .iter()
-            .map(|p| format!("{:.1},{:.1}", x(p.0), y(p.1)))
+            .map(|p| format!("{},{}", d1(x(p.0)), d1(y(p.1))))
             .collect::<Vec<_>>()
             .join(" ")
     };
     let failed = |points: &[(u32, f64, bool)], class: &'static str| {
         html! { <>{ for points.iter().filter(|p| !p.2).map(|p| html! {
-            <circle class={class} cx={format!("{:.1}", x(p.0))} cy={format!("{:.1}", y(p.1))} r="3.5" />
+            <circle class={class} cx={d1(x(p.0)).to_string()} cy={d1(y(p.1)).to_string()} r="3.5" />
         }) }</> }
     };
     html! {
         <figure class="compare-plot" data-testid="compare-plot">
-            <svg viewBox={format!("0 0 {w} {h}")} role="img"
+            <svg viewBox="0 0 560 180" role="img"
                 aria-label={tr(lang, "End-to-end duration of each checkpoint, both runs", "체크포인트별 종단 간 소요 시간, 두 실행")}>
-                <line class="axis" x1={pad.to_string()} y1={(h - pad + 10.0).to_string()} x2={(w - pad).to_string()} y2={(h - pad + 10.0).to_string()} />
-                <text class="axis-label" x={pad.to_string()} y="14">{ format!("{} {}", crate::app::fixed::d1(max_ms), "ms") }</text>
-                <text class="axis-label" x={(w - pad).to_string()} y={(h - 4.0).to_string()} text-anchor="end">{ format!("chk-{max_id}") }</text>
+                <line class="axis" x1="36" y1="154" x2="524" y2="154" />
+                <text class="axis-label" x="36" y="14">{ format!("{} ms", d1(max_ms)) }</text>
+                <text class="axis-label" x="524" y="176" text-anchor="end">{ format!("chk-{max_id}") }</text>
                 <polyline class="series-left" points={line(&series[0])} />
                 <polyline class="series-right" points={line(&series[1])} />
                 { failed(&series[0], "failed-left") }
@@ -118,8 +120,7 @@ fn overlay(left: &Sim, right: &Sim, lang: Lang) -> Html {
 }
 
 /// The table of figures, the overlaid plot, and where commands go.
-#[component]
-pub fn CompareTable(props: &PanelProps) -> Html {
+pub fn compare_table(props: &PanelProps) -> Html {
     let lang = props.lang;
     let session = props.session.read();
     let Some(compare) = session.compare() else {
@@ -187,35 +188,35 @@ pub fn CompareTable(props: &PanelProps) -> Html {
     }
 }
 
-/// The menu of ready-made comparisons (the header's Compare button).
-#[component]
-pub fn CompareMenu(props: &PanelProps) -> Html {
+/// The menu of ready-made comparisons (the timeline bar's Compare button).
+pub fn compare_menu(props: &PanelProps) -> Html {
     let lang = props.lang;
-    let open = use_state_eq(|| false);
-    let toggle = {
-        let open = open.clone();
-        Callback::from(move |_: MouseEvent| open.set(!*open))
-    };
     let (list, _) = comparisons();
     html! {
-        <div class="compare-menu">
-            <button data-testid="btn-compare" aria-expanded={open.to_string()} onclick={toggle}>
-                { tr(lang, "Compare", "비교") }
-            </button>
-            if *open {
-                <ul class="menu" role="menu">
-                    { for list.iter().map(|c| {
-                        let id = c.id.clone();
-                        let open = open.clone();
-                        let dispatch = props.dispatch.clone();
-                        let onclick = Callback::from(move |_: MouseEvent| {
-                            open.set(false);
-                            dispatch.emit(Action::OpenCompare(id.clone()));
-                        });
-                        html! { <li role="none"><button role="menuitem" data-testid={format!("compare-{}", c.id)} onclick={onclick}>{ c.title.get(lang == Lang::Ko) }</button></li> }
-                    }) }
-                </ul>
-            }
-        </div>
+        <details class="compare-menu scenarios">
+            <summary data-testid="btn-compare">{ tr(lang, "Compare", "비교") }</summary>
+            <ul>
+                { for list.iter().map(|c| {
+                    let id = c.id.clone();
+                    let onclick = props.dispatch.reform(move |event: MouseEvent| {
+                        close_menu(&event);
+                        Action::OpenCompare(id.clone())
+                    });
+                    html! { <li><button data-testid={format!("compare-{}", c.id)} onclick={onclick}>{ c.title.get(lang == Lang::Ko) }</button></li> }
+                }) }
+            </ul>
+        </details>
+    }
+}
+
+/// Closes the `<details>` menu a click came from.
+fn close_menu(event: &MouseEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(details) = event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|e| e.closest("details").ok().flatten())
+    {
+        let _ = details.remove_attribute("open");
     }
 }

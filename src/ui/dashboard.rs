@@ -34,7 +34,7 @@ pub fn OverviewPanel(props: &PanelProps) -> Html {
     let rows = vertex_rows(&view, &job, &toggled, lang);
     html! {
         <section class="dash" aria-label={tr(lang, "Job overview", "잡 개요")}>
-            <ClusterCards overview={overview} lang={lang} />
+            { cluster_cards(&ClusterCardsProps { overview, lang }) }
             { job_header(&job, lang) }
             <div class="dash-card dash-vertices">
                 <h3 class="dash-card-title">{ tr(lang, "Vertices", "버텍스") }</h3>
@@ -59,8 +59,7 @@ struct ClusterCardsProps {
 }
 
 /// "Available Task Slots" and "Running Jobs", as on Flink's `#/overview`.
-#[component]
-fn ClusterCards(props: &ClusterCardsProps) -> Html {
+fn cluster_cards(props: &ClusterCardsProps) -> Html {
     let (o, lang) = (&props.overview, props.lang);
     html! {
         <div class="dash-cards">

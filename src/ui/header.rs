@@ -9,8 +9,9 @@ use yew::prelude::*;
 type Event_ = yew::events::Event;
 
 /// Title, run controls, speed, seed, language, job state and simulated time.
-#[component]
-pub fn Header(props: &PanelProps) -> Html {
+/// (A function the page calls, not a component: it re-renders with the page every frame anyway,
+/// and a component costs the bundle ≈3 KB of Yew's generic machinery.)
+pub fn header(props: &PanelProps) -> Html {
     let lang = props.lang;
     let dispatch = &props.dispatch;
     let act = |action: Action| dispatch.reform(move |_: MouseEvent| action.clone());

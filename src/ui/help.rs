@@ -13,8 +13,7 @@ pub struct HelpProps {
 }
 
 /// The help dialog.
-#[component]
-pub fn HelpOverlay(props: &HelpProps) -> Html {
+pub fn help_overlay(props: &HelpProps) -> Html {
     let lang = props.lang;
     let close = {
         let on_close = props.on_close.clone();

@@ -47,7 +47,17 @@ pub struct PanelProps {
     pub on_command: Callback<Command>,
     /// Emits any other action.
     pub dispatch: Callback<Action>,
-    /// Which run the panel shows in compare mode (0 the left, 1 the right).
+    /// Where the panel is: 0 the page, 1 a comparison's left side, 2 its right side (the
+    /// right run). Element ids get the side's suffix so two sides never share one.
     #[prop_or_default]
     pub side: usize,
+}
+
+/// The element-id suffix of a side (see [`PanelProps::side`]).
+pub fn side_suffix(side: usize) -> &'static str {
+    match side {
+        1 => "-left",
+        2 => "-right",
+        _ => "",
+    }
 }

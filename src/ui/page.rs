@@ -86,10 +86,18 @@ pub fn Page(props: &PageProps) -> Html {
             session.talk().is_some_and(|t| !t.spotlight().is_empty()),
         )
     };
+    // The spotlight marks elements of other components, so it is applied after each render.
+    let selectors = {
+        let session = props.session.read();
+        session.talk().map_or(Vec::new(), |t| {
+            crate::app::spotlight::selectors(t.spotlight(), session.sim()).0
+        })
+    };
+    use_effect(move || super::talk::apply_spotlight(&selectors));
     if presenter {
         return html! {
             <div class="app presenting" lang={lang.code()}>
-                <super::talk::PresenterView ..fast.clone() />
+                { super::talk::presenter_view(&fast) }
                 if let Some(notice) = props.session.read().notice().map(str::to_string) {
                     <div class="notice" role="alert" data-testid="notice"><span>{ notice }</span></div>
                 }
@@ -99,7 +107,7 @@ pub fn Page(props: &PageProps) -> Html {
     let views = if comparing {
         html! {
             <section class="views compare" aria-label={tr(lang, "Two runs side by side", "나란히 놓은 두 실행")}>
-                <super::compare::CompareSides ..fast.clone() />
+                { super::compare::compare_sides(&fast) }
                 <super::log_panel::SinkOutput ..slow.clone() />
             </section>
         }
@@ -114,17 +122,17 @@ pub fn Page(props: &PageProps) -> Html {
     };
     html! {
         <div class={classes!("app", talking.then_some("talk"), comparing.then_some("comparing"), spotlit.then_some("spotlit"))} lang={lang.code()}>
-            <super::header::Header ..fast.clone() />
+            { super::header::header(&fast) }
             <super::resume::ResumeBanner ..slow.clone() />
-            <super::timeline_bar::TimelineBar ..fast.clone() />
+            { super::timeline_bar::timeline_bar(&fast) }
             <main class="layout">
                 if talking {
-                    <super::talk::TalkPanel ..fast.clone() />
+                    { super::talk::talk_panel(&fast) }
                 }
                 { views }
                 <section class="dashboard" aria-label={tr(lang, "Dashboard", "대시보드")}>
                     if comparing {
-                        <super::compare::CompareTable ..slow.clone() />
+                        { super::compare::compare_table(&slow) }
                     }
                     <nav class="tabs" role="tablist">
                         { for Tab::ALL.iter().map(|tab| tab_button(*tab)) }
@@ -156,12 +164,14 @@ pub fn Page(props: &PageProps) -> Html {
                 </section>
             </main>
             if view.help {
-                <super::help::HelpOverlay lang={lang}
-                    on_close={props.dispatch.reform(|_| Action::CloseHelp)} />
+                { super::help::help_overlay(&super::help::HelpProps {
+                    lang,
+                    on_close: props.dispatch.reform(|_| Action::CloseHelp),
+                }) }
             }
             if talking {
-                <super::talk::Handout ..slow.clone() />
-                <super::talk::BlankScreen ..fast.clone() />
+                { super::talk::handout(&slow) }
+                { super::talk::blank_screen(&fast) }
             }
         </div>
     }

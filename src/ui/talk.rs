@@ -17,45 +17,69 @@ fn text(text: &Text, lang: Lang) -> &str {
     }
 }
 
-/// Paragraphs, with ```-fenced blocks as code.
-pub fn rich(source: &str) -> Html {
-    let mut blocks = Vec::new();
-    let mut code: Option<Vec<&str>> = None;
-    let mut paragraph: Vec<&str> = Vec::new();
-    let flush = |paragraph: &mut Vec<&str>, blocks: &mut Vec<Html>| {
-        if !paragraph.is_empty() {
-            blocks.push(html! { <p>{ paragraph.join(" ") }</p> });
-            paragraph.clear();
+/// Escapes text for HTML (a talk file is the user's: nothing in it becomes markup).
+fn escape(text: &str, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
         }
-    };
+    }
+}
+
+/// Paragraphs, with ```-fenced blocks as code, as escaped HTML (a string is far less code in
+/// the bundle than a tree of Yew nodes for text the page only shows).
+fn rich_html(source: &str, out: &mut String) {
+    let mut in_code = false;
+    let mut open_paragraph = false;
     for line in source.lines() {
         if line.trim_start().starts_with("```") {
-            match code.take() {
-                Some(lines) => blocks
-                    .push(html! { <pre class="talk-code"><code>{ lines.join("\n") }</code></pre> }),
-                None => {
-                    flush(&mut paragraph, &mut blocks);
-                    code = Some(Vec::new());
-                }
+            if open_paragraph {
+                out.push_str("</p>");
+                open_paragraph = false;
             }
-        } else if let Some(lines) = code.as_mut() {
-            lines.push(line);
+            out.push_str(if in_code {
+                "</code></pre>"
+            } else {
+                "<pre class=\"talk-code\"><code>"
+            });
+            in_code = !in_code;
+        } else if in_code {
+            escape(line, out);
+            out.push('\n');
         } else if line.trim().is_empty() {
-            flush(&mut paragraph, &mut blocks);
+            if open_paragraph {
+                out.push_str("</p>");
+                open_paragraph = false;
+            }
         } else {
-            paragraph.push(line.trim());
+            out.push_str(if open_paragraph { " " } else { "<p>" });
+            open_paragraph = true;
+            escape(line.trim(), out);
         }
     }
-    if let Some(lines) = code {
-        blocks.push(html! { <pre class="talk-code"><code>{ lines.join("\n") }</code></pre> });
+    if in_code {
+        out.push_str("</code></pre>");
     }
-    flush(&mut paragraph, &mut blocks);
-    html! { <>{ for blocks }</> }
+    if open_paragraph {
+        out.push_str("</p>");
+    }
+}
+
+/// [`rich_html`] as a node.
+pub fn rich(source: &str) -> Html {
+    let mut out = String::new();
+    rich_html(source, &mut out);
+    Html::from_html_unchecked(out.into())
 }
 
 /// Marks the spotlight's elements `data-spotlight="true"` (and clears the previous ones): the
 /// elements belong to other components, so this runs after each render.
-fn apply_spotlight(selectors: &[String]) {
+pub fn apply_spotlight(selectors: &[String]) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
@@ -92,9 +116,9 @@ fn apply_spotlight(selectors: &[String]) {
     }
 }
 
-/// The narration panel of the audience window.
-#[component]
-pub fn TalkPanel(props: &PanelProps) -> Html {
+/// The narration panel of the audience window (plain functions, not components: the page
+/// renders them; each component costs the bundle ≈3 KB of Yew's generic machinery).
+pub fn talk_panel(props: &PanelProps) -> Html {
     let lang = props.lang;
     let session = props.session.read();
     let Some(mode) = session.talk() else {
@@ -104,12 +128,6 @@ pub fn TalkPanel(props: &PanelProps) -> Html {
     let index = mode.index();
     let count = mode.talk().steps.len();
     let section = &mode.talk().sections[step.section];
-    let (selectors, _) = crate::app::spotlight::selectors(mode.spotlight(), session.sim());
-    {
-        let selectors = selectors.clone();
-        // After every render (the views re-render on their own ticks; so does this panel).
-        use_effect(move || apply_spotlight(&selectors));
-    }
     let go = |to: TalkMove| {
         props
             .dispatch
@@ -166,7 +184,7 @@ pub fn TalkPanel(props: &PanelProps) -> Html {
                 <button data-testid="talk-blank" onclick={props.dispatch.reform(|_| Action::ToggleBlank)} aria-keyshortcuts="B">
                     { tr(lang, "Blank (B)", "화면 가리기 (B)") }
                 </button>
-                <button data-testid="talk-print" onclick={Callback::from(|_| { if let Some(w) = web_sys::window() { let _ = w.print(); } })}>
+                <button data-testid="talk-print" onclick={props.dispatch.reform(|_| Action::PrintHandout)}>
                     { tr(lang, "Handout", "유인물") }
                 </button>
                 <button data-testid="talk-leave" onclick={props.dispatch.reform(|_| Action::LeaveTalk)}>
@@ -181,8 +199,7 @@ pub fn TalkPanel(props: &PanelProps) -> Html {
 }
 
 /// The blank screen (B): covers the audience window until B again or the next step.
-#[component]
-pub fn BlankScreen(props: &PanelProps) -> Html {
+pub fn blank_screen(props: &PanelProps) -> Html {
     let session = props.session.read();
     let blank = session.talk().is_some_and(|m| m.blank()) && !session.view().presenter;
     if !blank {
@@ -198,8 +215,7 @@ fn clock_text(ms: f64) -> String {
 
 /// The presenter view: speaker notes, the next step, elapsed time against the section's
 /// minutes.
-#[component]
-pub fn PresenterView(props: &PanelProps) -> Html {
+pub fn presenter_view(props: &PanelProps) -> Html {
     let lang = props.lang;
     let session = props.session.read();
     let Some(mode) = session.talk() else {
@@ -251,23 +267,28 @@ pub fn PresenterView(props: &PanelProps) -> Html {
 }
 
 /// The printed handout: one block per step (title, narration, what the views showed).
-#[component]
-pub fn Handout(props: &PanelProps) -> Html {
+pub fn handout(props: &PanelProps) -> Html {
     let lang = props.lang;
     let session = props.session.read();
     let Some(mode) = session.talk() else {
         return html! {};
     };
+    let mut out = String::from("<h1>");
+    escape(text(&mode.talk().title, lang), &mut out);
+    out.push_str("</h1>");
+    for (i, (step, facts)) in mode.talk().steps.iter().zip(mode.facts()).enumerate() {
+        out.push_str("<article class=\"handout-step\"><h2>");
+        escape(&format!("{}. {}", i + 1, text(&step.title, lang)), &mut out);
+        out.push_str("</h2>");
+        rich_html(text(&step.narration, lang), &mut out);
+        if let Some(facts) = facts {
+            out.push_str("<p class=\"handout-facts\">");
+            escape(&facts.describe(lang == Lang::Ko), &mut out);
+            out.push_str("</p>");
+        }
+        out.push_str("</article>");
+    }
     html! {
-        <section class="handout" aria-hidden="true">
-            <h1>{ text(&mode.talk().title, lang) }</h1>
-            { for mode.talk().steps.iter().zip(mode.facts()).enumerate().map(|(i, (step, facts))| html! {
-                <article class="handout-step">
-                    <h2>{ format!("{}. {}", i + 1, text(&step.title, lang)) }</h2>
-                    { rich(text(&step.narration, lang)) }
-                    <p class="handout-facts">{ facts.describe(lang == Lang::Ko) }</p>
-                </article>
-            }) }
-        </section>
+        <section class="handout" aria-hidden="true">{ Html::from_html_unchecked(out.into()) }</section>
     }
 }

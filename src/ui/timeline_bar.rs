@@ -19,6 +19,30 @@ fn percent(time: SimTime, start: SimTime, end: SimTime) -> f64 {
     )
 }
 
+/// A file input's change: reads the chosen file as text and emits `make(text)` (or why it
+/// could not be read). One function for both inputs (runs and talks): one async reader.
+fn file_input(
+    dispatch: &Callback<Action>,
+    make: fn(Result<String, String>) -> Action,
+) -> Callback<Event> {
+    let dispatch = dispatch.clone();
+    Callback::from(move |e: Event| {
+        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        let dispatch = dispatch.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = wasm_bindgen_futures::JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .ok_or_else(|| "the file could not be read as text".to_string());
+            dispatch.emit(make(text));
+        });
+    })
+}
+
 /// The page's address without query or fragment (the base of a shared link).
 fn page_address() -> String {
     web_sys::window()
@@ -33,8 +57,8 @@ fn page_address() -> String {
 }
 
 /// The bar.
-#[component]
-pub fn TimelineBar(props: &PanelProps) -> Html {
+/// (A function the page calls: it re-renders with the page every frame anyway.)
+pub fn timeline_bar(props: &PanelProps) -> Html {
     let lang = props.lang;
     let dispatch = &props.dispatch;
     let on_seek = {
@@ -51,45 +75,11 @@ pub fn TimelineBar(props: &PanelProps) -> Html {
     });
     let on_verify = dispatch.reform(|_: MouseEvent| Action::Verify);
     let on_export = dispatch.reform(|_: MouseEvent| Action::ExportRun);
-    let on_import = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            let dispatch = dispatch.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                    .await
-                    .ok()
-                    .and_then(|t| t.as_string())
-                    .ok_or_else(|| "the file could not be read as text".to_string());
-                dispatch.emit(Action::Import(text));
-            });
-        })
-    };
-    let on_open_talk = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let Some(file) = input.files().and_then(|f| f.get(0)) else {
-                return;
-            };
-            let dispatch = dispatch.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let text = wasm_bindgen_futures::JsFuture::from(file.text())
-                    .await
-                    .ok()
-                    .and_then(|t| t.as_string())
-                    .ok_or_else(|| "the file could not be read as text".to_string());
-                dispatch.emit(Action::OpenTalk {
-                    text: Some(text),
-                    step: None,
-                });
-            });
-        })
-    };
+    let on_import = file_input(dispatch, Action::Import);
+    let on_open_talk = file_input(dispatch, |text| Action::OpenTalk {
+        text: Some(text),
+        step: None,
+    });
     let on_study = dispatch.reform(|_: MouseEvent| Action::OpenTalk {
         text: None,
         step: None,
@@ -178,7 +168,7 @@ pub fn TimelineBar(props: &PanelProps) -> Html {
                     <input type="file" accept="application/json,.json" data-testid="import-run" onchange={on_import} />
                 </label>
                 <button data-testid="btn-talk" onclick={on_study}>{ tr(lang, "Present the talk", "발표 시작") }</button>
-                <super::compare::CompareMenu ..props.clone() />
+                { super::compare::compare_menu(props) }
                 <button data-testid="btn-bookmark" onclick={on_bookmark} aria-keyshortcuts="M"
                     title={tr(lang, "Bookmark this moment (M)", "이 순간 북마크 (M)")}>{ format!("{} ({bookmarks})", tr(lang, "Bookmark", "북마크")) }</button>
                 <button data-testid="btn-record-talk" onclick={on_record} disabled={bookmarks == 0}>{ tr(lang, "Record a talk", "발표 녹화") }</button>

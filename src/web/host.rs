@@ -57,6 +57,11 @@ struct Edge {
 impl Edge {
     /// Applies `action`, performs its effects, re-renders, and pumps the archive.
     fn dispatch(self: &Rc<Self>, action: Action) {
+        if let Action::OpenTalk { text: None, step } = action {
+            // The study talk is a separate asset, fetched on entering talk mode.
+            self.fetch_talk(crate::run::talk::STUDY_TALK_URL.to_string(), step);
+            return;
+        }
         let followed = matches!(action, Action::TalkFollow { .. });
         let frame = matches!(action, Action::Frame { .. });
         let outcome = self.owner.apply(action, &wall_ms);
@@ -79,6 +84,18 @@ impl Edge {
         }
         self.redraw.dispatch(redraw);
         self.pump();
+    }
+
+    /// Fetches a talk file and opens it (or reports why it could not be fetched).
+    fn fetch_talk(self: &Rc<Self>, url: String, step: Option<String>) {
+        let edge = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = fetch_text(&url).await;
+            edge.dispatch(Action::OpenTalk {
+                text: Some(text),
+                step,
+            });
+        });
     }
 
     /// A callback that dispatches (for components and async work).
@@ -116,6 +133,16 @@ fn perform(effect: Effect) -> Result<(), String> {
         Effect::Download { file_name, json } => {
             super::download::download_json(&file_name, &super::download::indented(&json))
                 .map_err(|e| format!("the download of {file_name} failed: {e:?}"))
+        }
+        Effect::Print => {
+            // After the handout has rendered with every step's facts.
+            gloo_timers::callback::Timeout::new(50, || {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.print();
+                }
+            })
+            .forget();
+            Ok(())
         }
         Effect::CopyText(text) => {
             let clipboard = web_sys::window()
@@ -196,14 +223,9 @@ pub fn App() -> Html {
             }
             let options = UrlOptions::parse(&query_string());
             if let Some(url) = options.talk_url {
-                let edge = edge.clone();
-                wasm_bindgen_futures::spawn_local(async move {
-                    let text = fetch_text(&url).await;
-                    edge.dispatch(Action::OpenTalk {
-                        text: Some(text),
-                        step: options.step,
-                    });
-                });
+                edge.fetch_talk(url, options.step);
+            } else if options.talk.as_deref() == Some(crate::run::talk::STUDY_ID) {
+                edge.fetch_talk(crate::run::talk::STUDY_TALK_URL.to_string(), options.step);
             }
             let frames = {
                 let edge = edge.clone();
@@ -237,9 +259,11 @@ pub fn App() -> Html {
 /// [`shortcut`]); keys typed into fields are left alone.
 fn keyboard(edge: Rc<Edge>) -> Option<gloo_events::EventListener> {
     let document = web_sys::window().and_then(|w| w.document())?;
-    Some(gloo_events::EventListener::new(
+    // Not passive: Space, PageDown and the arrows must not also scroll the page.
+    Some(gloo_events::EventListener::new_with_options(
         &document,
         "keydown",
+        gloo_events::EventListenerOptions::enable_prevent_default(),
         move |event| {
             let Some(event) = wasm_bindgen::JsCast::dyn_ref::<web_sys::KeyboardEvent>(event) else {
                 return;

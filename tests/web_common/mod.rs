@@ -48,6 +48,7 @@ pub fn panel_props(owner: &SessionOwner, lang: Lang) -> PanelProps {
         tick: 1,
         on_command: Callback::noop(),
         dispatch: Callback::noop(),
+        side: 0,
     }
 }
 

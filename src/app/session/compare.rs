@@ -80,11 +80,11 @@ impl Session {
         self.compare.as_ref()
     }
 
-    /// The simulation of a side: 0 the session's run, 1 the comparison's right run (the
-    /// session's run when there is no comparison).
+    /// The simulation a panel shows: `side` 0 (the page) and 1 (a comparison's left side) the
+    /// session's run, 2 a comparison's right run (the session's run without a comparison).
     pub fn side_sim(&self, side: usize) -> &Sim {
         match (side, self.compare.as_ref()) {
-            (1, Some(compare)) => compare.other.sim(),
+            (2, Some(compare)) => compare.other.sim(),
             _ => self.machine.sim(),
         }
     }
@@ -92,7 +92,7 @@ impl Session {
     /// The record motion of a side (the right side has none).
     pub fn side_sampler(&self, side: usize) -> &crate::app::motion::RecordSampler {
         match (side, self.compare.as_ref()) {
-            (1, Some(compare)) => &compare.still,
+            (2, Some(compare)) => &compare.still,
             _ => &self.sampler,
         }
     }

@@ -1,12 +1,13 @@
 //! Talk mode: the session presents a resolved talk step by step.
 //!
-//! Entering a step swaps in the time machine of its scene (each scene's machine was advanced
-//! by the resolution to its last moment, so every step is a seek), seeks to the step's landing,
+//! A scene is resolved the first time one of its steps is entered (its machines advance to its
+//! last moment, finding each step's moment on the way), so a link to a step costs only its own
+//! scene. Entering a step swaps in its scene's time machines, seeks to the step's landing,
 //! opens its tab, and — for a step that plays a stretch — plays at its speed and stops on the
 //! moment. The run the page showed before the talk is kept and comes back on leaving.
 
 use super::{Session, Tab};
-use crate::run::talk::{self, Landing, Resolved, Scene, Spot, StepFacts, Talk, TalkProblem};
+use crate::run::talk::{self, Landing, Scene, Spot, StepFacts, Talk, TalkProblem};
 use crate::run::TimeMachine;
 use crate::sim::SimTime;
 use std::collections::VecDeque;
@@ -36,8 +37,9 @@ pub enum TalkMove {
 /// A talk being presented.
 pub struct TalkMode {
     talk: Talk,
-    landings: Vec<Landing>,
-    facts: Vec<StepFacts>,
+    /// Each step's landing, once its scene is resolved.
+    landings: Vec<Option<Landing>>,
+    facts: Vec<Option<StepFacts>>,
     /// The machines of each scene; the scene on screen has lent its machines to the session.
     scenes: Vec<(Scene, Vec<Option<TimeMachine>>)>,
     /// The scene on screen.
@@ -76,8 +78,8 @@ impl TalkMode {
     pub fn next_step(&self) -> Option<&talk::Step> {
         self.talk.steps.get(self.index + 1)
     }
-    /// Each step's landing.
-    pub fn landings(&self) -> &[Landing] {
+    /// Each step's landing (`None` until its scene is first entered).
+    pub fn landings(&self) -> &[Option<Landing>] {
         &self.landings
     }
     /// Whether the audience screen is blanked.
@@ -96,9 +98,51 @@ impl TalkMode {
     pub fn resolve_ms(&self) -> f64 {
         self.resolve_ms
     }
-    /// What each step's views show at its moment (the handout).
-    pub fn facts(&self) -> &[StepFacts] {
+    /// What each step's views show at its moment (the handout; `None` until resolved).
+    pub fn facts(&self) -> &[Option<StepFacts>] {
         &self.facts
+    }
+
+    /// Resolves `scene` if it is not yet: its machines and its steps' landings. A step whose
+    /// moment is not found shows the scene where the step before it left it, and is reported.
+    fn ensure_scene(&mut self, scene: &Scene, wall_ms: &dyn Fn() -> f64) {
+        if self.scenes.iter().any(|(s, _)| s == scene) {
+            return;
+        }
+        let started = wall_ms();
+        let resolution = talk::resolve_scene(&self.talk, scene);
+        let mut previous: Option<Landing> = None;
+        for (index, result) in resolution.steps {
+            match result {
+                Ok((landing, facts)) => {
+                    self.landings[index] = Some(landing);
+                    self.facts[index] = Some(facts);
+                    previous = Some(landing);
+                }
+                Err(message) => {
+                    let start = resolution.machines[0].start();
+                    let landing = previous.unwrap_or(Landing {
+                        at: start,
+                        from: start,
+                    });
+                    self.landings[index] = Some(landing);
+                    self.problems.push(TalkProblem {
+                        place: format!("step '{}'", self.talk.steps[index].id),
+                        message: format!("{message}; it shows the moment before it"),
+                    });
+                }
+            }
+        }
+        let machines = resolution
+            .machines
+            .into_iter()
+            .map(|mut m| {
+                m.set_verbose(true);
+                Some(m)
+            })
+            .collect();
+        self.scenes.push((scene.clone(), machines));
+        self.resolve_ms += wall_ms() - started;
     }
     /// The current spotlight.
     pub fn spotlight(&self) -> &[Spot] {
@@ -134,16 +178,21 @@ impl Session {
         step: Option<&str>,
         wall_ms: &dyn Fn() -> f64,
     ) {
-        let started = wall_ms();
-        let read = match text {
-            None => Talk::from_json(talk::STUDY_TALK),
+        let read = match text.or_else(|| talk::study_text().map(|t| Ok(t.to_string()))) {
+            None => Err(vec![TalkProblem {
+                place: "the talk".to_string(),
+                message: format!(
+                    "the study talk is fetched from {}; it was not given",
+                    talk::STUDY_TALK_URL
+                ),
+            }]),
             Some(Err(problem)) => Err(vec![TalkProblem {
                 place: "the talk".to_string(),
                 message: problem,
             }]),
             Some(Ok(text)) => Talk::from_json(&text),
         };
-        let (talk, mut problems) = match read {
+        let (talk, problems) = match read {
             Ok(read) => read,
             Err(problems) => {
                 let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
@@ -151,37 +200,13 @@ impl Session {
                 return;
             }
         };
-        let resolved: Resolved = talk::resolve(talk);
-        problems.extend(resolved.problems);
-        if resolved.talk.steps.is_empty() {
-            let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            self.notice = Some(format!(
-                "talk refused: no step resolved: {}",
-                text.join("; ")
-            ));
-            return;
-        }
         self.leave_talk();
-        let scenes = resolved
-            .machines
-            .into_iter()
-            .map(|(scene, machines)| {
-                let machines = machines
-                    .into_iter()
-                    .map(|mut m| {
-                        m.set_verbose(true);
-                        Some(m)
-                    })
-                    .collect();
-                (scene, machines)
-            })
-            .collect();
-        let resolve_ms = wall_ms() - started;
+        let steps = talk.steps.len();
         self.talk = Some(TalkMode {
-            talk: resolved.talk,
-            landings: resolved.landings,
-            facts: resolved.facts,
-            scenes,
+            talk,
+            landings: vec![None; steps],
+            facts: vec![None; steps],
+            scenes: Vec::new(),
             current: None,
             index: 0,
             blank: false,
@@ -189,14 +214,16 @@ impl Session {
             saved: None,
             stop_at: None,
             entry_ms: VecDeque::new(),
-            resolve_ms,
+            resolve_ms: 0.0,
             started_ms: 0.0,
             section_started_ms: 0.0,
             wall_now_ms: 0.0,
         });
-        if !problems.is_empty() {
-            let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
-            self.notice = Some(format!("talk: skipped {}", text.join("; ")));
+        if let Some(mode) = self.talk.as_ref() {
+            if !mode.problems.is_empty() {
+                let text: Vec<String> = mode.problems.iter().map(ToString::to_string).collect();
+                self.notice = Some(format!("talk: skipped {}", text.join("; ")));
+            }
         }
         let index = match step {
             None => 0,
@@ -249,7 +276,16 @@ impl Session {
         let started = wall_ms();
         let mut mode = self.talk.take().expect("talk mode");
         let step = mode.talk.steps[index].clone();
-        let landing = mode.landings[index];
+        let known = mode.problems.len();
+        mode.ensure_scene(&step.scene, wall_ms);
+        if mode.problems.len() > known {
+            let text: Vec<String> = mode.problems[known..]
+                .iter()
+                .map(ToString::to_string)
+                .collect();
+            self.notice = Some(format!("talk: {}", text.join("; ")));
+        }
+        let landing = mode.landings[index].expect("its scene is resolved");
         if mode.current.as_ref() != Some(&step.scene) {
             // Give the scene on screen its machines back, then borrow the step's.
             let slot = |mode: &TalkMode, scene: &Scene| {
@@ -336,6 +372,19 @@ impl Session {
         }
     }
 
+    /// Resolves every scene (the handout shows every step's facts).
+    pub(super) fn resolve_all(&mut self, wall_ms: &dyn Fn() -> f64) {
+        let Some(mut mode) = self.talk.take() else {
+            return;
+        };
+        for scene in talk::scenes(&mode.talk) {
+            if mode.current.as_ref() != Some(&scene) {
+                mode.ensure_scene(&scene, wall_ms);
+            }
+        }
+        self.talk = Some(mode);
+    }
+
     /// Blanks or unblanks the audience screen.
     pub(super) fn toggle_blank(&mut self) {
         if let Some(mode) = self.talk.as_mut() {
@@ -405,9 +454,11 @@ impl Session {
             None,
             1_000,
         );
-        let mut sorted: Vec<SimTime> = self.bookmarks.iter().copied().collect();
-        sorted.sort();
-        sorted.dedup();
+        // Microseconds sorted as u64 (one sort instantiation in the page, shared with the figures).
+        let mut micros: Vec<u64> = self.bookmarks.iter().map(|t| t.as_us()).collect();
+        micros.sort_unstable();
+        micros.dedup();
+        let sorted: Vec<SimTime> = micros.into_iter().map(SimTime).collect();
         // The journal of a run to the last bookmark names what happened before each.
         let mut probe = self.machine.clone();
         probe.seek(*sorted.last().expect("not empty"));
@@ -478,7 +529,7 @@ fn describe(event: &crate::sim::event::Event) -> Option<String> {
             format!("checkpoint {} completed", checkpoint.0)
         }
         Event::CheckpointFailed { checkpoint, reason } => {
-            format!("checkpoint {} failed ({reason:?})", checkpoint.0)
+            format!("checkpoint {} failed ({})", checkpoint.0, reason.message())
         }
         Event::TaskManagerKilled { task_manager } => {
             format!("TaskManager {} was killed", task_manager.0 + 1)

@@ -12,8 +12,7 @@ pub(super) struct ConfigProps {
 }
 
 /// The Option / Value table of Flink's Configuration sub-tab.
-#[component]
-pub(super) fn ConfigTab(props: &ConfigProps) -> Html {
+pub(super) fn config_tab(props: &ConfigProps) -> Html {
     let lang = props.lang;
     let rows = config_rows(&props.config, lang);
     let extra = [

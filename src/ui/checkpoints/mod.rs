@@ -101,6 +101,7 @@ pub fn CheckpointsPanel(props: &PanelProps) -> Html {
     let open = use_reducer(Toggles::<Open>::default);
     let session = props.session.read();
     let view = session.side_sim(props.side).view();
+    let sfx = super::side_suffix(props.side);
     let ctx = Ctx {
         view: &view,
         lang,
@@ -113,17 +114,18 @@ pub fn CheckpointsPanel(props: &PanelProps) -> Html {
             let stats = build::checkpoints(&view);
             html! { <SummaryTab summary={stats.summary} completed={stats.counts.completed} lang={lang} /> }
         }
-        CpTab::Config => html! {
-            <ConfigTab config={build::checkpoint_config(&view)}
-                retained={view.config().num_retained} history={view.config().checkpoint_history_size}
-                lang={lang} />
-        },
+        CpTab::Config => config_tab(&ConfigProps {
+            config: build::checkpoint_config(&view),
+            retained: view.config().num_retained,
+            history: view.config().checkpoint_history_size,
+            lang,
+        }),
     };
     html! {
         <section class="cp" aria-label={tr(lang, "Checkpoints", "체크포인트")}>
-            { tab_bar(*tab, lang, tab.setter()) }
-            <div class="cp-body" role="tabpanel" id={format!("cp-panel-{}", tab.id())}
-                aria-labelledby={format!("cp-tab-btn-{}", tab.id())}>
+            { tab_bar(*tab, lang, tab.setter(), sfx) }
+            <div class="cp-body" role="tabpanel" id={format!("cp-panel-{}{sfx}", tab.id())}
+                aria-labelledby={format!("cp-tab-btn-{}{sfx}", tab.id())}>
                 { body }
             </div>
         </section>
@@ -131,7 +133,7 @@ pub fn CheckpointsPanel(props: &PanelProps) -> Html {
 }
 
 /// The sub-tab bar: arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern).
-fn tab_bar(current: CpTab, lang: Lang, set: UseStateSetter<CpTab>) -> Html {
+fn tab_bar(current: CpTab, lang: Lang, set: UseStateSetter<CpTab>, sfx: &'static str) -> Html {
     let onkeydown = {
         let set = set.clone();
         Callback::from(move |event: KeyboardEvent| {
@@ -146,16 +148,16 @@ fn tab_bar(current: CpTab, lang: Lang, set: UseStateSetter<CpTab>) -> Html {
             event.prevent_default();
             event.stop_propagation();
             set.set(CpTab::ALL[next]);
-            focus_by_id(&format!("cp-tab-btn-{}", CpTab::ALL[next].id()));
+            focus_by_id(&format!("cp-tab-btn-{}{sfx}", CpTab::ALL[next].id()));
         })
     };
     let buttons = CpTab::ALL.iter().map(|&t| {
         let selected = t == current;
         let set = set.clone();
         html! {
-            <button type="button" role="tab" id={format!("cp-tab-btn-{}", t.id())}
+            <button type="button" role="tab" id={format!("cp-tab-btn-{}{sfx}", t.id())}
                 class={classes!("cp-tab", selected.then_some("cp-tab-selected"))}
-                aria-selected={selected.to_string()} aria-controls={format!("cp-panel-{}", t.id())}
+                aria-selected={selected.to_string()} aria-controls={format!("cp-panel-{}{sfx}", t.id())}
                 tabindex={if selected { "0" } else { "-1" }}
                 data-testid={format!("cp-tab-{}", t.id())}
                 onclick={Callback::from(move |_: MouseEvent| set.set(t))}>

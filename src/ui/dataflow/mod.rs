@@ -48,6 +48,8 @@ struct Scene<'a> {
     animate: bool,
     /// Queued records drawn per channel (the label gives the count beyond).
     dots_per_channel: usize,
+    /// The element-id suffix of the panel's side.
+    suffix: &'static str,
 }
 
 /// The dataflow panel.
@@ -81,12 +83,13 @@ pub fn DataflowView(props: &PanelProps) -> Html {
         segments,
         motion,
         animate,
+        suffix: super::side_suffix(props.side),
     };
     let lang = props.lang;
     html! {
-        <section class="dataflow df panel" aria-labelledby="df-heading" data-testid="dataflow-view">
+        <section class="dataflow df panel" aria-labelledby={format!("df-heading{}", super::side_suffix(props.side))} data-testid="dataflow-view">
             <header class="df-head">
-                <h2 id="df-heading">{ tr(lang, "Dataflow", "데이터 흐름") }</h2>
+                <h2 id={format!("df-heading{}", super::side_suffix(props.side))}>{ tr(lang, "Dataflow", "데이터 흐름") }</h2>
                 { legend(lang) }
             </header>
             { svg(&scene) }

@@ -112,9 +112,9 @@ pub(super) fn svg(scene: &Scene) -> Html {
         .max(scene.layout.storage.y + scene.layout.storage.h + 10.0);
     html! {
         <svg class="df-svg" data-testid="dataflow-svg" role="img" viewBox={format!("0 0 {} {}", d0(VIEW_W), d0(height))}
-            preserveAspectRatio="xMidYMin meet" aria-labelledby="df-svg-title df-svg-desc">
-            <title id="df-svg-title">{ tr(lang, "Job graph with its network channels", "잡 그래프와 네트워크 채널") }</title>
-            <desc id="df-svg-desc">{ tr(lang,
+            preserveAspectRatio="xMidYMin meet" aria-labelledby={format!("df-svg-title{0} df-svg-desc{0}", scene.suffix)}>
+            <title id={format!("df-svg-title{}", scene.suffix)}>{ tr(lang, "Job graph with its network channels", "잡 그래프와 네트워크 채널") }</title>
+            <desc id={format!("df-svg-desc{}", scene.suffix)}>{ tr(lang,
                 "Source subtasks on the left feed every keyed subtask over the keyBy exchange. Circles are normal events, triangles abnormal ones, vertical bars checkpoint barriers, the thick band on a channel its buffer fill. Snapshots fly to the checkpoint storage box on the right. A text summary follows the picture.",
                 "왼쪽의 소스 서브태스크는 keyBy 교환으로 모든 키 서브태스크에 보냅니다. 원은 정상 이벤트, 삼각형은 비정상 이벤트, 세로 막대는 체크포인트 배리어, 채널 위 굵은 띠는 버퍼 사용량입니다. 스냅샷은 오른쪽 체크포인트 저장소로 날아갑니다. 그림 뒤에 글 요약이 있습니다.") }</desc>
             { column_headers(scene) }
