@@ -29,6 +29,31 @@ async function press(page, key, index) {
   return Date.now() - started;
 }
 
+/** axe-core over the whole page: the serious and critical violations, printed and returned. */
+async function seriousAxe(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  console.log(`a11y: ${label}: ${result.violations.length} violations, ${serious.length} serious or critical`);
+  return serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
+}
+
+/** The p95 of requestAnimationFrame intervals over 3 s. */
+function framePercentile(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    const deltas = [];
+    let last = null;
+    const end = performance.now() + 3000;
+    const frame = (t) => {
+      if (last !== null) deltas.push(t - last);
+      last = t;
+      if (t < end) requestAnimationFrame(frame);
+      else { deltas.sort((a, b) => a - b); resolve(deltas[Math.floor(deltas.length * 0.95)]); }
+    };
+    requestAnimationFrame(frame);
+  }));
+}
+
 function p95(values) {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(1, Math.ceil(sorted.length * 0.95)) - 1];
@@ -77,21 +102,31 @@ test('a step opens by link, spotlights what it names, and reads well on a 1280×
     if (lit > 0) found = await stepOf(page);
   }
   expect(found, 'some step spotlights an element').not.toBeNull();
-  const started = Date.now();
+  // Every step by link: page load, the talk fetched, its scene resolved, the step entered.
+  const ids = [];
+  await openTalk(page, 'talk=study&step=q3-unaligned&lang=en');
+  await press(page, 'Home', 0);
+  for (let i = 0; i < count; i++) {
+    if (i > 0) await press(page, 'ArrowRight', i);
+    ids.push((await stepOf(page)).id);
+  }
+  const linkTimes = [];
+  for (const id of ids) {
+    const t0 = Date.now();
+    await openTalk(page, `talk=study&step=${id}&lang=en`);
+    await expect(page.getByTestId('talk-step')).toHaveAttribute('data-step-id', id);
+    linkTimes.push(Date.now() - t0);
+  }
+  const entry = await page.evaluate(() => performance.getEntriesByType('navigation')[0].duration);
+  console.log(`talk: every step by link (navigation → step shown): p95 ${p95(linkTimes)} ms, max ${Math.max(...linkTimes)} ms over ${linkTimes.length} links (navigation itself ${Math.round(entry)} ms)`);
   await openTalk(page, `talk=study&step=${found.id}&lang=ko`);
-  console.log(`talk: step ${found.id} by link (page load, resolution, entry) in ${Date.now() - started} ms`);
   expect((await stepOf(page)).index, 'the link opens that exact step').toBe(found.index);
   await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
   await expect(page.locator('[data-spotlight="true"]').first()).toBeVisible();
   const size = await page.getByTestId('talk-narration').evaluate((e) => parseFloat(getComputedStyle(e).fontSize));
   expect(size, 'narration type is large enough for the back of a room').toBeGreaterThanOrEqual(18);
   await takeScreenshot('projector-1280x720');
-  // axe on the talk view.
-  await page.addScriptTag({ content: axe.source });
-  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  console.log(`a11y: talk view: ${result.violations.length} violations, ${serious.length} serious or critical`);
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`)).toEqual([]);
+  expect(await seriousAxe(page, 'talk view (Korean, 1280x720)')).toEqual([]);
 });
 
 test('the presenter view follows the audience window and back', async ({ page, context }) => {
@@ -109,6 +144,7 @@ test('the presenter view follows the audience window and back', async ({ page, c
   await presenter.keyboard.press('b');
   await expect(page.getByTestId('talk-blanked'), 'B in the presenter view blanks the audience').toBeVisible();
   await expect(presenter.getByTestId('presenter-clock')).toContainText('section');
+  expect(await seriousAxe(presenter, 'presenter view'), 'no serious axe finding in the presenter view').toEqual([]);
   await presenter.close();
 });
 
@@ -124,20 +160,10 @@ test('compare mode: aligned checkpoints expire under backpressure while unaligne
   await page.getByTestId('btn-play').click();
   await expect(page.getByTestId('compare-row-failed').locator('td').first()).not.toHaveText('0', { timeout: 180_000 });
   await expect(page.getByTestId('compare-row-persisted').locator('td').nth(1)).not.toHaveText('0 B', { timeout: 180_000 });
-  // Frame time with both runs drawn.
-  const p95ms = await page.evaluate(() => new Promise((resolve) => {
-    const deltas = [];
-    let last = null;
-    const end = performance.now() + 3000;
-    const frame = (t) => {
-      if (last !== null) deltas.push(t - last);
-      last = t;
-      if (t < end) requestAnimationFrame(frame);
-      else { deltas.sort((a, b) => a - b); resolve(deltas[Math.floor(deltas.length * 0.95)]); }
-    };
-    requestAnimationFrame(frame);
-  }));
-  console.log(`compare: frame time at 100x with both runs drawn: p95 ${p95ms.toFixed(1)} ms`);
+  // Frame time with both runs drawn (this comparison's sources emit 1,000 events/s each, so at
+  // 100x the engine work per frame dominates; the plain comparison below measures the drawing).
+  const p95ms = await framePercentile(page);
+  console.log(`compare: frame time at 100x, aligned vs unaligned under backpressure (6,000 events/s per side): p95 ${p95ms.toFixed(1)} ms`);
   await page.getByTestId('btn-pause').click();
   // Each side holds the usual test ids: the aligned side's history has failed rows, the
   // unaligned side's checkpoints persisted data.
@@ -149,7 +175,16 @@ test('compare mode: aligned checkpoints expire under backpressure while unaligne
     if (i === 0) expect(failed, 'the aligned run has expired checkpoints').toBeGreaterThan(0);
   }
   await takeScreenshot('compare-aligned-vs-unaligned');
+  expect(await seriousAxe(page, 'compare view'), 'no serious axe finding in compare mode').toEqual([]);
   // The link opens the same comparison.
   await page.goto('/?compare=aligned-vs-unaligned', { waitUntil: 'load' });
   await expect(page.getByTestId('compare-side')).toHaveCount(2, { timeout: 30_000 });
+  // Both runs drawn at 100x at the talk's own event rate: the drawing's cost.
+  await page.goto('/?compare=interval-10s-vs-60s', { waitUntil: 'load' });
+  await expect(page.getByTestId('compare-side')).toHaveCount(2, { timeout: 30_000 });
+  await page.getByTestId('speed').selectOption('100');
+  await page.getByTestId('btn-play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="sim-time"]')?.textContent || 0) > 30000);
+  const drawing = await framePercentile(page);
+  console.log(`compare: frame time at 100x, interval 10 s vs 60 s (both runs drawn): p95 ${drawing.toFixed(1)} ms`);
 });

@@ -304,10 +304,12 @@ impl Session {
             }
             Action::Pause => {
                 self.playing = false;
+                self.sync_other();
                 Redraw::All
             }
             Action::TogglePlay => {
                 self.playing = !self.playing;
+                self.sync_other();
                 Redraw::All
             }
             Action::Step => {
@@ -588,11 +590,24 @@ impl Session {
             if let Some(stop) = stop {
                 target = target.min(stop);
             }
-            let progress = self.machine.advance(target, EVENTS_PER_FRAME_MAX);
-            self.behind = !progress.reached;
+            // Compare mode splits the frame's event budget between the two runs; while the
+            // right one lags (it ran out of budget), the left one waits for it.
+            let comparing = self.compare.is_some();
+            let budget = if comparing {
+                EVENTS_PER_FRAME_MAX / 2
+            } else {
+                EVENTS_PER_FRAME_MAX
+            };
+            let progress = if self.other_lags() {
+                Progress::default()
+            } else {
+                self.machine.advance(target, budget)
+            };
             let now = wall_ms();
+            let left_reached = progress.reached;
             self.after_advance(progress, now);
-            self.sync_other();
+            let right_reached = self.sync_other_within(budget);
+            self.behind = !(left_reached && right_reached);
             if stop.is_some_and(|stop| self.sim().now() >= stop) {
                 self.playing = false;
                 if let Some(mode) = self.talk.as_mut() {

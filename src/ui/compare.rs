@@ -26,7 +26,7 @@ fn value_text(figure: &Figure) -> String {
 }
 
 /// The two sides.
-pub fn compare_sides(props: &PanelProps) -> Html {
+pub fn compare_sides(props: &PanelProps, slow_tick: u64) -> Html {
     let lang = props.lang;
     let session = props.session.read();
     let Some(compare) = session.compare() else {
@@ -43,9 +43,10 @@ pub fn compare_sides(props: &PanelProps) -> Html {
             <section class="compare-side" data-testid="compare-side" data-side={index.to_string()}
                 aria-label={label.clone()}>
                 <h2 class="compare-label">{ label }</h2>
-                <super::cluster::ClusterView ..side_props.clone() />
+                // The clusters change rarely: they refresh with the tables, the dataflows every frame.
+                <super::cluster::ClusterView tick={slow_tick} ..side_props.clone() />
                 <super::dataflow::DataflowView ..side_props.clone() />
-                <super::checkpoints::CheckpointsPanel ..side_props />
+                <super::checkpoints::CheckpointsPanel tick={slow_tick} ..side_props />
             </section>
         }
     };
@@ -120,7 +121,9 @@ fn overlay(left: &Sim, right: &Sim, lang: Lang) -> Html {
 }
 
 /// The table of figures, the overlaid plot, and where commands go.
-pub fn compare_table(props: &PanelProps) -> Html {
+/// (A component of its own: it refreshes on the slow tick, not with every frame.)
+#[component]
+pub fn CompareTable(props: &PanelProps) -> Html {
     let lang = props.lang;
     let session = props.session.read();
     let Some(compare) = session.compare() else {

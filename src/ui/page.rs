@@ -107,7 +107,7 @@ pub fn Page(props: &PageProps) -> Html {
     let views = if comparing {
         html! {
             <section class="views compare" aria-label={tr(lang, "Two runs side by side", "나란히 놓은 두 실행")}>
-                { super::compare::compare_sides(&fast) }
+                { super::compare::compare_sides(&fast, props.slow_tick) }
                 <super::log_panel::SinkOutput ..slow.clone() />
             </section>
         }
@@ -132,7 +132,7 @@ pub fn Page(props: &PageProps) -> Html {
                 { views }
                 <section class="dashboard" aria-label={tr(lang, "Dashboard", "대시보드")}>
                     if comparing {
-                        { super::compare::compare_table(&slow) }
+                        <super::compare::CompareTable ..slow.clone() />
                     }
                     <nav class="tabs" role="tablist">
                         { for Tab::ALL.iter().map(|tab| tab_button(*tab)) }

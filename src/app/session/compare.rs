@@ -136,17 +136,32 @@ impl Session {
         }
     }
 
-    /// Brings the right side to the left side's instant (after a frame, a step or a seek).
+    /// Brings the right side to the left side's instant (after a step, a seek or a pause).
     pub(super) fn sync_other(&mut self) {
+        self.sync_other_within(u64::MAX);
+    }
+
+    /// Whether the right side lags behind the left (a frame ran out of its event budget).
+    pub(super) fn other_lags(&self) -> bool {
+        self.compare
+            .as_ref()
+            .is_some_and(|c| c.other.sim().now() < self.machine.sim().now())
+    }
+
+    /// Brings the right side toward the left side's instant processing at most `budget`
+    /// events; returns whether it got there.
+    pub(super) fn sync_other_within(&mut self, budget: u64) -> bool {
         let now = self.machine.sim().now();
         let Some(compare) = self.compare.as_mut() else {
-            return;
+            return true;
         };
         let other = &mut compare.other;
+        let mut reached = true;
         if now < other.sim().now() {
             other.seek(now);
         } else if now > other.sim().now() {
-            let progress = other.advance(now, u64::MAX);
+            let progress = other.advance(now, budget);
+            reached = progress.reached;
             if !progress.refused.is_empty() {
                 let text: Vec<String> = progress.refused.iter().map(ToString::to_string).collect();
                 self.notice = Some(format!("right run: {}", text.join("; ")));
@@ -155,6 +170,7 @@ impl Session {
         let compare = self.compare.as_mut().expect("just used");
         compare.other.drain_events(&mut compare.scratch);
         compare.scratch.clear();
+        reached
     }
 
     /// Applies a command to the right side when the target includes it; `Err` says why not.

@@ -250,7 +250,7 @@ fn percent(acked: i32, total: i32) -> u32 {
 fn progress(pct: u32) -> Html {
     html! {
         <span class="cp-progress" role="progressbar" aria-valuemin="0" aria-valuemax="100"
-            aria-valuenow={pct.to_string()}>
+            aria-valuenow={pct.to_string()} aria-label={format!("{pct}% acknowledged")}>
             <span style={format!("width:{}%", pct.min(100))}></span>
         </span>
     }
