@@ -111,12 +111,18 @@ test('a step opens by link, spotlights what it names, and reads well on a 1280×
     ids.push((await stepOf(page)).id);
   }
   const linkTimes = [];
+  const inPage = [];
   for (const id of ids) {
     const t0 = Date.now();
     await openTalk(page, `talk=study&step=${id}&lang=en`);
     await expect(page.getByTestId('talk-step')).toHaveAttribute('data-step-id', id);
     linkTimes.push(Date.now() - t0);
+    // The page's own part: its scene resolved and the step entered (after load and fetch).
+    const step = page.getByTestId('talk-step');
+    // (an entry includes resolving its scene the first time)
+    inPage.push(Number(await step.getAttribute('data-entry-ms')));
   }
+  console.log(`talk: every step by link, the page's part (scene resolved + step entered): p95 ${p95(inPage).toFixed(1)} ms, max ${Math.max(...inPage).toFixed(1)} ms`);
   const entry = await page.evaluate(() => performance.getEntriesByType('navigation')[0].duration);
   console.log(`talk: every step by link (navigation → step shown): p95 ${p95(linkTimes)} ms, max ${Math.max(...linkTimes)} ms over ${linkTimes.length} links (navigation itself ${Math.round(entry)} ms)`);
   await openTalk(page, `talk=study&step=${found.id}&lang=ko`);

@@ -391,3 +391,52 @@ fn compare_aligned_vs_unaligned_under_backpressure() {
         SimTime::from_ms(40_000)
     );
 }
+
+#[test]
+fn a_comparison_link_carries_the_commands_given_to_both_and_the_cursor() {
+    let clock = wall();
+    let mut session = Session::from_url(&UrlOptions::parse("?compare=interval-10s-vs-60s"));
+    session.apply(Action::Seek(SimTime::ZERO), &clock);
+    session.apply(Action::SetSpeed("100".into()), &clock);
+    session.apply(Action::Play, &clock);
+    let mut t = 0.0;
+    while session.sim().now() < SimTime::from_ms(40_000) {
+        t += 16.7;
+        session.apply(Action::Frame { timestamp_ms: t }, &clock);
+    }
+    session.apply(Action::Pause, &clock);
+    session.apply(
+        Action::Command(flinkscope::sim::Command::KillTaskManager {
+            task_manager: flinkscope::sim::ids::TaskManagerId(2),
+        }),
+        &clock,
+    );
+    // Acting forked the timelines: the recorded kill of TaskManager 2 at 95 s is replaced.
+    assert_eq!(session.machine().commands().len(), 1);
+    session.apply(Action::Play, &clock);
+    while session.sim().now() < SimTime::from_ms(70_000) {
+        t += 16.7;
+        session.apply(Action::Frame { timestamp_ms: t }, &clock);
+    }
+    session.apply(Action::Pause, &clock);
+    let left = fingerprint(session.sim());
+    let right = fingerprint(session.compare().unwrap().other());
+    assert_eq!(left.1, right.1, "one instant");
+    let link = session.share_link("http://x/");
+    assert!(
+        link.contains("compare=interval-10s-vs-60s") && link.contains("k3@"),
+        "{link}"
+    );
+    let query = link.split_once('?').unwrap().1;
+    let opened = Session::from_url(&UrlOptions::parse(query));
+    assert!(opened.notice().is_none(), "{:?}", opened.notice());
+    assert!(fingerprint(opened.sim()) == left, "the left run again");
+    assert!(
+        fingerprint(opened.compare().unwrap().other()) == right,
+        "the right run again"
+    );
+    // Export writes both runs.
+    let mut opened = opened;
+    let outcome = opened.apply(Action::ExportRun, &clock);
+    assert_eq!(outcome.effects.len(), 2);
+}

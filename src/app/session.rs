@@ -167,7 +167,14 @@ impl Session {
         session.view.lang = options.lang;
         session.view.presenter = options.presenter;
         if let Some(id) = &options.compare {
+            // A comparison's link: its id, the commands given to both runs, the cursor.
             session.open_compare(id, 0.0);
+            if session.compare.is_some() {
+                session.set_both_logs(&run.commands);
+                if let Some(cursor) = run.cursor {
+                    session.seek_forward(cursor);
+                }
+            }
         }
         // The page fetches the study talk first (it is not in the bundle) and opens it then.
         // (In the browser, the edge fetches it and opens it once it arrives.)
@@ -280,6 +287,9 @@ impl Session {
     /// The link of the run at the cursor: `base` (the page's address without query) and the
     /// query.
     pub fn share_link(&self, base: &str) -> String {
+        if let Some(link) = self.compare_link() {
+            return format!("{base}?{link}");
+        }
         let query = crate::run::link::encode(
             self.machine.seed(),
             self.machine.config(),
@@ -394,11 +404,30 @@ impl Session {
             }
             Action::ShareLink { base } => {
                 let link = self.share_link(&base);
+                if self.logs_differ() {
+                    self.notice = Some(
+                        "the link carries the left run's commands for both runs; commands given to one run only are not in it"
+                            .to_string(),
+                    );
+                }
                 effects.push(Effect::CopyText(link.clone()));
                 self.link = Some(link);
                 Redraw::All
             }
             Action::ExportRun => {
+                // In compare mode both runs are exported: the right one first, the left below.
+                if let Some(compare) = self.compare.as_ref() {
+                    let script = compare.other_machine().script(self.sim().now());
+                    effects.push(Effect::Download {
+                        file_name: format!(
+                            "flinkscope-{}-right-{}ms.json",
+                            compare.comparison().id,
+                            script.until.as_ms()
+                        ),
+                        json: serde_json::to_string(&script.to_file())
+                            .expect("a run file always serialises"),
+                    });
+                }
                 let script = self.machine.script(self.sim().now());
                 effects.push(Effect::Download {
                     file_name: format!(

@@ -157,7 +157,9 @@ pub fn talk_panel(props: &PanelProps) -> Html {
     html! {
         <aside class="talk-panel" aria-label={tr(lang, "Talk", "발표")}
             data-testid="talk-step" data-step-id={step.id.clone()} data-step-index={index.to_string()}
-            data-step-count={count.to_string()} data-blank={mode.blank().to_string()}>
+            data-step-count={count.to_string()} data-blank={mode.blank().to_string()}
+            data-entry-ms={crate::app::fixed::d1(mode.entry_ms().back().copied().unwrap_or(0.0)).to_string()}
+            data-resolve-ms={crate::app::fixed::d1(mode.resolve_ms()).to_string()}>
             <p class="talk-section">
                 { format!("{} · {} {}", text(&section.title, lang), section.minutes, tr(lang, "min", "분")) }
             </p>

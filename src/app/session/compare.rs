@@ -122,6 +122,61 @@ impl Session {
         self.playing = false;
     }
 
+    /// The link of the comparison at the cursor: its id, the left run's command log when it
+    /// is no longer the comparison's own (acting forks a timeline, replacing its recorded
+    /// future), the cursor and the speed.
+    pub(super) fn compare_link(&self) -> Option<String> {
+        let compare = self.compare.as_ref()?;
+        let log = self.machine.commands();
+        let mut link = format!("compare={}", compare.comparison.id);
+        if log != compare.comparison.sides[0].run.commands.as_slice() {
+            link.push_str("&cmds=");
+            link.push_str(&crate::run::command::format_list(log));
+        }
+        link.push_str(&format!(
+            "&t={}&speed={}",
+            crate::run::command::instant_text(self.machine.sim().now()),
+            crate::run::speed::speed_label(self.clock.speed_milli())
+        ));
+        Some(link)
+    }
+
+    /// Whether the two runs were given different commands (a link carries the left's).
+    pub(super) fn logs_differ(&self) -> bool {
+        self.compare
+            .as_ref()
+            .is_some_and(|c| c.other.commands() != self.machine.commands())
+    }
+
+    /// Gives both runs this command log (a comparison's link), before anything was played.
+    pub(super) fn set_both_logs(&mut self, commands: &[(crate::sim::SimTime, Command)]) {
+        if commands.is_empty() {
+            return;
+        }
+        let Some(compare) = self.compare.as_mut() else {
+            return;
+        };
+        let with = |machine: &TimeMachine| {
+            let log = commands.to_vec();
+            let mut fresh = TimeMachine::new(machine.config().clone(), machine.seed(), log)
+                .expect("a running configuration is valid");
+            fresh.set_verbose(false);
+            fresh
+        };
+        compare.other = with(&compare.other);
+        let mut left = with(&self.machine);
+        left.set_verbose(true);
+        self.machine = left;
+    }
+
+    /// Plays forward to `cursor` (a link's cursor), both runs.
+    pub(super) fn seek_forward(&mut self, cursor: crate::sim::SimTime) {
+        let progress = self.machine.advance(cursor, u64::MAX);
+        self.report(&progress);
+        self.collect_events(0.0);
+        self.sync_other();
+    }
+
     /// Leaves compare mode (the left run stays).
     pub(super) fn leave_compare(&mut self) {
         if self.talk.is_none() {
