@@ -440,3 +440,26 @@ fn a_comparison_link_carries_the_commands_given_to_both_and_the_cursor() {
     let outcome = opened.apply(Action::ExportRun, &clock);
     assert_eq!(outcome.effects.len(), 2);
 }
+
+#[test]
+fn a_talk_is_not_mirrored_as_the_users_job_and_a_stored_job_is_not_offered_over_it() {
+    use flinkscope::app::mirror::ArchiveState;
+    let clock = wall();
+    let mut session = Session::from_url(&UrlOptions::parse("?talk=study"));
+    // The archive opens with nothing stored; playing the talk's stretches queues nothing.
+    session.apply(
+        Action::ArchiveOpened {
+            state: ArchiveState::IndexedDb,
+            listing: Ok(Default::default()),
+        },
+        &clock,
+    );
+    for _ in 0..20 {
+        session.apply(Action::Talk(TalkMove::Next), &clock);
+    }
+    assert!(
+        session.mirror().pending().is_empty(),
+        "nothing of the talk is stored"
+    );
+    assert!(session.take_batch().is_none());
+}

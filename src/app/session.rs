@@ -239,6 +239,12 @@ impl Session {
         &self.frame_times_ms
     }
 
+    /// Whether the run on screen is the user's job, mirrored to the archive (a talk's scenes
+    /// and a comparison's runs are not).
+    fn mirroring(&self) -> bool {
+        self.talk.is_none() && self.compare.is_none()
+    }
+
     /// The persistence mirror.
     pub fn mirror(&self) -> &Mirror {
         &self.mirror
@@ -476,7 +482,11 @@ impl Session {
             }
             Action::ArchiveOpened { state, listing } => {
                 self.mirror.opened(state, listing);
-                if self.mirror.offer().is_some() {
+                if !self.mirroring() {
+                    // A talk or a comparison is not the user's job: the stored one stays stored
+                    // (the storage browser lists it) and is not offered over the talk.
+                    self.mirror.take_offer();
+                } else if self.mirror.offer().is_some() {
                     self.playing = false; // the user chooses first
                 } else {
                     self.mirror.save_job(self.machine.sim(), wall_ms());
@@ -643,7 +653,7 @@ impl Session {
                     mode.stop_at = None;
                 }
             }
-            if self.mirror.is_open() {
+            if self.mirror.is_open() && self.mirroring() {
                 self.mirror.save_job_if_due(self.machine.sim(), now);
             }
         }
@@ -693,8 +703,10 @@ impl Session {
         // Only the timeline's furthest instant is mirrored and marked; a replay after a seek
         // repeats what is already there.
         if self.machine.at_head() {
-            self.mirror
-                .observe(self.machine.sim(), &self.scratch, now_ms);
+            if self.mirroring() {
+                self.mirror
+                    .observe(self.machine.sim(), &self.scratch, now_ms);
+            }
             for event in &self.scratch {
                 let kind = match event.event {
                     Event::CheckpointCompleted { .. } => MarkerKind::Completed,
@@ -833,10 +845,14 @@ impl Session {
                 let now = self.sim().now();
                 if forked {
                     self.markers.retain(|m| m.time <= now);
-                    self.mirror.rewrite(self.machine.sim(), now_ms);
+                    if self.mirroring() {
+                        self.mirror.rewrite(self.machine.sim(), now_ms);
+                    }
                 }
                 self.collect_events(now_ms);
-                self.mirror.save_job(self.machine.sim(), now_ms);
+                if self.mirroring() {
+                    self.mirror.save_job(self.machine.sim(), now_ms);
+                }
             }
             Err(error) => self.notice = Some(error.0),
         }
