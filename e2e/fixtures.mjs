@@ -14,6 +14,7 @@
 //                       by `allowConsoleErrors`
 //   allowConsoleErrors  option: RegExps of tolerated errors, /favicon\.ico/ by default; a spec adds
 //                       its own with test.use({ allowConsoleErrors: [...defaultAllowed, /…/] })
+//   frameP95            frameP95(page, ms): the p95 of requestAnimationFrame intervals over ms
 //   takeScreenshot      takeScreenshot(label): an extra full-page shot <outputDir>/<test>/<label>.png,
 //                       attached to the report (Playwright's `screenshot: 'on'` takes the one at
 //                       the end of every test)
@@ -87,4 +88,18 @@ export async function textOf(page, testid) {
 export async function numberOf(page, testid) {
   const text = await textOf(page, testid);
   return text == null ? NaN : Number(text.replace(/[^0-9]/g, ''));
+}
+
+/** p95 of requestAnimationFrame intervals over `ms`. */
+export async function frameP95(page, ms) {
+  return page.evaluate((duration) => new Promise((resolve) => {
+    const deltas = []; let last = null; const end = performance.now() + duration;
+    const frame = (t) => {
+      if (last !== null) deltas.push(t - last);
+      last = t;
+      if (t < end) requestAnimationFrame(frame);
+      else { deltas.sort((a, b) => a - b); resolve(deltas[Math.floor(deltas.length * 0.95)]); }
+    };
+    requestAnimationFrame(frame);
+  }), ms);
 }

@@ -1,5 +1,5 @@
 // Checkpoints persisted in IndexedDB; a reload is a JobManager failover; IndexedDB unavailable.
-import { test, expect, openApp, textOf, numberOf } from './fixtures.mjs';
+import { test, expect, openApp, textOf, numberOf, frameP95 } from './fixtures.mjs';
 
 test.describe.configure({ timeout: 240_000 });
 
@@ -26,19 +26,6 @@ async function setOption(page, key, value) {
   await page.getByTestId(`cfg-${key}`).fill(String(value));
 }
 
-/** p95 of requestAnimationFrame intervals over `ms`. */
-async function frameP95(page, ms) {
-  return page.evaluate((duration) => new Promise((resolve) => {
-    const deltas = []; let last = null; const end = performance.now() + duration;
-    const frame = (t) => {
-      if (last !== null) deltas.push(t - last);
-      last = t;
-      if (t < end) requestAnimationFrame(frame);
-      else { deltas.sort((a, b) => a - b); resolve(deltas[Math.floor(deltas.length * 0.95)]); }
-    };
-    requestAnimationFrame(frame);
-  }), ms);
-}
 
 test('checkpoints land in IndexedDB and a reload resumes from the latest', async ({ page, takeScreenshot }) => {
   await openApp(page, { seed: 5 });

@@ -2,7 +2,7 @@
 // and backwards (a screenshot of every step in both languages, kept as artefacts), open a step
 // by link, the presenter view follows the audience window through BroadcastChannel, and compare
 // mode shows aligned vs unaligned checkpoints under backpressure. Step entry times are printed.
-import { test, expect } from './fixtures.mjs';
+import { test, expect, frameP95 } from './fixtures.mjs';
 import axe from 'axe-core';
 
 test.describe.configure({ timeout: 600_000 });
@@ -36,22 +36,6 @@ async function seriousAxe(page, label) {
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   console.log(`a11y: ${label}: ${result.violations.length} violations, ${serious.length} serious or critical`);
   return serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
-}
-
-/** The p95 of requestAnimationFrame intervals over 3 s. */
-function framePercentile(page) {
-  return page.evaluate(() => new Promise((resolve) => {
-    const deltas = [];
-    let last = null;
-    const end = performance.now() + 3000;
-    const frame = (t) => {
-      if (last !== null) deltas.push(t - last);
-      last = t;
-      if (t < end) requestAnimationFrame(frame);
-      else { deltas.sort((a, b) => a - b); resolve(deltas[Math.floor(deltas.length * 0.95)]); }
-    };
-    requestAnimationFrame(frame);
-  }));
 }
 
 function p95(values) {
@@ -168,7 +152,7 @@ test('compare mode: aligned checkpoints expire under backpressure while unaligne
   await expect(page.getByTestId('compare-row-persisted').locator('td').nth(1)).not.toHaveText('0 B', { timeout: 180_000 });
   // Frame time with both runs drawn (this comparison's sources emit 1,000 events/s each, so at
   // 100x the engine work per frame dominates; the plain comparison below measures the drawing).
-  const p95ms = await framePercentile(page);
+  const p95ms = await frameP95(page, 3000);
   console.log(`compare: frame time at 100x, aligned vs unaligned under backpressure (6,000 events/s per side): p95 ${p95ms.toFixed(1)} ms`);
   await page.getByTestId('btn-pause').click();
   // Each side holds the usual test ids: the aligned side's history has failed rows, the
@@ -191,6 +175,6 @@ test('compare mode: aligned checkpoints expire under backpressure while unaligne
   await page.getByTestId('speed').selectOption('100');
   await page.getByTestId('btn-play').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="sim-time"]')?.textContent || 0) > 30000);
-  const drawing = await framePercentile(page);
+  const drawing = await frameP95(page, 3000);
   console.log(`compare: frame time at 100x, interval 10 s vs 60 s (both runs drawn): p95 ${drawing.toFixed(1)} ms`);
 });

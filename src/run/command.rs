@@ -77,7 +77,8 @@ fn number<T: std::str::FromStr>(text: &str, what: &str) -> Result<T, String> {
         .map_err(|_| format!("{what} '{text}' is not a whole number"))
 }
 
-fn vertex_subtask(text: &str) -> Result<(VertexIndex, u32), String> {
+/// Reads `VERTEX.SUBTASK` (`1.2`); shared with the talk conditions and spotlights.
+pub(crate) fn vertex_subtask(text: &str) -> Result<(VertexIndex, u32), String> {
     let (vertex, subtask) = text
         .split_once('.')
         .ok_or_else(|| format!("'{text}' is not VERTEX.SUBTASK, e.g. 1.2"))?;

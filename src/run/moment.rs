@@ -57,18 +57,12 @@ impl fmt::Display for SubtaskRef {
 }
 
 impl SubtaskRef {
-    /// Reads `V.S`.
+    /// Reads `V.S` (the command syntax's `VERTEX.SUBTASK`).
     pub fn parse(text: &str) -> Result<SubtaskRef, String> {
-        let (vertex, subtask) = text
-            .split_once('.')
-            .ok_or_else(|| format!("'{text}' is not VERTEX.SUBTASK, e.g. 1.2"))?;
-        let number = |t: &str, what: &str| {
-            t.parse::<u32>()
-                .map_err(|_| format!("{what} '{t}' is not a number"))
-        };
+        let (vertex, subtask) = super::command::vertex_subtask(text)?;
         Ok(SubtaskRef {
-            vertex: number(vertex, "vertex")?,
-            subtask: number(subtask, "subtask")?,
+            vertex: vertex.0,
+            subtask,
         })
     }
 

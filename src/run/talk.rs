@@ -903,16 +903,6 @@ pub struct Resolved {
     pub problems: Vec<TalkProblem>,
 }
 
-impl Resolved {
-    /// The machines of a scene.
-    pub fn machines_of(&self, scene: &Scene) -> Option<&Vec<TimeMachine>> {
-        self.machines
-            .iter()
-            .find(|(s, _)| s == scene)
-            .map(|(_, m)| m)
-    }
-}
-
 /// A step's landing and what its views show there, or why its moment was not found.
 pub type StepResolution = Result<(Landing, StepFacts), String>;
 

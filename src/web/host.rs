@@ -52,6 +52,8 @@ struct Edge {
     archive: RefCell<Option<Archive>>,
     redraw: UseReducerDispatcher<Ticks>,
     sync: RefCell<Option<Rc<super::talk_sync::TalkSync>>>,
+    /// The pending print of the handout (dropping it cancels it; the root drops it on unmount).
+    print: RefCell<Option<gloo_timers::callback::Timeout>>,
 }
 
 impl Edge {
@@ -77,6 +79,16 @@ impl Edge {
         }
         let mut redraw = outcome.redraw;
         for effect in outcome.effects {
+            if effect == Effect::Print {
+                // After the handout has rendered with every step's facts.
+                let print = gloo_timers::callback::Timeout::new(50, || {
+                    if let Some(window) = web_sys::window() {
+                        let _ = window.print();
+                    }
+                });
+                *self.print.borrow_mut() = Some(print);
+                continue;
+            }
             if let Err(problem) = perform(effect) {
                 self.owner.apply(Action::Notify(problem), &wall_ms);
                 redraw = Redraw::All;
@@ -134,16 +146,8 @@ fn perform(effect: Effect) -> Result<(), String> {
             super::download::download_json(&file_name, &super::download::indented(&json))
                 .map_err(|e| format!("the download of {file_name} failed: {e:?}"))
         }
-        Effect::Print => {
-            // After the handout has rendered with every step's facts.
-            gloo_timers::callback::Timeout::new(50, || {
-                if let Some(window) = web_sys::window() {
-                    let _ = window.print();
-                }
-            })
-            .forget();
-            Ok(())
-        }
+        // Scheduled by the edge itself (it holds the timer).
+        Effect::Print => Ok(()),
         Effect::CopyText(text) => {
             let clipboard = web_sys::window()
                 .map(|w| w.navigator().clipboard())
@@ -204,6 +208,7 @@ pub fn App() -> Html {
                 archive: RefCell::new(None),
                 redraw,
                 sync: RefCell::new(None),
+                print: RefCell::new(None),
             })
         })
     };
@@ -233,10 +238,13 @@ pub fn App() -> Html {
                     edge.dispatch(Action::Frame { timestamp_ms });
                 })
             };
-            let keys = keyboard(edge);
+            let keys = keyboard(edge.clone());
             move || {
                 drop(frames);
                 drop(keys);
+                // A pending print and the talk's channel end with the page.
+                edge.print.borrow_mut().take();
+                edge.sync.borrow_mut().take();
             }
         });
     }

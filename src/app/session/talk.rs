@@ -148,10 +148,6 @@ impl TalkMode {
     pub fn spotlight(&self) -> &[Spot] {
         &self.step().spotlight
     }
-    /// The section of the current step and the seconds suggested for it.
-    pub fn section_minutes(&self) -> u32 {
-        self.talk.sections[self.step().section].minutes
-    }
 }
 
 /// The tab a step names.
