@@ -218,7 +218,7 @@ pub fn listing(jobs: Vec<(String, String)>, checkpoints: Vec<(String, String)>) 
             Err(p) => listing.problems.push(p),
         }
     }
-    listing.jobs.sort_by(|a, b| {
+    crate::sim::order::sort_by(&mut listing.jobs, |a, b| {
         b.stored_at_ms
             .cmp(&a.stored_at_ms)
             .then(a.job_id.cmp(&b.job_id))
@@ -235,7 +235,7 @@ pub fn listing(jobs: Vec<(String, String)>, checkpoints: Vec<(String, String)>) 
             Err(p) => listing.problems.push(p),
         }
     }
-    listing.checkpoints.sort_by(|a, b| {
+    crate::sim::order::sort_by(&mut listing.checkpoints, |a, b| {
         (a.job_id.as_str(), a.checkpoint_id).cmp(&(b.job_id.as_str(), b.checkpoint_id))
     });
     listing

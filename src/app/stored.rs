@@ -125,7 +125,7 @@ pub fn storage_listing(sim: &Sim, mirror: &Mirror) -> StorageListing {
                         entries.push(entry(m, &dir, epoch, EntryStatus::Writing));
                     }
                 }
-                entries.sort_by_key(|e| e.id);
+                crate::sim::order::sort_by_key(&mut entries, |e| e.id);
             }
             JobFolder {
                 dir,

@@ -154,7 +154,7 @@ pub fn parse_list(text: &str) -> (Vec<(SimTime, Command)>, Vec<String>) {
             Err(problem) => problems.push(problem),
         }
     }
-    commands.sort_by_key(|(at, _)| *at);
+    crate::sim::order::sort_by_key(&mut commands, |(at, _)| *at);
     (commands, problems)
 }
 

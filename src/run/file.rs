@@ -91,7 +91,11 @@ impl RunScript {
     /// Reads and validates a run file's text.
     pub fn from_json(text: &str) -> Result<RunScript, RunFileError> {
         let fail = |message: String| Err(RunFileError(message));
-        let file: RunFile = match serde_json::from_str(text) {
+        // Through `Value`, as the stored records are read: one copy of each derived reader in
+        // the page instead of one per JSON reader (the syntax error keeps its line and column).
+        let file =
+            serde_json::from_str::<Value>(text).and_then(|value| RunFile::deserialize(&value));
+        let file = match file {
             Ok(file) => file,
             Err(e) => return fail(format!("not a flinkscope run file: {e}")),
         };
@@ -135,7 +139,7 @@ impl RunScript {
                 }
             });
         }
-        commands.sort_by_key(|(at, _)| *at);
+        crate::sim::order::sort_by_key(&mut commands, |(at, _)| *at);
         Ok(RunScript {
             seed: file.seed,
             config,

@@ -61,7 +61,7 @@ impl TimeMachine {
 
     /// A run that starts from `sim` (a resumed job starts later than zero).
     pub fn starting_from(sim: Sim, seed: u64, mut log: Vec<(SimTime, Command)>) -> TimeMachine {
-        log.sort_by_key(|(at, _)| *at);
+        crate::sim::order::sort_by_key(&mut log, |(at, _)| *at);
         let config = sim.view().config().clone();
         let start = sim.now();
         let live = Replay::new(sim, 0);

@@ -757,7 +757,9 @@ impl Sim {
                         count: self.key_counts[i],
                     })
                     .collect();
-                entries.sort_by(|a, b| (a.key_group, &a.key).cmp(&(b.key_group, &b.key)));
+                crate::sim::order::sort_by(&mut entries, |a, b| {
+                    (a.key_group, &a.key).cmp(&(b.key_group, &b.key))
+                });
                 let bytes = keyed_state_bytes(entries.len());
                 (
                     SubtaskState::Keyed {

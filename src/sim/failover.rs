@@ -145,7 +145,7 @@ impl Sim {
         let config = check_state(state)?;
         let graph = JobGraph::build(&config);
         let mut skipped = Vec::new();
-        checkpoints.sort_by_key(|m| m.checkpoint_id);
+        crate::sim::order::sort_by_key(&mut checkpoints, |m| m.checkpoint_id);
         let mut storage = CheckpointStorage::default();
         for metadata in checkpoints {
             let id = metadata.checkpoint_id;

@@ -36,6 +36,7 @@ pub mod key_group;
 pub mod lifecycle;
 pub mod limits;
 pub mod log;
+pub mod order;
 mod queue;
 mod recovery;
 pub mod rest;

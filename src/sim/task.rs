@@ -170,7 +170,7 @@ impl Task {
             .enumerate()
             .filter_map(|(i, t)| t.map(|t| (t, i)))
             .collect();
-        entered.sort();
+        crate::sim::order::sort(&mut entered);
         let mut durations = [0u64; 8];
         for (k, (start, state)) in entered.iter().enumerate() {
             let end = entered.get(k + 1).map_or(now, |(next, _)| *next);

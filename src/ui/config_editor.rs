@@ -30,14 +30,13 @@ fn fields() -> impl Iterator<Item = &'static FlinkOption> {
 
 /// The draft values of every field, from a configuration.
 fn draft_of(config: &SimConfig) -> BTreeMap<&'static str, String> {
-    fields()
-        .map(|o| {
-            (
-                o.key,
-                (o.get)(config).map(|v| o.to_text(&v)).unwrap_or_default(),
-            )
-        })
-        .collect()
+    // Inserted one by one: collecting sorts first, with a sort of its own (`sim::order`).
+    let mut draft = BTreeMap::new();
+    for o in fields() {
+        let text = (o.get)(config).map(|v| o.to_text(&v)).unwrap_or_default();
+        draft.insert(o.key, text);
+    }
+    draft
 }
 
 /// The configuration the draft describes, or the problem of each field (keyed by option).

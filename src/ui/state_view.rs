@@ -35,7 +35,7 @@ fn keys_of(graph: &JobGraph, subtask: u32) -> Vec<(KeyIndex, &KeyLayout)> {
         .filter(|(_, k)| k.keyed_subtask == subtask)
         .map(|(i, k)| (KeyIndex::from_index(i), k))
         .collect();
-    keys.sort_by_key(|(_, k)| k.key_group);
+    crate::sim::order::sort_by_key(&mut keys, |(_, k)| k.key_group);
     keys
 }
 
@@ -159,7 +159,7 @@ const BAR_W: f64 = 588.0;
 /// no row has room.
 fn place_labels(graph: &JobGraph, x: impl Fn(f64) -> f64) -> Vec<(&KeyLayout, f64, Option<usize>)> {
     let mut keys: Vec<&KeyLayout> = graph.keys.iter().take(KEYS_ON_BAR_MAX).collect();
-    keys.sort_by_key(|k| k.key_group);
+    crate::sim::order::sort_by_key(&mut keys, |k| k.key_group);
     let mut row_end = [f64::MIN; LABEL_ROWS];
     let mut labelled = 0;
     keys.into_iter()

@@ -1400,10 +1400,15 @@ impl SimConfig {
     /// Every option that applies to this configuration, as a flat JSON object (the file
     /// format).
     pub fn to_json(&self) -> Map<String, Value> {
-        OPTIONS
-            .iter()
-            .filter_map(|o| (o.get)(self).map(|v| (o.key.to_string(), o.to_json(&v))))
-            .collect()
+        // Inserted one by one: collecting into a map sorts the pairs first, with a copy of the
+        // standard library's sort for this one call (`sim::order`).
+        let mut map = Map::new();
+        for option in OPTIONS {
+            if let Some(value) = (option.get)(self) {
+                map.insert(option.key.to_string(), option.to_json(&value));
+            }
+        }
+        map
     }
 
     /// Checks every option against its own range, in table order.

@@ -1164,7 +1164,7 @@ fn java_hash_map_order(ids: &[&str]) -> Vec<usize> {
         ((hash ^ (hash >> 16)) as usize) & (capacity - 1)
     };
     let mut order: Vec<usize> = (0..ids.len()).collect();
-    order.sort_by_key(|i| bucket(ids[*i]));
+    crate::sim::order::sort_by_key(&mut order, |i| bucket(ids[*i]));
     order
 }
 
