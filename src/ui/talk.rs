@@ -80,6 +80,15 @@ pub fn rich(source: &str) -> Html {
 /// Marks the spotlight's elements `data-spotlight="true"` (and clears the previous ones): the
 /// elements belong to other components, so this runs after each render.
 pub fn apply_spotlight(selectors: &[String]) {
+    thread_local! {
+        /// Whether the last call marked anything: outside a talk there is nothing to clear,
+        /// and the page renders on every frame.
+        static LIT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if selectors.is_empty() && !LIT.with(std::cell::Cell::get) {
+        return;
+    }
+    LIT.with(|lit| lit.set(!selectors.is_empty()));
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };

@@ -62,6 +62,9 @@ pub fn DataflowView(props: &PanelProps) -> Html {
     let animate = session.playing() && !reduced;
     let layout = layout(graph);
     let mut budget = Budget::for_graph(graph);
+    if props.side != 0 {
+        budget = budget.halved();
+    }
     let infos = channel_infos(&view, &mut budget);
     let segments = (0..graph.channels.len())
         .map(|c| segment(graph, &layout, c))

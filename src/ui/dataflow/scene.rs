@@ -63,6 +63,19 @@ impl Budget {
     }
 }
 
+impl Budget {
+    /// Half of each allowance: compare mode draws two dataflows, which together then draw as
+    /// many marks as one view (the labels still count every queued record and barrier).
+    pub(super) fn halved(self) -> Budget {
+        Budget {
+            dots_per_channel: self.dots_per_channel.div_ceil(2),
+            dots: self.dots / 2,
+            barriers: self.barriers.div_ceil(2),
+            scan: self.scan,
+        }
+    }
+}
+
 /// What a queued element shows as: `None` for a barrier.
 pub(super) fn dot_kind_of(element: &Element) -> Option<DotKind> {
     match element {

@@ -30,15 +30,23 @@ pub(super) fn f1(value: f64) -> String {
     d1(value).to_string()
 }
 
+/// Where a moving mark is: `translate(x y)`. Marks move by their transform over a fixed shape,
+/// so a frame changes one attribute per mark and the browser re-lays out no path or text
+/// (moving `cx`/`cy`, a path's `d` or a label's `x`/`y` re-built the shape on every frame).
+fn at(x: f64, y: f64) -> String {
+    format!("translate({} {})", d1(x), d1(y))
+}
+
 /// A record dot: a circle (normal), a triangle (abnormal) or a diamond (alarm).
 pub(super) fn dot(x: f64, y: f64, kind: DotKind) -> Html {
+    let transform = at(x, y);
     match kind {
-        DotKind::Normal => html! { <circle class="df-rec" cx={f1(x)} cy={f1(y)} r="5" /> },
+        DotKind::Normal => html! { <circle class="df-rec" r="5" {transform} /> },
         DotKind::Abnormal => html! {
-            <path class="df-rec-abn" d={format!("M{} {}L{} {}L{} {}Z", d1(x), d1(y - 7.5), d1(x + 6.5), d1(y + 5.0), d1(x - 6.5), d1(y + 5.0))} />
+            <path class="df-rec-abn" d="M0 -7.5L6.5 5L-6.5 5Z" {transform} />
         },
         DotKind::Alarm => html! {
-            <path class="df-rec-alarm" d={format!("M{} {}L{} {}L{} {}L{} {}Z", d1(x), d1(y - 7.0), d1(x + 7.0), d1(y), d1(x), d1(y + 7.0), d1(x - 7.0), d1(y))} />
+            <path class="df-rec-alarm" d="M0 -7L7 0L0 7L-7 0Z" {transform} />
         },
     }
 }
@@ -57,10 +65,10 @@ pub(super) fn barrier_mark(
         arrived.then_some("df-barrier-arrived")
     );
     html! {
-        <g class={class}>
-            <rect x={f1(x - 3.0)} y={f1(y - 13.0)} width="6" height="26" rx="1" />
+        <g class={class} transform={at(x, y)}>
+            <rect x="-3" y="-13" width="6" height="26" rx="1" />
             if labelled {
-                <text x={f1(x)} y={f1(y - 16.0)} text-anchor="middle">{ checkpoint.0.to_string() }</text>
+                <text y="-16" text-anchor="middle">{ checkpoint.0.to_string() }</text>
             }
         </g>
     }
@@ -69,7 +77,7 @@ pub(super) fn barrier_mark(
 /// A snapshot document flying to storage.
 pub(super) fn glyph(x: f64, y: f64) -> Html {
     html! {
-        <path class="df-doc" d={format!("M{} {}h10l5 5v13h-15Z", d1(x - 7.5), d1(y - 9.0))} />
+        <path class="df-doc" d="M-7.5 -9h10l5 5v13h-15Z" transform={at(x, y)} />
     }
 }
 
