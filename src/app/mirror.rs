@@ -256,7 +256,11 @@ impl Mirror {
     /// A new run starts beside the stored records (start fresh, or a resume): what the archive
     /// holds of it is `retained`.
     pub fn start_run(&mut self, retained: impl IntoIterator<Item = u32>) {
-        self.persisted = retained.into_iter().collect();
+        // Inserted one by one: collecting sorts first, with a sort of its own (`sim::order`).
+        self.persisted.clear();
+        for id in retained {
+            self.persisted.insert(id);
+        }
     }
 
     /// Queues an operation the user asked for (delete an entry, clear everything).

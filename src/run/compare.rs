@@ -77,13 +77,13 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         .filter(|r| r.status == CheckpointStatus::Failed)
         .count() as u64;
     let mut e2e: Vec<u64> = completed.iter().filter_map(|r| r.end_to_end_us()).collect();
-    e2e.sort_unstable();
+    crate::sim::order::sort(&mut e2e);
     let per_checkpoint_max = |f: fn(&crate::sim::checkpoint::SubtaskCheckpointStats) -> u64| {
         let mut values: Vec<u64> = completed
             .iter()
             .map(|r| r.subtasks.iter().flatten().map(f).max().unwrap_or(0))
             .collect();
-        values.sort_unstable();
+        crate::sim::order::sort(&mut values);
         values
     };
     let alignment = per_checkpoint_max(|s| s.alignment_us);

@@ -441,7 +441,7 @@ impl StatsSummary {
     /// estimation that Flink uses; NaN when empty.
     pub fn percentile(&self, p: f64) -> f64 {
         let mut sorted: Vec<u64> = self.window.iter().copied().collect();
-        sorted.sort_unstable();
+        crate::sim::order::sort(&mut sorted);
         percentile_of_sorted(&sorted, p)
     }
 }

@@ -452,7 +452,7 @@ impl Session {
         );
         // Microseconds sorted as u64 (one sort instantiation in the page, shared with the figures).
         let mut micros: Vec<u64> = self.bookmarks.iter().map(|t| t.as_us()).collect();
-        micros.sort_unstable();
+        crate::sim::order::sort(&mut micros);
         micros.dedup();
         let sorted: Vec<SimTime> = micros.into_iter().map(SimTime).collect();
         // The journal of a run to the last bookmark names what happened before each.

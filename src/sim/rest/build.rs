@@ -618,7 +618,7 @@ fn aggregated(subtasks: &[SubtaskExecutionAttemptDetailsInfo]) -> AggregatedTask
 /// `MetricsStatistics.toMap`: long statistics with commons-math percentiles, truncated.
 fn metrics_statistics(values: &[i64]) -> MetricsStatistics {
     let mut sorted = values.to_vec();
-    sorted.sort_unstable();
+    crate::sim::order::sort(&mut sorted);
     let sum: i64 = values.iter().sum();
     let percentile = |p: f64| {
         let as_f64: Vec<f64> = sorted.iter().map(|v| *v as f64).collect();
