@@ -80,6 +80,10 @@ struct Ctx<'a> {
     view: &'a SimView<'a>,
     lang: Lang,
     open: UseReducerHandle<Toggles<Open>>,
+    /// A comparison's side: the overview gives the figures without the per-operator tables and
+    /// detail boxes (the History sub-tab still expands every checkpoint). Two full overviews
+    /// side by side cost two frames at 100x on every table refresh.
+    compact: bool,
 }
 
 impl Ctx<'_> {
@@ -106,6 +110,7 @@ pub fn CheckpointsPanel(props: &PanelProps) -> Html {
         view: &view,
         lang,
         open,
+        compact: props.side != 0,
     };
     let body = match *tab {
         CpTab::Overview => overview_tab(&ctx, &build::checkpoints(&view)),

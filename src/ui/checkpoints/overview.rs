@@ -79,8 +79,10 @@ pub(super) fn latest_completed(
                     { field(tr(lang, "Checkpointed Data Size", "체크포인트 데이터 크기"), html! { { bytes(b.checkpointed_size_bytes) } }) }
                     { field(tr(lang, "Full Checkpoint Data Size", "전체 체크포인트 데이터 크기"), html! { { bytes(b.state_size_bytes) } }) }
                 </span>
-                { detail_box(lang, &CheckpointStatistics::Completed(c.clone())) }
-                { operators(ctx, b.id) }
+                if !ctx.compact {
+                    { detail_box(lang, &CheckpointStatistics::Completed(c.clone())) }
+                    { operators(ctx, b.id) }
+                }
             </div>
         },
     )
@@ -102,8 +104,10 @@ pub(super) fn latest_failed(ctx: &Ctx<'_>, failed: Option<&FailedCheckpointStati
                     { field(tr(lang, "Failure Time", "실패 시각"), html! { { timestamp(f.failure_timestamp_ms) } }) }
                     { field(tr(lang, "Cause", "원인"), html! { <span class="cp-cause">{ cause }</span> }) }
                 </span>
-                { detail_box(lang, &CheckpointStatistics::Failed(f.clone())) }
-                { operators(ctx, f.base.id) }
+                if !ctx.compact {
+                    { detail_box(lang, &CheckpointStatistics::Failed(f.clone())) }
+                    { operators(ctx, f.base.id) }
+                }
             </div>
         },
     )
