@@ -4,7 +4,7 @@
 //!
 //! `SIM_SEEDS=0..1000` (a range) or `SIM_SEED=17` (one seed) choose the seeds; CI runs 0..200.
 mod common;
-use flinkscope::sim::config::{CheckpointingMode, Placement, RestartStrategyConfig};
+use flinkscope::sim::config::{CheckpointingMode, Placement, RestartStrategyConfig, StateBackend};
 use flinkscope::sim::event::Command;
 use flinkscope::sim::ids::{TaskManagerId, VertexIndex};
 use flinkscope::sim::invariants::InvariantChecker;
@@ -48,6 +48,7 @@ fn random_config(rng: &mut SimRng) -> SimConfig {
             },
         ],
     );
+    let state_keys = pick(rng, &[0, 0, 1_000, 100_000]);
     let config = SimConfig {
         parallelism,
         chaining: rng.below(3) != 0,
@@ -78,6 +79,18 @@ fn random_config(rng: &mut SimRng) -> SimConfig {
         source_interval: ms(pick(rng, &[5, 20, 100, 1_000, 5_000])),
         users_per_subtask: rng.between(1, 3) as u32,
         record_cost: SimDuration::from_us(pick(rng, &[50, 500, 2_000])),
+        state_backend: pick(rng, &[StateBackend::HashMap, StateBackend::RocksDb]),
+        incremental: rng.below(3) != 0,
+        state_keys,
+        state_bytes_per_key: pick(rng, &[12, 100]),
+        inline_threshold_bytes: pick(rng, &[20 * 1024, 20 * 1024, 0, 1_024]),
+        // At most 10 MB of state per subtask, moved in at most 0.1 s: the shortest timeout
+        // drawn (1 s) still lets a checkpoint complete after healing.
+        storage_bandwidth: if state_keys > 1_000 {
+            100 << 20
+        } else {
+            pick(rng, &[100 << 20, 1 << 20])
+        },
         ..SimConfig::default()
     };
     config.validate().expect("swarm configurations are valid");

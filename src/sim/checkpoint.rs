@@ -81,6 +81,125 @@ pub enum ChannelSide {
     Input,
 }
 
+/// One SST file an incremental RocksDB snapshot refers to (an entry of
+/// `IncrementalRemoteKeyedStateHandle.sharedState`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedStateFile {
+    /// The local file name in the RocksDB instance (`000042.sst`).
+    pub local: String,
+    /// Its level when the snapshot was taken.
+    pub level: u8,
+    /// Its size.
+    pub bytes: u64,
+    /// `…/{job-id}/shared/<uuid>`, or `None` when it is stored inline in `_metadata` (below
+    /// `execution.checkpointing.data-inline-threshold`).
+    pub path: Option<String>,
+    /// Whether this checkpoint uploaded it (`false`: a handle to an earlier checkpoint's upload).
+    pub uploaded: bool,
+}
+
+/// The physical form of a keyed subtask's snapshot.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyedStateHandle {
+    /// One stream of every key group (`KeyGroupsStateHandle`): the HashMap backend, and RocksDB
+    /// with incremental checkpoints off.
+    Full {
+        /// Its size.
+        bytes: u64,
+        /// `…/chk-{id}/<uuid>`, or `None` when inline in `_metadata`.
+        path: Option<String>,
+    },
+    /// `IncrementalRemoteKeyedStateHandle`: shared SST files plus private files uploaded
+    /// each time (MANIFEST, CURRENT, OPTIONS, meta data), which are small and inline.
+    Incremental {
+        /// The SST files, uploaded now or referred to.
+        shared: Vec<SharedStateFile>,
+        /// Bytes of the private files.
+        private_bytes: u64,
+    },
+}
+
+impl KeyedStateHandle {
+    /// The full state the handle represents (`state_size`).
+    pub fn state_bytes(&self) -> u64 {
+        match self {
+            KeyedStateHandle::Full { bytes, .. } => *bytes,
+            KeyedStateHandle::Incremental {
+                shared,
+                private_bytes,
+            } => shared.iter().map(|f| f.bytes).sum::<u64>() + private_bytes,
+        }
+    }
+
+    /// What this checkpoint wrote (`checkpointed_size`).
+    pub fn checkpointed_bytes(&self) -> u64 {
+        match self {
+            KeyedStateHandle::Full { bytes, .. } => *bytes,
+            KeyedStateHandle::Incremental {
+                shared,
+                private_bytes,
+            } => {
+                shared
+                    .iter()
+                    .filter(|f| f.uploaded)
+                    .map(|f| f.bytes)
+                    .sum::<u64>()
+                    + private_bytes
+            }
+        }
+    }
+
+    /// Bytes stored inside `_metadata`.
+    pub fn inline_bytes(&self) -> u64 {
+        match self {
+            KeyedStateHandle::Full { bytes, path } => {
+                if path.is_none() {
+                    *bytes
+                } else {
+                    0
+                }
+            }
+            KeyedStateHandle::Incremental {
+                shared,
+                private_bytes,
+            } => {
+                shared
+                    .iter()
+                    .filter(|f| f.path.is_none())
+                    .map(|f| f.bytes)
+                    .sum::<u64>()
+                    + private_bytes
+            }
+        }
+    }
+
+    /// Bytes this checkpoint wrote as files (not inline): what the asynchronous phase uploads
+    /// to checkpoint storage.
+    pub fn uploaded_file_bytes(&self) -> u64 {
+        match self {
+            KeyedStateHandle::Full { bytes, path } => path.as_ref().map_or(0, |_| *bytes),
+            KeyedStateHandle::Incremental { shared, .. } => shared
+                .iter()
+                .filter(|f| f.uploaded && f.path.is_some())
+                .map(|f| f.bytes)
+                .sum(),
+        }
+    }
+
+    /// Bytes a restore downloads (every file the handle refers to).
+    pub fn file_bytes(&self) -> u64 {
+        match self {
+            KeyedStateHandle::Full { bytes, path } => path.as_ref().map_or(0, |_| *bytes),
+            KeyedStateHandle::Incremental { shared, .. } => shared
+                .iter()
+                .filter(|f| f.path.is_some())
+                .map(|f| f.bytes)
+                .sum(),
+        }
+    }
+}
+
 /// One subtask's part of a checkpoint.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SubtaskSnapshot {
@@ -90,10 +209,33 @@ pub struct SubtaskSnapshot {
     pub state: SubtaskState,
     /// In-flight data (unaligned checkpoints only).
     pub channel_state: Vec<ChannelState>,
-    /// Bytes of operator state.
+    /// Bytes of operator state (the full state).
     pub state_bytes: u64,
     /// Bytes of in-flight data.
     pub channel_state_bytes: u64,
+    /// Keyed subtasks: where their state was written (absent in records from before the state
+    /// backends, whose state was all inline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<KeyedStateHandle>,
+}
+
+impl SubtaskSnapshot {
+    /// What this checkpoint wrote for the subtask (`checkpointed_size`): state plus
+    /// in-flight data.
+    pub fn checkpointed_bytes(&self) -> u64 {
+        self.handle
+            .as_ref()
+            .map_or(self.state_bytes, KeyedStateHandle::checkpointed_bytes)
+            + self.channel_state_bytes
+    }
+
+    /// Bytes stored inside `_metadata`.
+    pub fn inline_bytes(&self) -> u64 {
+        self.handle
+            .as_ref()
+            .map_or(self.state_bytes, KeyedStateHandle::inline_bytes)
+            + self.channel_state_bytes
+    }
 }
 
 /// One vertex's part of a checkpoint.
@@ -135,18 +277,56 @@ pub struct CheckpointMetadata {
 }
 
 impl CheckpointMetadata {
-    /// Bytes of operator state plus in-flight data (`checkpointed_size`).
-    pub fn checkpointed_size(&self) -> u64 {
-        self.operators
-            .iter()
-            .flat_map(|o| &o.subtasks)
+    /// Bytes of operator state plus in-flight data: the full state (`state_size`).
+    pub fn state_size(&self) -> u64 {
+        self.subtasks()
             .map(|s| s.state_bytes + s.channel_state_bytes)
             .sum()
     }
 
-    /// Approximate size of the `_metadata` file.
+    /// What this checkpoint wrote (`checkpointed_size`; below [`state_size`] for an
+    /// incremental checkpoint that refers to earlier uploads).
+    ///
+    /// [`state_size`]: CheckpointMetadata::state_size
+    pub fn checkpointed_size(&self) -> u64 {
+        self.subtasks()
+            .map(SubtaskSnapshot::checkpointed_bytes)
+            .sum()
+    }
+
+    /// Every subtask's snapshot, vertex by vertex.
+    pub fn subtasks(&self) -> impl Iterator<Item = &SubtaskSnapshot> {
+        self.operators.iter().flat_map(|o| &o.subtasks)
+    }
+
+    /// Approximate size of the `_metadata` file: the inlined state plus its own overhead.
     pub fn file_size(&self) -> u64 {
-        self.checkpointed_size() + METADATA_OVERHEAD_BYTES
+        self.subtasks()
+            .map(SubtaskSnapshot::inline_bytes)
+            .sum::<u64>()
+            + METADATA_OVERHEAD_BYTES
+    }
+
+    /// The shared files (`shared/…`) the checkpoint refers to, with their sizes.
+    pub fn shared_files(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.subtasks()
+            .flat_map(|s| match &s.handle {
+                Some(KeyedStateHandle::Incremental { shared, .. }) => shared.as_slice(),
+                _ => &[],
+            })
+            .filter_map(|f| f.path.as_deref().map(|p| (p, f.bytes)))
+    }
+
+    /// The exclusive files in `chk-{id}/` besides `_metadata` (full snapshots above the
+    /// inline threshold).
+    pub fn exclusive_files(&self) -> impl Iterator<Item = (&str, u64)> {
+        self.subtasks().filter_map(|s| match &s.handle {
+            Some(KeyedStateHandle::Full {
+                bytes,
+                path: Some(path),
+            }) => Some((path.as_str(), *bytes)),
+            _ => None,
+        })
     }
 
     /// Checks what a reader must be able to rely on: known version, right magic, consistent
@@ -186,9 +366,10 @@ impl CheckpointMetadata {
     }
 }
 
-/// Size of a keyed subtask's state with `keys` keys.
-pub fn keyed_state_bytes(keys: usize) -> u64 {
-    KEYED_STATE_BASE_BYTES + KEYED_STATE_PER_KEY_BYTES * keys as u64
+/// Size of a keyed subtask's state with `keys` keys of `per_key` bytes each
+/// ([`KEYED_STATE_PER_KEY_BYTES`] by default, `simulation.state.bytes-per-key`).
+pub fn keyed_state_bytes(keys: u64, per_key: u64) -> u64 {
+    KEYED_STATE_BASE_BYTES + per_key * keys
 }
 
 /// Why a checkpoint failed, with Flink's `CheckpointFailureReason` messages.
@@ -262,8 +443,10 @@ impl CheckpointStatus {
 pub struct SubtaskCheckpointStats {
     /// When the acknowledgement reached the JobManager.
     pub ack_time: SimTime,
-    /// Bytes of state plus in-flight data.
+    /// Bytes this checkpoint wrote: state plus in-flight data (`checkpointed_size`).
     pub checkpointed_bytes: u64,
+    /// Bytes of the full state plus in-flight data (`state_size`).
+    pub state_bytes: u64,
     /// Synchronous phase.
     pub sync_us: u64,
     /// Asynchronous phase.
@@ -509,9 +692,9 @@ mod tests {
     fn sizes_match_the_reference_cluster() {
         // 3 sources × 211 B + keyed subtasks with 1, 0 and 2 keys ≈ 6,645 B (observed 6,623-6,766).
         let total = 3 * SOURCE_STATE_BYTES
-            + keyed_state_bytes(1)
-            + keyed_state_bytes(0)
-            + keyed_state_bytes(2);
+            + keyed_state_bytes(1, KEYED_STATE_PER_KEY_BYTES)
+            + keyed_state_bytes(0, KEYED_STATE_PER_KEY_BYTES)
+            + keyed_state_bytes(2, KEYED_STATE_PER_KEY_BYTES);
         assert!((6_600..=6_800).contains(&total), "{total}");
     }
 }

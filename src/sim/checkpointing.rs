@@ -5,12 +5,13 @@
 
 use crate::sim::checkpoint::{
     element_bytes, ChannelSide, ChannelState, CheckpointFailureReason, CheckpointMetadata,
-    CheckpointRecord, CheckpointStatus, OperatorSnapshot, PendingCheckpoint,
+    CheckpointRecord, CheckpointStatus, KeyedStateHandle, OperatorSnapshot, PendingCheckpoint,
     SubtaskCheckpointStats, SubtaskSnapshot, METADATA_FORMAT_VERSION, METADATA_MAGIC,
 };
 use crate::sim::coordinator::RestoredCheckpoint;
 use crate::sim::engine::{Sim, Timer, ANY_EPOCH};
 use crate::sim::event::{Event, FailureCause};
+use crate::sim::graph::OperatorKind;
 use crate::sim::ids::{CheckpointId, TaskIndex};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
 use crate::sim::time::{SimDuration, SimTime};
@@ -217,9 +218,14 @@ impl Sim {
             .iter()
             .map(|p| element_bytes(&p.element, record_bytes))
             .sum();
+        let written = snapshot
+            .handle
+            .as_ref()
+            .map_or(snapshot.state_bytes, |h| h.checkpointed_bytes());
         let stats = SubtaskCheckpointStats {
             ack_time: self.now,
-            checkpointed_bytes: snapshot.state_bytes + persisted_bytes,
+            checkpointed_bytes: written + persisted_bytes,
+            state_bytes: snapshot.state_bytes + persisted_bytes,
             sync_us: snapshot.sync_us,
             async_us: snapshot.async_us,
             alignment_us: snapshot.alignment_us,
@@ -239,6 +245,7 @@ impl Sim {
             channel_state,
             state_bytes: snapshot.state_bytes,
             channel_state_bytes: persisted_bytes,
+            handle: snapshot.handle,
         };
         let pending = self
             .coordinator
@@ -321,7 +328,7 @@ impl Sim {
         }
         self.storage.persist(&metadata);
         let now = self.now;
-        let bytes = metadata.checkpointed_size();
+        let bytes = metadata.state_size();
         let path = metadata.external_path.clone();
         if let Some(record) = self.coordinator.record_mut(checkpoint) {
             record.status = CheckpointStatus::Completed;
@@ -340,7 +347,12 @@ impl Sim {
             bytes,
             duration,
         });
+        // notifyCheckpointComplete: each RocksDB instance takes this checkpoint as its base.
+        for db in self.rocks.iter_mut().flatten() {
+            db.checkpoint_complete(checkpoint);
+        }
         self.retain(checkpoint);
+        self.discard_unused_shared_state(checkpoint);
         // Older pending checkpoints are subsumed by this one.
         let older: Vec<CheckpointId> = self
             .coordinator
@@ -362,6 +374,7 @@ impl Sim {
             return;
         };
         let size = record.sum(|s| s.checkpointed_bytes);
+        let full = record.sum(|s| s.state_bytes);
         // Flink subtracts epoch milliseconds (latest acknowledgement − trigger).
         let latest_ack = record.latest_ack().unwrap_or(record.trigger_time);
         let duration_ms = self.epoch_ms(latest_ack) - self.epoch_ms(record.trigger_time);
@@ -369,6 +382,7 @@ impl Sim {
         let persisted = record.sum(|s| s.persisted_bytes);
         let summaries = &mut self.coordinator.summaries;
         summaries.checkpointed_size.add(size);
+        summaries.state_size.add(full);
         summaries.end_to_end_duration.add(duration_ms);
         summaries.processed_data.add(processed);
         summaries.persisted_data.add(persisted);
@@ -394,6 +408,45 @@ impl Sim {
             self.emit(Event::CheckpointDiscarded { checkpoint: old });
         }
         assert!(self.coordinator.retained.len() <= self.config.num_retained as usize);
+    }
+
+    /// The shared state registry deletes what neither a retained checkpoint nor a pending one
+    /// (whose uploads are registered only when it completes) can refer to.
+    fn discard_unused_shared_state(&mut self, checkpoint: CheckpointId) {
+        let lowest = self
+            .coordinator
+            .retained
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(checkpoint);
+        // A pending checkpoint's snapshots may refer to files the retained ones no longer use
+        // (with more than one concurrent checkpoint): those stay until it ends.
+        let mut in_use: Vec<String> = Vec::new();
+        let pending = self
+            .coordinator
+            .pending
+            .iter()
+            .flat_map(|p| p.snapshots.iter().flatten())
+            .filter_map(|s| s.handle.as_ref());
+        let taking = self
+            .tasks
+            .iter()
+            .flat_map(|t| &t.snapshots)
+            .filter_map(|s| s.handle.as_ref());
+        for handle in pending.chain(taking) {
+            if let KeyedStateHandle::Incremental { shared, .. } = handle {
+                in_use.extend(shared.iter().filter_map(|f| f.path.clone()));
+            }
+        }
+        let (files, bytes) = self.storage.unregister_unused(lowest, &in_use);
+        if files > 0 {
+            self.emit(Event::SharedStateDiscarded {
+                checkpoint,
+                files,
+                bytes,
+            });
+        }
     }
 
     fn build_metadata(&self, pending: &PendingCheckpoint) -> CheckpointMetadata {
@@ -444,6 +497,10 @@ impl Sim {
             return;
         }
         self.coordinator.counts.in_progress -= 1;
+        // notifyCheckpointAborted: its uploads are no base for the next incremental snapshot.
+        for db in self.rocks.iter_mut().flatten() {
+            db.checkpoint_aborted(checkpoint);
+        }
         for index in 0..self.tasks.len() {
             let task = TaskIndex::from_index(index);
             let was_aligning = self.tasks[index].barriers.abort(checkpoint);
@@ -459,6 +516,8 @@ impl Sim {
                 self.wake_at(task, now);
             }
         }
+        // Files kept only for this checkpoint's snapshots are unused now.
+        self.discard_unused_shared_state(checkpoint);
         self.record_failure(checkpoint, reason);
     }
 
@@ -498,6 +557,7 @@ impl Sim {
         for channel in &mut self.channels {
             channel.clear();
         }
+        self.open_state_backends(latest.as_ref());
         let Some(metadata) = latest else {
             for index in 0..self.tasks.len() {
                 self.tasks[index].next_seq = 0;
@@ -515,6 +575,64 @@ impl Sim {
         self.emit(Event::JobRestored {
             checkpoint: Some(metadata.checkpoint_id),
         });
+    }
+
+    /// Opens each keyed subtask's RocksDB instance (none with the HashMap backend): from its
+    /// handle in the restored checkpoint, or with the state present from the job's start.
+    pub(crate) fn open_state_backends(&mut self, restored: Option<&CheckpointMetadata>) {
+        let rocksdb = self.config.state_backend == crate::sim::state_backend::StateBackend::RocksDb;
+        for index in 0..self.tasks.len() {
+            let task = TaskIndex::from_index(index);
+            self.rocks[index] = None;
+            if !rocksdb || !matches!(self.kind_of(task), OperatorKind::KeyedProcess { .. }) {
+                continue;
+            }
+            let layout = &self.graph.tasks[index];
+            let vertex = &self.graph.vertices[layout.vertex.index()];
+            let handle = restored.and_then(|m| {
+                m.operators
+                    .get(layout.vertex.index())
+                    .and_then(|o| o.subtasks.get(layout.subtask as usize))
+                    .and_then(|s| s.handle.clone())
+                    .map(|h| (h, m.checkpoint_id))
+            });
+            self.rocks[index] = Some(match handle {
+                Some((handle, id)) => crate::sim::state_backend::RocksDb::restored(&handle, id),
+                None => {
+                    let range = crate::sim::key_group::key_group_range(
+                        vertex.max_parallelism,
+                        vertex.parallelism,
+                        layout.subtask,
+                    );
+                    let keys = crate::sim::state_backend::modeled_keys(
+                        self.config.state_keys,
+                        vertex.max_parallelism,
+                        range,
+                    );
+                    crate::sim::state_backend::RocksDb::with_state(
+                        keys * u64::from(self.config.state_bytes_per_key),
+                    )
+                }
+            });
+        }
+    }
+
+    /// Bytes a task downloads to restore its state (files only; inline state comes with the
+    /// task's deployment).
+    pub(crate) fn restore_download_bytes(&self, task: TaskIndex) -> u64 {
+        let Some(restored) = &self.coordinator.latest_restored else {
+            return 0;
+        };
+        let Some(metadata) = self.storage.get(restored.id) else {
+            return 0;
+        };
+        let layout = &self.graph.tasks[task.index()];
+        metadata
+            .operators
+            .get(layout.vertex.index())
+            .and_then(|o| o.subtasks.get(layout.subtask as usize))
+            .and_then(|s| s.handle.as_ref())
+            .map_or(0, |h| h.file_bytes())
     }
 
     /// Gives the tasks the state in `metadata`: source offsets, keyed counts by key group, and

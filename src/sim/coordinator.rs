@@ -43,8 +43,10 @@ pub struct RestoredCheckpoint {
 /// The summaries of `/jobs/:jid/checkpoints`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct CheckpointSummaries {
-    /// `checkpointed_size` (also served as `state_size`).
+    /// `checkpointed_size`: what each checkpoint wrote.
     pub checkpointed_size: StatsSummary,
+    /// `state_size`: the full state each checkpoint represents.
+    pub state_size: StatsSummary,
     /// `end_to_end_duration`, in milliseconds.
     pub end_to_end_duration: StatsSummary,
     /// `processed_data`.

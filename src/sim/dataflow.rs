@@ -5,8 +5,8 @@
 use crate::sim::alignment::BarrierOutcome;
 use crate::sim::channel::{Element, BARRIER_BYTES};
 use crate::sim::checkpoint::{
-    element_bytes, keyed_state_bytes, ChannelSide, KeyedStateEntry, PersistedElement, SubtaskState,
-    SOURCE_STATE_BYTES,
+    element_bytes, keyed_state_bytes, ChannelSide, KeyedStateEntry, KeyedStateHandle,
+    PersistedElement, SubtaskState, SOURCE_STATE_BYTES,
 };
 use crate::sim::config::CheckpointingMode;
 use crate::sim::engine::{Sim, SinkLine, Timer};
@@ -14,6 +14,7 @@ use crate::sim::event::Event;
 use crate::sim::graph::OperatorKind;
 use crate::sim::ids::{ChannelIndex, CheckpointId, KeyIndex, TaskIndex};
 use crate::sim::limits::SINK_LINES_MAX;
+use crate::sim::state_backend::{modeled_keys, SnapshotTarget};
 use crate::sim::task::{Activity, TaskSnapshot};
 use crate::sim::time::{SimDuration, SimTime};
 
@@ -332,6 +333,11 @@ impl Sim {
         let count = &mut self.key_counts[event.key.index()];
         if event.abnormal {
             *count += 1;
+            // `ValueState.update`: a write into RocksDB's memtable (the heap table is updated
+            // in place).
+            if let Some(db) = &mut self.rocks[task.index()] {
+                db.write(u64::from(self.config.state_bytes_per_key));
+            }
         }
         let reached = *count;
         if reached >= ALARM_THRESHOLD {
@@ -681,7 +687,7 @@ impl Sim {
         persisted: Vec<PersistedElement>,
     ) {
         let now = self.now;
-        let (state, state_bytes) = self.capture_state(task);
+        let (state, state_bytes, handle) = self.capture_state(task, checkpoint);
         let sync_us = self.rng_snapshot.between(
             self.config.snapshot_sync_min.0,
             self.config.snapshot_sync_max.0,
@@ -690,6 +696,11 @@ impl Sim {
             self.config.snapshot_async_min.0,
             self.config.snapshot_async_max.0,
         );
+        // The asynchronous phase writes the state's files at the storage's bandwidth (what is
+        // inlined into `_metadata` travels with the acknowledgement).
+        if let Some(handle) = &handle {
+            async_us += transfer_us(handle.uploaded_file_bytes(), self.config.storage_bandwidth);
+        }
         let t = &mut self.tasks[task.index()];
         if t.snapshots_taken == 0 {
             async_us += self.config.snapshot_first_extra.0;
@@ -709,6 +720,7 @@ impl Sim {
             unaligned,
             state,
             state_bytes,
+            handle,
             persisted,
             processed_bytes: 0,
             async_done: false,
@@ -729,7 +741,14 @@ impl Sim {
         });
     }
 
-    fn capture_state(&self, task: TaskIndex) -> (SubtaskState, u64) {
+    /// The operator state at the synchronous phase, its full size, and for a keyed subtask
+    /// where the backend writes it (flushing RocksDB's memtable first for an incremental
+    /// snapshot, and compacting afterwards when L0 is full).
+    fn capture_state(
+        &mut self,
+        task: TaskIndex,
+        checkpoint: CheckpointId,
+    ) -> (SubtaskState, u64, Option<KeyedStateHandle>) {
         let layout = &self.graph.tasks[task.index()];
         match self.kind_of(task) {
             OperatorKind::Source => (
@@ -737,20 +756,23 @@ impl Sim {
                     offset: self.tasks[task.index()].next_seq,
                 },
                 SOURCE_STATE_BYTES,
+                None,
             ),
             OperatorKind::KeyedProcess { .. } => {
+                let subtask = layout.subtask;
                 let vertex = self.graph.vertex_of(task);
                 let (start, end) = crate::sim::key_group::key_group_range(
                     vertex.max_parallelism,
                     vertex.parallelism,
-                    layout.subtask,
+                    subtask,
                 );
+                let max_parallelism = vertex.max_parallelism;
                 let mut entries: Vec<KeyedStateEntry> = self
                     .graph
                     .keys
                     .iter()
                     .enumerate()
-                    .filter(|(_, k)| k.keyed_subtask == layout.subtask)
+                    .filter(|(_, k)| k.keyed_subtask == subtask)
                     .map(|(i, k)| KeyedStateEntry {
                         key: k.name.clone(),
                         key_group: k.key_group,
@@ -760,17 +782,66 @@ impl Sim {
                 crate::sim::order::sort_by(&mut entries, |a, b| {
                     (a.key_group, &a.key).cmp(&(b.key_group, &b.key))
                 });
-                let bytes = keyed_state_bytes(entries.len());
+                let per_key = u64::from(self.config.state_bytes_per_key);
+                let keys = entries.len() as u64
+                    + modeled_keys(self.config.state_keys, max_parallelism, (start, end));
+                let bytes = keyed_state_bytes(keys, per_key);
+                let handle = self.keyed_handle(task, checkpoint, bytes, keys * per_key);
+                let state_bytes = handle.state_bytes();
                 (
                     SubtaskState::Keyed {
                         key_group_range: [start, end],
                         entries,
                     },
-                    bytes,
+                    state_bytes,
+                    Some(handle),
                 )
             }
-            OperatorKind::Sink => (SubtaskState::Stateless, 0),
+            OperatorKind::Sink => (SubtaskState::Stateless, 0, None),
         }
+    }
+
+    /// Where a keyed subtask's snapshot of `bytes` (`live` of them key-value data) is written.
+    fn keyed_handle(
+        &mut self,
+        task: TaskIndex,
+        checkpoint: CheckpointId,
+        bytes: u64,
+        live: u64,
+    ) -> KeyedStateHandle {
+        let job_dir = self.job_dir();
+        let checkpoint_dir = format!("{job_dir}/chk-{}", checkpoint.0);
+        let target = SnapshotTarget {
+            job_dir: &job_dir,
+            checkpoint_dir: &checkpoint_dir,
+            inline_threshold: u64::from(self.config.inline_threshold_bytes),
+            salt: crate::sim::rng::hash3(self.seed, self.generation, task.0 as u64),
+        };
+        let incremental = self.config.incremental;
+        let Some(db) = &mut self.rocks[task.index()] else {
+            return target.full(checkpoint, bytes);
+        };
+        if !incremental {
+            return target.full(checkpoint, bytes);
+        }
+        db.flush();
+        let handle = db.incremental_snapshot(checkpoint, &target);
+        if let Some(compaction) = db.maybe_compact(live) {
+            let bytes = compaction.outputs.iter().map(|f| f.bytes).sum();
+            self.emit(Event::RocksDbCompacted {
+                task,
+                inputs: compaction.inputs.len() as u32,
+                outputs: compaction.outputs.len() as u32,
+                bytes,
+            });
+        }
+        handle
+    }
+
+    /// `…/{job-id}` in checkpoint storage, as `external_path` spells it.
+    pub(crate) fn job_dir(&self) -> String {
+        let path = self.external_path(CheckpointId(1));
+        path.trim_end_matches("/chk-1").to_string()
     }
 
     /// Forgets a task's snapshot of an abandoned checkpoint.
@@ -841,4 +912,13 @@ impl Sim {
             persisted,
         );
     }
+}
+
+/// Microseconds to move `bytes` at `bandwidth` bytes per second (rounded up).
+pub(crate) fn transfer_us(bytes: u64, bandwidth: u32) -> u64 {
+    if bytes == 0 {
+        return 0;
+    }
+    let rate = u128::from(bandwidth.max(1));
+    ((u128::from(bytes) * 1_000_000).div_ceil(rate)).min(u128::from(u64::MAX)) as u64
 }

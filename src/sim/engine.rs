@@ -235,6 +235,9 @@ pub struct Sim {
     pub(crate) totals: Vec<TaskSample>,
     pub(crate) channels: Vec<Channel>,
     pub(crate) key_counts: Vec<u32>,
+    /// Keyed subtasks' RocksDB instances (by task index; `None` for other tasks and with the
+    /// HashMap backend), opened by each restore.
+    pub(crate) rocks: Vec<Option<crate::sim::state_backend::RocksDb>>,
     pub(crate) task_managers: Vec<TaskManager>,
     pub(crate) pipeline_slots: Vec<Option<SlotRef>>,
     pub(crate) coordinator: CheckpointCoordinator,
@@ -336,6 +339,7 @@ impl Sim {
                 .map(|_| Channel::new(capacity))
                 .collect(),
             key_counts: vec![0; graph.keys.len()],
+            rocks: vec![None; task_count],
             task_managers,
             pipeline_slots: vec![None; config.parallelism as usize],
             coordinator: CheckpointCoordinator::new(config.checkpoint_history_size),
@@ -383,6 +387,7 @@ impl Sim {
         self.schedule_at(SimTime::from_ms(1_000), ANY_EPOCH, Timer::MetricsTick);
         self.set_job_status(JobStatus::Created);
         self.set_job_status(JobStatus::Running);
+        self.open_state_backends(None);
         self.schedule_all_tasks();
         self.start_periodic_trigger();
     }

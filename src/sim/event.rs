@@ -201,6 +201,27 @@ pub enum Event {
         /// The id.
         checkpoint: CheckpointId,
     },
+    /// A RocksDB instance compacted L0 and L1 into new L1 files.
+    RocksDbCompacted {
+        /// The keyed subtask.
+        task: TaskIndex,
+        /// Files merged.
+        inputs: u32,
+        /// Files written.
+        outputs: u32,
+        /// Bytes written.
+        bytes: u64,
+    },
+    /// The shared state registry deleted `shared/` files no retained checkpoint refers to any
+    /// more (after `checkpoint` completed, or failed while its snapshots held them).
+    SharedStateDiscarded {
+        /// The checkpoint whose end made them unused.
+        checkpoint: CheckpointId,
+        /// Files deleted.
+        files: u32,
+        /// Their bytes.
+        bytes: u64,
+    },
     /// The job failed over.
     JobFailed {
         /// Why.

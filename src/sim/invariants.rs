@@ -180,7 +180,8 @@ impl InvariantChecker {
         ensure(
             sim.exceptions.len() <= config.exception_history_size as usize,
             || "exception history beyond its bound".into(),
-        )
+        )?;
+        check_shared_registry(sim)
     }
 
     fn check_event(&mut self, sim: &Sim, timed: &TimedEvent) -> Result<(), String> {
@@ -362,4 +363,55 @@ fn ensure(condition: bool, message: impl FnOnce() -> String) -> Result<(), Strin
     } else {
         Err(message())
     }
+}
+
+/// The shared state registry's rule: every `shared/` file a retained checkpoint refers to
+/// exists, and every file that exists is referred to by a retained checkpoint or by a snapshot
+/// of a pending one (the registry deletes the others when a checkpoint completes, and nothing
+/// else makes a file unused).
+fn check_shared_registry(sim: &Sim) -> Result<(), String> {
+    let registry = sim.storage.shared();
+    let retained = sim.storage.retained();
+    for metadata in retained {
+        for (path, _) in metadata.shared_files() {
+            ensure(registry.iter().any(|e| e.path == path), || {
+                format!(
+                    "chk-{} refers to {path}, which the registry deleted",
+                    metadata.checkpoint_id
+                )
+            })?;
+        }
+    }
+    let pending_refers = |path: &str| {
+        let pending = sim
+            .coordinator
+            .pending
+            .iter()
+            .flat_map(|p| p.snapshots.iter().flatten())
+            .filter_map(|s| s.handle.as_ref());
+        let taking = sim
+            .tasks
+            .iter()
+            .flat_map(|t| &t.snapshots)
+            .filter_map(|s| s.handle.as_ref());
+        pending.chain(taking).any(|h| match h {
+            crate::sim::checkpoint::KeyedStateHandle::Incremental { shared, .. } => {
+                shared.iter().any(|f| f.path.as_deref() == Some(path))
+            }
+            crate::sim::checkpoint::KeyedStateHandle::Full { .. } => false,
+        })
+    };
+    for entry in registry {
+        let referred = retained
+            .iter()
+            .any(|m| m.shared_files().any(|(p, _)| p == entry.path));
+        ensure(referred || pending_refers(&entry.path), || {
+            format!(
+                "{} (uploaded by chk-{}, last used by chk-{}) is referred to by no retained or \
+                 pending checkpoint but was not deleted",
+                entry.path, entry.created_by, entry.last_used
+            )
+        })?;
+    }
+    Ok(())
 }

@@ -42,6 +42,8 @@ pub const TASK_MANAGERS_MAX: u32 = 32;
 pub const SLOTS_MAX: u32 = 32;
 /// Largest `simulation.source.users-per-subtask`.
 pub const USERS_PER_SUBTASK_MAX: u32 = 64;
+/// Modeled keys with state (`simulation.state.keys`).
+pub const STATE_KEYS_MAX: u32 = 10_000_000;
 /// Largest `execution.checkpointing.max-concurrent-checkpoints`.
 pub const CONCURRENT_CHECKPOINTS_MAX: u32 = 8;
 /// Largest `execution.checkpointing.num-retained`.

@@ -51,6 +51,8 @@ pub fn category(event: &Event) -> LogCategory {
         | Event::CheckpointCompleted { .. }
         | Event::CheckpointFailed { .. }
         | Event::CheckpointDiscarded { .. }
+        | Event::RocksDbCompacted { .. }
+        | Event::SharedStateDiscarded { .. }
         | Event::JobRestored { .. } => LogCategory::Checkpoints,
         Event::TaskManagerKilled { .. }
         | Event::CheckpointStorageChanged { .. }
@@ -197,6 +199,7 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
         Event::AlarmPrinted { .. } | Event::RecordEmitted { .. } | Event::RecordProcessed { .. } => Vec::new(),
         Event::BarrierInjected { .. } | Event::BarrierReceived { .. } | Event::SnapshotTaken { .. } => Vec::new(),
         Event::SnapshotAcknowledged { .. } | Event::CheckpointDiscarded { .. } | Event::RestartScheduled { .. } => Vec::new(),
+        Event::RocksDbCompacted { .. } | Event::SharedStateDiscarded { .. } => Vec::new(),
         Event::TaskManagerKilled { .. } | Event::CheckpointStorageChanged { .. } | Event::SubtaskSlowed { .. } => Vec::new(),
     }
 }

@@ -42,6 +42,7 @@ mod recovery;
 pub mod rest;
 pub mod restart;
 pub mod rng;
+pub mod state_backend;
 pub mod storage;
 pub mod task;
 pub mod time;

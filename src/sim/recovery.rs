@@ -12,7 +12,7 @@ use crate::sim::ids::{TaskIndex, TaskManagerId};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
 use crate::sim::limits::SLOWDOWN_FACTOR_MAX;
 use crate::sim::task::{Activity, Task};
-use crate::sim::time::SimTime;
+use crate::sim::time::{SimDuration, SimTime};
 
 impl Sim {
     /// Creates a new attempt of every task and asks for slots.
@@ -136,7 +136,15 @@ impl Sim {
             _ if !alive => {} // the process died: the JobManager learns it later
             ExecutionState::Deploying => {
                 self.set_task_state(task, ExecutionState::Initializing);
-                let at = self.now.add(self.config.initialize_duration);
+                // Restoring downloads every file the restored checkpoint refers to.
+                let download = crate::sim::dataflow::transfer_us(
+                    self.restore_download_bytes(task),
+                    self.config.storage_bandwidth,
+                );
+                let at = self
+                    .now
+                    .add(self.config.initialize_duration)
+                    .add(SimDuration(download));
                 self.schedule(at, Timer::TaskTransition { task });
             }
             ExecutionState::Initializing => self.start_running(task),

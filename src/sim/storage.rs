@@ -10,14 +10,30 @@
 use crate::sim::checkpoint::CheckpointMetadata;
 use crate::sim::ids::CheckpointId;
 
-/// Retained checkpoints, oldest first.
+/// One file of `{job-id}/shared/` in the shared state registry (`SharedStateRegistryImpl`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedEntry {
+    /// Its path.
+    pub path: String,
+    /// Its size.
+    pub bytes: u64,
+    /// The checkpoint that uploaded it.
+    pub created_by: CheckpointId,
+    /// The newest checkpoint that refers to it.
+    pub last_used: CheckpointId,
+}
+
+/// Retained checkpoints, oldest first, and the registry of the shared files they refer to.
 #[derive(Clone, Debug, Default)]
 pub struct CheckpointStorage {
     retained: Vec<CheckpointMetadata>,
+    shared: Vec<SharedEntry>,
+    /// Shared files deleted so far, and their bytes.
+    deleted: (u64, u64),
 }
 
 impl CheckpointStorage {
-    /// Writes a completed checkpoint's metadata.
+    /// Writes a completed checkpoint's metadata and registers the shared files it refers to.
     ///
     /// # Panics
     /// If `metadata` is not newer than every retained checkpoint (ids only grow).
@@ -28,7 +44,48 @@ impl CheckpointStorage {
                 "checkpoints persisted out of order"
             );
         }
+        let id = metadata.checkpoint_id;
+        for (path, bytes) in metadata.shared_files() {
+            match self.shared.iter_mut().find(|e| e.path == path) {
+                Some(entry) => entry.last_used = entry.last_used.max(id),
+                None => self.shared.push(SharedEntry {
+                    path: path.to_string(),
+                    bytes,
+                    created_by: id,
+                    last_used: id,
+                }),
+            }
+        }
         self.retained.push(metadata.clone());
+    }
+
+    /// `unregisterUnusedState`: deletes the shared files whose last use is older than
+    /// `lowest`, the oldest retained checkpoint, unless a pending checkpoint refers to them
+    /// (`in_use`). Returns how many files and bytes were deleted.
+    pub fn unregister_unused(&mut self, lowest: CheckpointId, in_use: &[String]) -> (u32, u64) {
+        let before = self.shared.len();
+        let mut bytes = 0;
+        self.shared.retain(|e| {
+            let keep = e.last_used >= lowest || in_use.contains(&e.path);
+            if !keep {
+                bytes += e.bytes;
+            }
+            keep
+        });
+        let files = (before - self.shared.len()) as u32;
+        self.deleted.0 += u64::from(files);
+        self.deleted.1 += bytes;
+        (files, bytes)
+    }
+
+    /// The shared files that exist, in upload order.
+    pub fn shared(&self) -> &[SharedEntry] {
+        &self.shared
+    }
+
+    /// Shared files deleted so far, and their bytes.
+    pub fn deleted(&self) -> (u64, u64) {
+        self.deleted
     }
 
     /// Deletes `chk-{id}` (subsumed beyond `num-retained`).

@@ -56,8 +56,10 @@ pub struct TaskSnapshot {
     pub unaligned: bool,
     /// Operator state at the snapshot instant.
     pub state: SubtaskState,
-    /// Bytes of operator state.
+    /// Bytes of operator state (the full state).
     pub state_bytes: u64,
+    /// Keyed subtasks: where the backend writes the state.
+    pub handle: Option<crate::sim::checkpoint::KeyedStateHandle>,
     /// In-flight data persisted so far.
     pub persisted: Vec<PersistedElement>,
     /// Bytes read during alignment.

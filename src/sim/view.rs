@@ -112,6 +112,13 @@ impl<'a> SimView<'a> {
     pub fn retained_checkpoints(&self) -> &'a [CheckpointMetadata] {
         self.sim.storage.retained()
     }
+    /// A keyed subtask's RocksDB instance (`None` with the HashMap backend).
+    pub fn rocks_db(
+        &self,
+        task: crate::sim::ids::TaskIndex,
+    ) -> Option<&'a crate::sim::state_backend::RocksDb> {
+        self.sim.rocks.get(task.index()).and_then(Option::as_ref)
+    }
     /// The checkpoint storage.
     pub fn storage(&self) -> &'a CheckpointStorage {
         &self.sim.storage
@@ -203,7 +210,7 @@ impl<'a> SimView<'a> {
             .storage
             .retained()
             .iter()
-            .map(|m| m.checkpointed_size() as usize * 2 + 1_024)
+            .map(|m| m.file_size() as usize * 2 + 1_024)
             .sum();
         channels
             + tasks

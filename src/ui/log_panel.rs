@@ -135,6 +135,35 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
             "chk-{checkpoint} {}",
             tr(lang, "subsumed and discarded", "대체되어 삭제됨")
         ),
+        Event::RocksDbCompacted {
+            task,
+            inputs,
+            outputs,
+            bytes,
+        } => format!(
+            "{} {} {inputs} → {outputs} ({})",
+            task_name(*task),
+            tr(
+                lang,
+                "RocksDB compaction: SST files",
+                "RocksDB 컴팩션: SST 파일"
+            ),
+            format::bytes(*bytes)
+        ),
+        Event::SharedStateDiscarded {
+            checkpoint,
+            files,
+            bytes,
+        } => format!(
+            "{} {files} ({}) {} {checkpoint}",
+            tr(lang, "shared/: deleted", "shared/: 삭제"),
+            format::bytes(*bytes),
+            tr(
+                lang,
+                "unused since checkpoint",
+                "더 이상 참조 없음, 체크포인트"
+            )
+        ),
         Event::RestartScheduled { backoff } => format!(
             "{} {}",
             tr(lang, "restart scheduled after backoff", "재시작 예약, 대기"),

@@ -179,7 +179,7 @@ fn metadata_view(m: &CheckpointMetadata, lang: Lang) -> Html {
                 <dt>{ "external_path" }</dt>
                 <dd><code>{ m.external_path.clone() }</code></dd>
                 <dt>{ tr(lang, "checkpointed size", "체크포인트 크기") }</dt>
-                <dd>{ super::format::bytes(m.checkpointed_size()) }</dd>
+                <dd>{ super::format::bytes(m.state_size()) }</dd>
             </dl>
             { for m.operators.iter().map(|op| html! {
                 <table class="sb-operator">

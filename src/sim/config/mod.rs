@@ -13,6 +13,8 @@
 
 pub mod options;
 
+pub use crate::sim::state_backend::StateBackend;
+
 use crate::sim::rng::Ratio;
 use crate::sim::time::SimDuration;
 
@@ -205,6 +207,20 @@ pub struct SimConfig {
     pub task_manager_startup: SimDuration,
     /// `simulation.epoch`: epoch milliseconds at simulated time zero (REST timestamps).
     pub epoch_ms: u64,
+    /// `state.backend.type`.
+    pub state_backend: StateBackend,
+    /// `execution.checkpointing.incremental` (RocksDB only, as in Flink).
+    pub incremental: bool,
+    /// `execution.checkpointing.data-inline-threshold`, in bytes.
+    pub inline_threshold_bytes: u32,
+    /// `simulation.state.keys`: keys with state besides the named users, present from the
+    /// job's start.
+    pub state_keys: u32,
+    /// `simulation.state.bytes-per-key`: serialized bytes of one key's state.
+    pub state_bytes_per_key: u32,
+    /// `simulation.storage.bandwidth`: bytes per second one subtask writes to (and reads from)
+    /// checkpoint storage.
+    pub storage_bandwidth: u32,
 }
 
 impl Default for SimConfig {
@@ -312,6 +328,12 @@ impl SimConfig {
             connection_loss_detection: zero,
             task_manager_startup: zero,
             epoch_ms: 0,
+            state_backend: StateBackend::HashMap,
+            incremental: false,
+            inline_threshold_bytes: 0,
+            state_keys: 0,
+            state_bytes_per_key: 0,
+            storage_bandwidth: 0,
         }
     }
 

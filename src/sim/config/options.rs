@@ -10,8 +10,9 @@
 //! equivalent Java ([`java_snippet`]). Adding an option is one entry here plus its engine
 //! behaviour.
 
+use crate::sim::checkpoint::KEYED_STATE_PER_KEY_BYTES;
 use crate::sim::config::{
-    CheckpointingMode, ConfigError, Placement, RestartStrategyConfig, SimConfig,
+    CheckpointingMode, ConfigError, Placement, RestartStrategyConfig, SimConfig, StateBackend,
 };
 use crate::sim::limits::*;
 use crate::sim::rng::Ratio;
@@ -510,19 +511,54 @@ pub static OPTIONS: &[FlinkOption] = &[
     FlinkOption {
         key: "state.backend.type",
         kind: Kind::Choice {
-            values: &["hashmap"],
+            values: &["hashmap", "rocksdb"],
             aliases: &[],
             java_enum: None,
         },
         default: OptionValue::Choice("hashmap"),
         scope: Scope::Job,
         java: Some("StateBackendOptions.STATE_BACKEND"),
-        editor: false,
-        en: "State backend (hashmap is the only one simulated)",
-        ko: "상태 백엔드 (시뮬레이션은 hashmap만)",
-        get: |_| Some(OptionValue::Choice("hashmap")),
-        set: |_, _| {},
+        editor: true,
+        en: "State backend",
+        ko: "상태 백엔드",
+        get: |c| Some(OptionValue::Choice(c.state_backend.as_str())),
+        set: |c, v| {
+            if let OptionValue::Choice(name) = v {
+                c.state_backend = if name == "rocksdb" {
+                    StateBackend::RocksDb
+                } else {
+                    StateBackend::HashMap
+                };
+            }
+        },
     },
+    option!(
+        "execution.checkpointing.incremental",
+        Kind::Flag,
+        OptionValue::Flag(false),
+        Job,
+        Some("CheckpointingOptions.INCREMENTAL_CHECKPOINTS"),
+        true,
+        "Incremental checkpoints (RocksDB)",
+        "증분 체크포인트 (RocksDB)",
+        Flag,
+        incremental
+    ),
+    option!(
+        "execution.checkpointing.data-inline-threshold",
+        Kind::Bytes {
+            min: 0,
+            max: 1 << 20
+        },
+        OptionValue::Bytes(20 * 1024),
+        Job,
+        Some("CheckpointingOptions.FS_SMALL_FILE_THRESHOLD"),
+        true,
+        "State below this size is inlined into _metadata",
+        "이 크기보다 작은 상태는 _metadata에 인라인",
+        Bytes,
+        inline_threshold_bytes
+    ),
     FlinkOption {
         key: "restart-strategy.type",
         kind: Kind::Choice {
@@ -837,6 +873,48 @@ pub static OPTIONS: &[FlinkOption] = &[
         "소스: 서브태스크당 사용자 수",
         Count,
         users_per_subtask
+    ),
+    option!(
+        "simulation.state.keys",
+        count(0, STATE_KEYS_MAX),
+        OptionValue::Count(0),
+        Simulation,
+        None,
+        true,
+        "Keys with state besides the named users",
+        "이름 있는 사용자 외에 상태를 가진 키",
+        Count,
+        state_keys
+    ),
+    option!(
+        "simulation.state.bytes-per-key",
+        Kind::Bytes {
+            min: 1,
+            max: 1 << 20
+        },
+        OptionValue::Bytes(KEYED_STATE_PER_KEY_BYTES as u32),
+        Simulation,
+        None,
+        true,
+        "Serialized state per key",
+        "키당 직렬화된 상태 크기",
+        Bytes,
+        state_bytes_per_key
+    ),
+    option!(
+        "simulation.storage.bandwidth",
+        Kind::Bytes {
+            min: 1 << 10,
+            max: 1 << 31
+        },
+        OptionValue::Bytes(100 << 20),
+        Simulation,
+        None,
+        false,
+        "Checkpoint storage bytes per second, per subtask",
+        "서브태스크당 초당 체크포인트 저장소 전송량",
+        Bytes,
+        storage_bandwidth
     ),
     option!(
         "simulation.record.size",

@@ -806,7 +806,7 @@ pub fn checkpoints(view: &SimView<'_>) -> CheckpointingStatistics {
         },
         summary: CheckpointSummary {
             checkpointed_size_bytes: summary_dto(&s.checkpointed_size),
-            state_size_bytes: summary_dto(&s.checkpointed_size),
+            state_size_bytes: summary_dto(&s.state_size),
             end_to_end_duration_ms: summary_dto(&s.end_to_end_duration),
             alignment_buffered_bytes: zero_summary(),
             processed_data_bytes: summary_dto(&s.processed_data),
@@ -880,6 +880,7 @@ fn statistics(
         _ => -1,
     };
     let size = record.sum(|s| s.checkpointed_bytes) as i64;
+    let full = record.sum(|s| s.state_bytes) as i64;
     let base = CheckpointStatisticsBase {
         id: record.id.0 as i64,
         status: stats_status(record.status),
@@ -888,7 +889,7 @@ fn statistics(
         trigger_timestamp_ms: trigger,
         latest_ack_timestamp_ms: latest_ack,
         checkpointed_size_bytes: size,
-        state_size_bytes: size,
+        state_size_bytes: full,
         end_to_end_duration_ms: duration,
         alignment_buffered_bytes: 0,
         processed_data_bytes: record.sum(|s| s.processed_bytes) as i64,
@@ -962,7 +963,7 @@ fn vertex_checkpoint(
         status: stats_status(record.status),
         latest_ack_timestamp_ms: latest_ack_ms,
         checkpointed_size_bytes: sum(|s| s.checkpointed_bytes),
-        state_size_bytes: sum(|s| s.checkpointed_bytes),
+        state_size_bytes: sum(|s| s.state_bytes),
         end_to_end_duration_ms: if latest_ack_ms < 0 {
             -1
         } else {
@@ -1025,7 +1026,7 @@ fn completed_subtask(
         ack_timestamp_ms: ack,
         end_to_end_duration_ms: (ack - trigger_ms).max(0),
         checkpointed_size_bytes: stats.checkpointed_bytes as i64,
-        state_size_bytes: stats.checkpointed_bytes as i64,
+        state_size_bytes: stats.state_bytes as i64,
         checkpoint: SubtaskCheckpointDuration {
             sync_ms: ms(stats.sync_us),
             async_ms: ms(stats.async_us),
