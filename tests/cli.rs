@@ -292,3 +292,83 @@ fn commands_read_in_the_one_syntax_and_the_earlier_flags_alike() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("'z' is not a command code"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--set state.backend.type=rocksdb …`: `shared/` holds the files the registry keeps (the
+/// deleted ones really gone) and the REST JSON carries both sizes.
+#[test]
+fn rocksdb_incremental_run_writes_shared_files_as_the_registry_keeps_them() {
+    let dir = out_dir("rocksdb");
+    let out = dir.to_str().unwrap();
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "3",
+        "--until",
+        "2m",
+        "--out",
+        out,
+        "--set",
+        "state.backend.type=rocksdb",
+        "--set",
+        "execution.checkpointing.incremental=true",
+        "--set",
+        "simulation.state.keys=100000",
+        "--set",
+        "simulation.state.bytes-per-key=100",
+        "--set",
+        "simulation.source.interval=5ms",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let checkpoints = dir.join("checkpoints");
+    let job = std::fs::read_dir(&checkpoints)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let shared: Vec<String> = std::fs::read_dir(job.join("shared"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!shared.is_empty(), "incremental RocksDB files in shared/");
+    let chk: Vec<PathBuf> = std::fs::read_dir(&job)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("chk-"))
+        .collect();
+    assert_eq!(chk.len(), 1, "num-retained 1: {chk:?}");
+    let metadata = std::fs::read_to_string(chk[0].join("_metadata")).unwrap();
+    for name in &shared {
+        assert!(
+            metadata.contains(name.as_str()),
+            "{name} is referred to by the retained checkpoint"
+        );
+    }
+    let referenced = metadata.matches("/shared/").count();
+    assert!(referenced >= shared.len());
+    let rest = std::fs::read_to_string(
+        std::fs::read_dir(dir.join("rest").join("jobs"))
+            .unwrap()
+            .find(|e| e.as_ref().unwrap().path().is_dir())
+            .unwrap()
+            .unwrap()
+            .path()
+            .join("checkpoints.json"),
+    )
+    .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&rest).unwrap();
+    let latest = &value["latest"]["completed"];
+    let (checkpointed, full) = (
+        latest["checkpointed_size"].as_i64().unwrap(),
+        latest["state_size"].as_i64().unwrap(),
+    );
+    assert!(
+        checkpointed < full,
+        "an incremental checkpoint: {checkpointed} < {full}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

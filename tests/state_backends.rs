@@ -272,3 +272,43 @@ fn failed_and_concurrent_checkpoints_leave_no_file_behind_and_delete_none_in_use
     }
     assert!(view.storage().deleted().0 > 0);
 }
+
+#[test]
+fn the_storage_browser_lists_shared_files_with_the_checkpoints_that_refer_to_them() {
+    let config = SimConfig {
+        num_retained: 3,
+        ..rocksdb(true)
+    };
+    let run = run_checked(config, 3, secs(120), &[]);
+    let listing = flinkscope::app::stored::storage_listing(&run.sim, &Default::default());
+    let folder = &listing.folders[0];
+    let ids: Vec<u32> = folder.entries.iter().map(|e| e.id).collect();
+    assert_eq!(ids.len(), 3, "num-retained 3");
+    let rows = folder.shared_rows();
+    assert!(!rows.is_empty());
+    // The registry's files are exactly the ones the retained checkpoints refer to.
+    let registry: Vec<&str> = run
+        .sim
+        .view()
+        .storage()
+        .shared()
+        .iter()
+        .map(|e| e.path.as_str())
+        .collect();
+    let mut listed: Vec<&str> = rows.iter().map(|r| r.path.as_str()).collect();
+    let mut expected = registry.clone();
+    listed.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(listed, expected);
+    // A file is referred to by the checkpoint that uploaded it and, until compaction replaces
+    // it, by the later ones: some file is shared by all three.
+    assert!(rows.iter().any(|r| r.referenced_by.len() == 3), "{rows:?}");
+    for row in &rows {
+        if let Some(by) = row.uploaded_by {
+            assert_eq!(
+                row.referenced_by[0], by,
+                "uploaded by the first that refers to it"
+            );
+        }
+    }
+}

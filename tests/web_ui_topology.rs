@@ -452,3 +452,41 @@ async fn storage_browser_lists_the_retained_checkpoints() {
             .collect::<Vec<_>>()
     );
 }
+
+/// RocksDB with incremental checkpoints at 100,000 keys: the state panel shows each keyed
+/// subtask's memtable and levels, the storage browser `shared/` as a files × checkpoints matrix
+/// with exactly the registry's files.
+#[wasm_bindgen_test]
+async fn rocksdb_levels_and_the_shared_matrix_render() {
+    let config = SimConfig {
+        state_backend: flinkscope::sim::config::StateBackend::RocksDb,
+        incremental: true,
+        state_keys: 100_000,
+        state_bytes_per_key: 100,
+        num_retained: 2,
+        source_interval: flinkscope::sim::SimDuration::from_ms(5),
+        ..SimConfig::default()
+    };
+    let model = model_at(config, 3, 90_000, &[]);
+    let root = mount::<StatePanel>(panel_props(&model, Lang::En)).await;
+    let backends = all_by_testid(&root, "st-backend");
+    assert_eq!(backends.len(), 3, "one per keyed subtask");
+    assert!(backends
+        .iter()
+        .all(|b| attr(b, "data-backend") == "rocksdb"));
+    let l1: Vec<String> = all_by_testid(&root, "st-level-1")
+        .iter()
+        .map(|l| attr(l, "data-files"))
+        .collect();
+    assert!(l1.iter().all(|n| n != "0"), "the state is in L1: {l1:?}");
+    let storage = mount::<StorageBrowser>(panel_props(&model, Lang::En)).await;
+    let matrix = by_testid(&storage, "sb-shared-matrix").expect("the shared/ matrix");
+    let rows = all_by_testid(&matrix, "sb-shared-file");
+    let registry = model.read().sim().view().storage().shared().len();
+    assert_eq!(rows.len(), registry, "the registry's files, no more");
+    assert!(
+        rows.iter().any(|r| attr(r, "data-refs") == "2"),
+        "a file both retained checkpoints refer to"
+    );
+    assert!(matrix.text_content().unwrap().contains('↑'));
+}

@@ -51,6 +51,76 @@ pub struct JobFolder {
     pub entries: Vec<StorageEntry>,
 }
 
+/// One file of a job folder's `shared/`: a row of the files × checkpoints matrix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedRow {
+    /// The file name (`<uuid>`).
+    pub name: String,
+    /// Its full path.
+    pub path: String,
+    /// Its size.
+    pub bytes: u64,
+    /// The listed checkpoint that uploaded it (`None`: one that is not listed any more).
+    pub uploaded_by: Option<u32>,
+    /// The listed checkpoints that refer to it, oldest first.
+    pub referenced_by: Vec<u32>,
+}
+
+/// Rows of `shared/` shown at most (the rest is counted).
+pub const SHARED_ROWS_MAX: usize = 60;
+
+impl JobFolder {
+    /// What `shared/` holds, as the folder's checkpoints refer to it: the files in upload
+    /// order, each with the checkpoint that uploaded it and every listed checkpoint that
+    /// refers to it. A file no listed checkpoint refers to is not there: the registry deleted
+    /// it.
+    pub fn shared_rows(&self) -> Vec<SharedRow> {
+        let mut rows: Vec<SharedRow> = Vec::new();
+        for entry in &self.entries {
+            for subtask in entry.metadata.subtasks() {
+                let Some(crate::sim::checkpoint::KeyedStateHandle::Incremental { shared, .. }) =
+                    &subtask.handle
+                else {
+                    continue;
+                };
+                for file in shared {
+                    let Some(path) = &file.path else { continue };
+                    let row = match rows.iter_mut().position(|r| &r.path == path) {
+                        Some(i) => &mut rows[i],
+                        None => {
+                            rows.push(SharedRow {
+                                name: path.rsplit('/').next().unwrap_or(path).to_string(),
+                                path: path.clone(),
+                                bytes: file.bytes,
+                                uploaded_by: None,
+                                referenced_by: Vec::new(),
+                            });
+                            rows.last_mut().expect("pushed")
+                        }
+                    };
+                    if file.uploaded {
+                        row.uploaded_by = Some(entry.id);
+                    }
+                    if row.referenced_by.last() != Some(&entry.id) {
+                        row.referenced_by.push(entry.id);
+                    }
+                }
+            }
+        }
+        rows
+    }
+
+    /// The files in a checkpoint's own `chk-{id}/` besides `_metadata` (full snapshots above
+    /// the inline threshold): (name, bytes).
+    pub fn exclusive_files(entry: &StorageEntry) -> Vec<(String, u64)> {
+        entry
+            .metadata
+            .exclusive_files()
+            .map(|(path, bytes)| (path.rsplit('/').next().unwrap_or(path).to_string(), bytes))
+            .collect()
+    }
+}
+
 /// Everything the browser shows.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct StorageListing {

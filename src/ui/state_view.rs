@@ -121,7 +121,65 @@ fn subtask_card(view: &View, subtask: u32, lang: Lang) -> Html {
             if more > 0 {
                 <p class="st-more">{ match lang { Lang::En => format!("+{more} more keys"), Lang::Ko => format!("키 {more}개 더") } }</p>
             }
+            { backend_block(view, task, (start, end), keys.len(), lang) }
         </article>
+    }
+}
+
+/// How the subtask's state backend holds its state: the HashMap backend's heap table, or
+/// RocksDB's memtable and SST files by level (what the next flush and compaction change).
+fn backend_block(
+    view: &View,
+    task: crate::sim::ids::TaskIndex,
+    range: (u32, u32),
+    named: usize,
+    lang: Lang,
+) -> Html {
+    let config = view.config();
+    let (max_p, _) = keyed_shape(view.graph());
+    let modeled = crate::sim::state_backend::modeled_keys(config.state_keys, max_p, range);
+    let per_key = u64::from(config.state_bytes_per_key);
+    let keys = named as u64 + modeled;
+    let data = super::format::bytes(keys * per_key);
+    let Some(db) = view.rocks_db(task) else {
+        let text = match lang {
+            Lang::En => format!("HashMapStateBackend: one heap table, {keys} keys ({modeled} besides the named users) ≈ {data}; every checkpoint writes all of it."),
+            Lang::Ko => format!("HashMapStateBackend: 힙 테이블 하나, 키 {keys}개 (이름 있는 사용자 외 {modeled}개) ≈ {data}; 체크포인트마다 전부 씁니다."),
+        };
+        return html! { <p class="st-backend" data-testid="st-backend" data-backend="hashmap">{ text }</p> };
+    };
+    let level = |l: u8| {
+        let files: Vec<&crate::sim::state_backend::SstFile> =
+            db.files.iter().filter(|f| f.level == l).collect();
+        let bytes: u64 = files.iter().map(|f| f.bytes).sum();
+        html! {
+            <li class="st-level" data-testid={format!("st-level-{l}")} data-files={files.len().to_string()}>
+                <span class="st-level-name">{ format!("L{l}") }</span>
+                { for files.iter().map(|f| html! {
+                    <span class="st-sst" title={format!("{} · {}", f.name(), super::format::bytes(f.bytes))}>{ f.name() }</span>
+                }) }
+                <span class="st-level-size">{ super::format::bytes(bytes) }</span>
+            </li>
+        }
+    };
+    let l0 = db.files.iter().filter(|f| f.level == 0).count();
+    let note = match lang {
+        Lang::En => format!("{keys} keys ≈ {data} · {} flushes, {} compactions · L0 compacts into L1 at {} files ({l0} now)", db.flushes, db.compactions, crate::sim::state_backend::L0_COMPACTION_TRIGGER),
+        Lang::Ko => format!("키 {keys}개 ≈ {data} · 플러시 {}회, 컴팩션 {}회 · L0 파일이 {}개가 되면 L1로 컴팩션 (지금 {l0}개)", db.flushes, db.compactions, crate::sim::state_backend::L0_COMPACTION_TRIGGER),
+    };
+    html! {
+        <div class="st-backend" data-testid="st-backend" data-backend="rocksdb">
+            <p class="st-backend-title">{ tr(lang, "RocksDB", "RocksDB") }</p>
+            <ul class="st-levels">
+                <li class="st-level" data-testid="st-memtable">
+                    <span class="st-level-name">{ tr(lang, "memtable", "멤테이블") }</span>
+                    <span class="st-level-size">{ super::format::bytes(db.memtable_bytes) }</span>
+                </li>
+                { level(0) }
+                { level(1) }
+            </ul>
+            <p class="st-more">{ note }</p>
+        </div>
     }
 }
 

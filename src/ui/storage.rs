@@ -11,9 +11,9 @@
 
 use super::{tr, Lang, PanelProps};
 use crate::app::mirror::ArchiveState;
-use crate::app::stored::{storage_listing, EntryStatus, JobFolder, StorageEntry};
+use crate::app::stored::{storage_listing, EntryStatus, JobFolder, StorageEntry, SHARED_ROWS_MAX};
 use crate::app::Action;
-use crate::sim::checkpoint::{CheckpointMetadata, SubtaskSnapshot, SubtaskState};
+use crate::sim::checkpoint::{CheckpointMetadata, KeyedStateHandle, SubtaskSnapshot, SubtaskState};
 use yew::prelude::*;
 
 /// The storage browser.
@@ -77,10 +77,7 @@ fn folder_view(
                 <p class="sb-badge">{ tr(lang, "this run", "현재 실행") }</p>
             }
             <ul class="sb-tree">
-                <li class="sb-folder">
-                    <span class="sb-name">{ "shared/" }</span>
-                    <span class="sb-note">{ tr(lang, "empty: all state is inlined into _metadata (below the 20 KB inline threshold)", "비어 있음: 모든 상태가 _metadata 안에 인라인됨 (20 KB 인라인 임계값 미만)") }</span>
-                </li>
+                { shared_folder(folder, lang) }
                 <li class="sb-folder">
                     <span class="sb-name">{ "taskowned/" }</span>
                     <span class="sb-note">{ tr(lang, "empty", "비어 있음") }</span>
@@ -88,6 +85,63 @@ fn folder_view(
                 { for folder.entries.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, dispatch)) }
             </ul>
         </div>
+    }
+}
+
+/// `shared/`: the SST files incremental RocksDB checkpoints uploaded, as a files × checkpoints
+/// matrix (↑ uploaded by that checkpoint, ● referred to by it). A file that no listed
+/// checkpoint refers to is gone: the shared state registry deleted it.
+fn shared_folder(folder: &JobFolder, lang: Lang) -> Html {
+    let rows = folder.shared_rows();
+    if rows.is_empty() {
+        return html! {
+            <li class="sb-folder" data-testid="sb-shared">
+                <span class="sb-name">{ "shared/" }</span>
+                <span class="sb-note">{ tr(lang, "empty: no incremental RocksDB file at or above the inline threshold (execution.checkpointing.data-inline-threshold, 20 KB by default); smaller state is inlined into _metadata", "비어 있음: 인라인 임계값(execution.checkpointing.data-inline-threshold, 기본 20 KB) 이상인 증분 RocksDB 파일이 없습니다. 더 작은 상태는 _metadata 안에 인라인됩니다") }</span>
+            </li>
+        };
+    }
+    let ids: Vec<u32> = folder.entries.iter().map(|e| e.id).collect();
+    let total: u64 = rows.iter().map(|r| r.bytes).sum();
+    let more = rows.len().saturating_sub(SHARED_ROWS_MAX);
+    let summary = match lang {
+        Lang::En => format!("{} files, {}", rows.len(), super::format::bytes(total)),
+        Lang::Ko => format!("파일 {}개, {}", rows.len(), super::format::bytes(total)),
+    };
+    html! {
+        <li class="sb-folder" data-testid="sb-shared">
+            <span class="sb-name">{ "shared/" }</span>
+            <span class="sb-note">{ summary }</span>
+            <table class="sb-matrix" data-testid="sb-shared-matrix">
+                <caption>{ tr(lang, "Which retained checkpoint refers to which shared file (↑ uploaded by it, ● referred to). Newer checkpoints refer to older files, so a chk-N/ folder alone is not a checkpoint, and no file here may be deleted by hand: the registry deletes a file once no retained checkpoint refers to it.", "어느 보관 체크포인트가 어느 공유 파일을 참조하는지 (↑ 그 체크포인트가 업로드, ● 참조). 새 체크포인트가 오래된 파일을 참조하므로 chk-N/ 폴더만으로는 체크포인트가 아니며, 여기의 파일을 손으로 지우면 안 됩니다. 어떤 보관 체크포인트도 참조하지 않게 되면 레지스트리가 지웁니다.") }</caption>
+                <thead><tr>
+                    <th scope="col">{ tr(lang, "file", "파일") }</th>
+                    <th scope="col">{ tr(lang, "size", "크기") }</th>
+                    { for ids.iter().map(|id| html! { <th scope="col">{ format!("chk-{id}") }</th> }) }
+                </tr></thead>
+                <tbody>
+                    { for rows.iter().take(SHARED_ROWS_MAX).map(|row| html! {
+                        <tr data-testid="sb-shared-file" data-refs={row.referenced_by.len().to_string()}>
+                            <th scope="row"><code title={row.path.clone()}>{ row.name.clone() }</code></th>
+                            <td class="sb-num">{ super::format::bytes(row.bytes) }</td>
+                            { for ids.iter().map(|id| {
+                                let (mark, label) = if row.uploaded_by == Some(*id) {
+                                    ("↑", tr(lang, "uploaded", "업로드"))
+                                } else if row.referenced_by.contains(id) {
+                                    ("●", tr(lang, "referred to", "참조"))
+                                } else {
+                                    ("", tr(lang, "not referred to", "참조 안 함"))
+                                };
+                                html! { <td class="sb-mark" aria-label={label}>{ mark }</td> }
+                            }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            if more > 0 {
+                <span class="sb-note">{ format!("+{more}") }</span>
+            }
+        </li>
     }
 }
 
@@ -158,6 +212,13 @@ fn entry_item(
             if entry.status == EntryStatus::Persisted {
                 <button type="button" class="sb-delete" onclick={delete} data-testid="storage-delete">{ tr(lang, "delete", "삭제") }</button>
             }
+            { for JobFolder::exclusive_files(entry).into_iter().map(|(name, bytes)| html! {
+                <p class="sb-exclusive" data-testid="sb-exclusive-file">
+                    <span class="sb-file">{ name }</span>
+                    <span class="sb-size">{ super::format::bytes(bytes) }</span>
+                    <span class="sb-note">{ tr(lang, "a full snapshot's stream (exclusive to this checkpoint)", "전체 스냅샷 스트림 (이 체크포인트 전용)") }</span>
+                </p>
+            }) }
             if is_open {
                 <div id={format!("sb-content-{id}")} class="sb-content" data-testid="storage-content">
                     { metadata_view(&entry.metadata, lang) }
@@ -178,7 +239,9 @@ fn metadata_view(m: &CheckpointMetadata, lang: Lang) -> Html {
                 <dd>{ m.checkpoint_type.clone() }</dd>
                 <dt>{ "external_path" }</dt>
                 <dd><code>{ m.external_path.clone() }</code></dd>
-                <dt>{ tr(lang, "checkpointed size", "체크포인트 크기") }</dt>
+                <dt>{ tr(lang, "checkpointed size (written by this checkpoint)", "체크포인트 크기 (이 체크포인트가 쓴 양)") }</dt>
+                <dd>{ super::format::bytes(m.checkpointed_size()) }</dd>
+                <dt>{ tr(lang, "full size (the state it represents)", "전체 크기 (나타내는 상태 전체)") }</dt>
                 <dd>{ super::format::bytes(m.state_size()) }</dd>
             </dl>
             { for m.operators.iter().map(|op| html! {
@@ -227,6 +290,29 @@ fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
         }
         SubtaskState::Stateless => tr(lang, "stateless", "상태 없음").to_string(),
     };
+    let state = match (&s.handle, lang) {
+        (None, _) => state,
+        (Some(KeyedStateHandle::Full { path: None, .. }), Lang::En) => {
+            format!("{state}; inline in _metadata")
+        }
+        (Some(KeyedStateHandle::Full { path: None, .. }), Lang::Ko) => {
+            format!("{state}; _metadata에 인라인")
+        }
+        (Some(KeyedStateHandle::Full { path: Some(_), .. }), Lang::En) => {
+            format!("{state}; one stream in chk-N/")
+        }
+        (Some(KeyedStateHandle::Full { path: Some(_), .. }), Lang::Ko) => {
+            format!("{state}; chk-N/에 스트림 하나")
+        }
+        (Some(KeyedStateHandle::Incremental { shared, .. }), _) => {
+            let uploaded = shared.iter().filter(|f| f.uploaded).count();
+            let inline = shared.iter().filter(|f| f.path.is_none()).count();
+            match lang {
+                Lang::En => format!("{state}; RocksDB: {} SST files ({uploaded} uploaded now, {} referred to, {inline} inline)", shared.len(), shared.len() - uploaded),
+                Lang::Ko => format!("{state}; RocksDB: SST 파일 {}개 (이번에 업로드 {uploaded}, 참조 {}, 인라인 {inline})", shared.len(), shared.len() - uploaded),
+            }
+        }
+    };
     let records: usize = s.channel_state.iter().map(|c| c.elements.len()).sum();
     let in_flight = if records == 0 {
         "—".to_string()
@@ -249,7 +335,11 @@ fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
             <th scope="row">{ s.subtask }</th>
             <td>{ state }</td>
             <td>{ in_flight }</td>
-            <td class="sb-num">{ super::format::bytes(s.state_bytes + s.channel_state_bytes) }</td>
+            <td class="sb-num">{ super::format::bytes(s.state_bytes + s.channel_state_bytes) }
+                if s.checkpointed_bytes() != s.state_bytes + s.channel_state_bytes {
+                    <br /><span class="sb-note">{ format!("{} {}", tr(lang, "written", "씀"), super::format::bytes(s.checkpointed_bytes())) }</span>
+                }
+            </td>
         </tr>
     }
 }

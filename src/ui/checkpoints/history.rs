@@ -21,6 +21,7 @@ pub(super) fn history_tab(ctx: &Ctx<'_>, stats: &CheckpointingStatistics) -> Htm
                     { for stats.history.iter().map(|c| history_group(ctx, c)) }
                 </table>
             </div>
+            <p class="cp-note" data-testid="cp-size-help">{ tr(lang, "Checkpointed Data Size is what a checkpoint wrote; Full Checkpoint Data Size is the whole state it represents. They differ for incremental RocksDB checkpoints, which upload only the files the previous checkpoint did not and refer to the rest in shared/.", "체크포인트 데이터 크기는 체크포인트가 쓴 양이고, 전체 체크포인트 데이터 크기는 그 체크포인트가 나타내는 상태 전체입니다. 증분 RocksDB 체크포인트에서는 둘이 다릅니다: 이전 체크포인트가 올리지 않은 파일만 올리고 나머지는 shared/에서 참조합니다.") }</p>
             <p class="cp-note">
                 { format!("{} {limit} ", tr(lang, "The history keeps the", "기록은 최근")) }
                 { tr(lang, "most recent checkpoints (", "개의 체크포인트만 보관합니다 (") }
@@ -109,7 +110,8 @@ pub(super) fn history_row(b: &CheckpointStatisticsBase, button: Html) -> Html {
     let pct = percent(b.num_acknowledged_subtasks, b.num_subtasks);
     let unaligned = b.checkpoint_type == CheckpointType::UnalignedCheckpoint;
     html! {
-        <tr data-testid={format!("cp-row-{}", b.id)} class="cp-row">
+        <tr data-testid={format!("cp-row-{}", b.id)} class="cp-row"
+            data-checkpointed={b.checkpointed_size_bytes.to_string()} data-full={b.state_size_bytes.to_string()}>
             <td>{ button }</td>
             <th scope="row" class="dash-num">{ b.id }</th>
             <td><span class={badge_class(status)}>{ status }</span></td>

@@ -100,6 +100,7 @@ impl OutputWriter {
                     fs::remove_dir_all(&path).map_err(|e| io(&path, e))?;
                 }
             }
+            Event::SharedStateDiscarded { .. } => self.prune_shared(sim)?,
             _ => {}
         }
         for (source, line) in log::lines(&view, event) {
@@ -143,10 +144,46 @@ impl OutputWriter {
             fs::create_dir_all(root.join(empty)).map_err(|e| io(&root, e))?;
         }
         let text = serde_json::to_string_pretty(metadata).expect("metadata serialises");
-        write_file(
-            &self.checkpoint_dir(sim, checkpoint).join("_metadata"),
-            &(text + "\n"),
-        )
+        let dir = self.checkpoint_dir(sim, checkpoint);
+        write_file(&dir.join("_metadata"), &(text + "\n"))?;
+        // State files stand in for what Flink writes: a line naming the file and its modelled
+        // size (the sizes in `_metadata` and the REST JSON are the modelled ones).
+        for (path, bytes) in metadata.exclusive_files() {
+            write_file(&dir.join(file_name(path)), &stand_in(path, bytes))?;
+        }
+        for (path, bytes) in metadata.shared_files() {
+            let file = root.join("shared").join(file_name(path));
+            if !file.exists() {
+                write_file(&file, &stand_in(path, bytes))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes the `shared/` files the registry deleted.
+    fn prune_shared(&mut self, sim: &Sim) -> Result<(), Failure> {
+        let view = sim.view();
+        let shared = self
+            .dir
+            .join("checkpoints")
+            .join(view.job_id())
+            .join("shared");
+        let Ok(entries) = fs::read_dir(&shared) else {
+            return Ok(());
+        };
+        let keep: Vec<&str> = view
+            .storage()
+            .shared()
+            .iter()
+            .map(|e| file_name(&e.path))
+            .collect();
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !keep.iter().any(|k| std::ffi::OsStr::new(k) == name) {
+                fs::remove_file(entry.path()).map_err(|e| io(&entry.path(), e))?;
+            }
+        }
+        Ok(())
     }
 
     /// Flushes the logs and writes the REST JSON of the final state.
@@ -161,6 +198,16 @@ impl OutputWriter {
         }
         write_rest(&self.dir.join("rest"), sim)
     }
+}
+
+/// The last part of a state file's path.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// The content standing in for a state file of `bytes`.
+fn stand_in(path: &str, bytes: u64) -> String {
+    format!("{{\"flinkscope_state_file\":\"{path}\",\"bytes\":{bytes}}}\n")
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
