@@ -463,3 +463,25 @@ fn a_talk_is_not_mirrored_as_the_users_job_and_a_stored_job_is_not_offered_over_
     );
     assert!(session.take_batch().is_none());
 }
+
+/// The page fetches the comparisons file: its bad entries are noticed and skipped, a failed
+/// fetch is noticed, and a comparison that is not in the file does not open.
+#[test]
+fn a_fetched_comparisons_file_is_read_with_its_problems_noticed() {
+    let clock = wall();
+    let mut session = Session::new(Default::default(), 1);
+    let text = r#"{"format":"flinkscope-comparisons","version":1,"comparisons":{"bad":{"title":{"en":"x","ko":"x"}}}}"#;
+    session.apply(Action::ComparisonsLoaded(Ok(text.to_string())), &clock);
+    assert!(
+        session.notice().unwrap().contains("skipped"),
+        "{:?}",
+        session.notice()
+    );
+    assert_eq!(session.comparisons().unwrap().len(), 0);
+    session.apply(Action::OpenCompare("aligned-vs-unaligned".into()), &clock);
+    assert!(session.compare().is_none());
+    session.apply(Action::ComparisonsLoaded(Err("HTTP 404".into())), &clock);
+    assert!(session.notice().unwrap().contains("could not be loaded"));
+    let built_in = talk::comparisons().unwrap().0;
+    assert!(built_in.iter().any(|c| c.id == "hashmap-vs-rocksdb"));
+}

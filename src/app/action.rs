@@ -178,6 +178,8 @@ pub enum Action {
     RecordTalk,
     /// Open a ready-made comparison by id.
     OpenCompare(String),
+    /// The page fetched the ready-made comparisons' file (or could not: why).
+    ComparisonsLoaded(Result<String, String>),
     /// Leave compare mode (the left run stays).
     LeaveCompare,
     /// Where commands go in compare mode.

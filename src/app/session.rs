@@ -100,6 +100,10 @@ pub struct Session {
     scratch: Vec<TimedEvent>,
     talk: Option<TalkMode>,
     compare: Option<CompareMode>,
+    /// The ready-made comparisons: built in natively, fetched by the page when it starts.
+    comparisons: Option<std::rc::Rc<[crate::run::talk::Comparison]>>,
+    /// A comparison link waiting for them: its id, the commands of both runs, the cursor.
+    pending_compare: Option<(String, Vec<(SimTime, Command)>, Option<SimTime>)>,
     bookmarks: VecDeque<SimTime>,
     /// Digits typed in talk mode before Enter (a step number to jump to).
     digits: String,
@@ -144,6 +148,8 @@ impl Session {
             scratch: Vec::new(),
             talk: None,
             compare: None,
+            comparisons: crate::run::talk::comparisons().map(|(list, _)| list.into()),
+            pending_compare: None,
             bookmarks: VecDeque::new(),
             digits: String::new(),
         }
@@ -167,14 +173,10 @@ impl Session {
         session.view.lang = options.lang;
         session.view.presenter = options.presenter;
         if let Some(id) = &options.compare {
-            // A comparison's link: its id, the commands given to both runs, the cursor.
-            session.open_compare(id, 0.0);
-            if session.compare.is_some() {
-                session.set_both_logs(&run.commands);
-                if let Some(cursor) = run.cursor {
-                    session.seek_forward(cursor);
-                }
-            }
+            // A comparison's link: its id, the commands given to both runs, the cursor (opened
+            // once the page has fetched the comparisons).
+            session.pending_compare = Some((id.clone(), run.commands.clone(), run.cursor));
+            session.open_pending_compare();
         }
         // The page fetches the study talk first (it is not in the bundle) and opens it then.
         // (In the browser, the edge fetches it and opens it once it arrives.)
@@ -582,6 +584,10 @@ impl Session {
             }
             Action::OpenCompare(id) => {
                 self.open_compare(&id, wall_ms());
+                Redraw::All
+            }
+            Action::ComparisonsLoaded(text) => {
+                self.comparisons_loaded(text);
                 Redraw::All
             }
             Action::LeaveCompare => {

@@ -39,13 +39,27 @@ pub struct RunFile {
 }
 
 /// One command of a run file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum FileCommand {
     /// Version 2: `code@instant`.
     Text(String),
     /// Version 1: the command as a JSON object.
     Object(ScheduledCommand),
+}
+
+/// Read as a string or else as a version-1 object through `serde_json::Value`, the reader the
+/// stored records use: `#[serde(untagged)]` would buffer into serde's private `Content` and
+/// carry a second copy of every command's reader in the page (≈6 KB of wasm).
+impl<'de> Deserialize<'de> for FileCommand {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::String(text) => Ok(FileCommand::Text(text)),
+            other => ScheduledCommand::deserialize(&other)
+                .map(FileCommand::Object)
+                .map_err(serde::de::Error::custom),
+        }
+    }
 }
 
 /// A validated run.

@@ -58,8 +58,13 @@ pub fn study_text() -> Option<&'static str> {
     #[cfg(target_arch = "wasm32")]
     return None;
 }
-/// The ready-made comparisons (`?compare=<id>`), shipped with the page.
+/// The ready-made comparisons (`?compare=<id>`), built in natively; the page fetches
+/// [`COMPARISONS_URL`] when it starts (a separate asset, like the study talk).
+#[cfg(not(target_arch = "wasm32"))]
 pub const COMPARISONS: &str = include_str!("../../talks/comparisons.json");
+
+/// Where the page fetches the ready-made comparisons from (relative to the page).
+pub const COMPARISONS_URL: &str = "talks/comparisons.json";
 /// Largest talk file read.
 pub const TALK_BYTES_MAX: usize = 1024 * 1024;
 /// Steps a talk may hold.
@@ -471,12 +476,24 @@ pub fn read_comparisons(
     out
 }
 
-/// The ready-made comparisons and what was wrong with any of them.
-pub fn comparisons() -> (Vec<Comparison>, Vec<TalkProblem>) {
+/// The built-in ready-made comparisons (natively; `None` in the page, which fetches them).
+pub fn comparisons() -> Option<(Vec<Comparison>, Vec<TalkProblem>)> {
+    #[cfg(not(target_arch = "wasm32"))]
+    return Some(read_comparisons_file(COMPARISONS));
+    #[cfg(target_arch = "wasm32")]
+    return None;
+}
+
+/// A comparisons file's comparisons and what was wrong with any of them.
+pub fn read_comparisons_file(text: &str) -> (Vec<Comparison>, Vec<TalkProblem>) {
     let mut problems = Vec::new();
-    let value: Result<Value, _> = serde_json::from_str(COMPARISONS);
+    let value: Option<Value> = if text.len() > TALK_BYTES_MAX {
+        None
+    } else {
+        serde_json::from_str(text).ok()
+    };
     let list = match &value {
-        Ok(value)
+        Some(value)
             if value.get("format").and_then(Value::as_str) == Some("flinkscope-comparisons") =>
         {
             read_comparisons(value.get("comparisons"), "comparisons", &mut problems)

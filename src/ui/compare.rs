@@ -7,7 +7,6 @@ use crate::app::fixed::d1;
 use crate::app::session::CommandTarget;
 use crate::app::Action;
 use crate::run::compare::{winner, Figure, Unit};
-use crate::run::talk::comparisons;
 use crate::sim::checkpoint::CheckpointStatus;
 use crate::sim::Sim;
 use yew::prelude::*;
@@ -194,7 +193,14 @@ pub fn CompareTable(props: &PanelProps) -> Html {
 /// The menu of ready-made comparisons (the timeline bar's Compare button).
 pub fn compare_menu(props: &PanelProps) -> Html {
     let lang = props.lang;
-    let list = menu_entries();
+    let session = props.session.read();
+    let list: Vec<(String, crate::run::talk::Text)> = session
+        .comparisons()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| (c.id.clone(), c.title.clone()))
+        .collect();
+    drop(session);
     html! {
         <details class="compare-menu scenarios">
             <summary data-testid="btn-compare">{ tr(lang, "Compare", "비교") }</summary>
@@ -211,17 +217,6 @@ pub fn compare_menu(props: &PanelProps) -> Html {
             </ul>
         </details>
     }
-}
-
-/// The ready-made comparisons' ids and titles, read once: the menu is part of the timeline bar,
-/// which renders on every frame, and reading the embedded file each time cost about 2% of a
-/// frame at 100x.
-fn menu_entries() -> std::rc::Rc<[(String, crate::run::talk::Text)]> {
-    thread_local! {
-        static MENU: std::rc::Rc<[(String, crate::run::talk::Text)]> =
-            comparisons().0.into_iter().map(|c| (c.id, c.title)).collect();
-    }
-    MENU.with(std::rc::Rc::clone)
 }
 
 /// Closes the `<details>` menu a click came from.

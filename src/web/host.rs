@@ -110,6 +110,15 @@ impl Edge {
         });
     }
 
+    /// Fetches the ready-made comparisons (a separate asset, like the study talk).
+    fn fetch_comparisons(self: &Rc<Self>) {
+        let edge = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let text = fetch_text(crate::run::talk::COMPARISONS_URL).await;
+            edge.dispatch(Action::ComparisonsLoaded(text));
+        });
+    }
+
     /// A callback that dispatches (for components and async work).
     fn callback(self: &Rc<Self>) -> Callback<Action> {
         let edge = self.clone();
@@ -232,6 +241,7 @@ pub fn App() -> Html {
             } else if options.talk.as_deref() == Some(crate::run::talk::STUDY_ID) {
                 edge.fetch_talk(crate::run::talk::STUDY_TALK_URL.to_string(), options.step);
             }
+            edge.fetch_comparisons();
             let frames = {
                 let edge = edge.clone();
                 AnimationLoop::start(move |timestamp_ms| {

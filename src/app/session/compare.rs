@@ -6,7 +6,7 @@
 
 use super::Session;
 use crate::run::compare::{figures, Figure};
-use crate::run::talk::{comparisons, Comparison};
+use crate::run::talk::{read_comparisons_file, Comparison};
 use crate::run::TimeMachine;
 use crate::sim::event::{Command, TimedEvent};
 use crate::sim::Sim;
@@ -97,11 +97,61 @@ impl Session {
         }
     }
 
+    /// The ready-made comparisons, once known (the page fetches them when it starts).
+    pub fn comparisons(&self) -> Option<&[Comparison]> {
+        self.comparisons.as_deref()
+    }
+
+    /// The fetched comparisons file: kept, its problems noted, and a waiting link opened.
+    pub(super) fn comparisons_loaded(&mut self, text: Result<String, String>) {
+        match text {
+            Ok(text) => {
+                let (list, problems) = read_comparisons_file(&text);
+                if !problems.is_empty() {
+                    let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+                    self.notice = Some(format!(
+                        "talks/comparisons.json: {} skipped: {}",
+                        problems.len(),
+                        text.join("; ")
+                    ));
+                }
+                self.comparisons = Some(list.into());
+                self.open_pending_compare();
+            }
+            Err(reason) => {
+                self.notice = Some(format!(
+                    "the ready-made comparisons could not be loaded ({reason}); compare mode \
+                     needs talks/comparisons.json beside the page"
+                ));
+                self.pending_compare = None;
+            }
+        }
+    }
+
+    /// Opens the comparison a link named, once the comparisons are known.
+    pub(super) fn open_pending_compare(&mut self) {
+        if self.comparisons.is_none() {
+            return;
+        }
+        let Some((id, commands, cursor)) = self.pending_compare.take() else {
+            return;
+        };
+        self.open_compare(&id, 0.0);
+        if self.compare.is_some() {
+            self.set_both_logs(&commands);
+            if let Some(cursor) = cursor {
+                self.seek_forward(cursor);
+            }
+        }
+    }
+
     /// Opens a ready-made comparison by id: its left run replaces the session's run.
     pub(super) fn open_compare(&mut self, id: &str, now_ms: f64) {
-        let (list, _) = comparisons();
-        let Some(comparison) = list.into_iter().find(|c| c.id == id) else {
-            let (list, _) = comparisons();
+        let Some(list) = self.comparisons.clone() else {
+            self.notice = Some("the ready-made comparisons are still loading".to_string());
+            return;
+        };
+        let Some(comparison) = list.iter().find(|c| c.id == id).cloned() else {
             let ids: Vec<String> = list.iter().map(|c| c.id.clone()).collect();
             self.notice = Some(format!(
                 "there is no comparison '{id}'; the ready-made ones are {}",
