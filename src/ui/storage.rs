@@ -97,7 +97,7 @@ fn shared_folder(folder: &JobFolder, lang: Lang) -> Html {
         return html! {
             <li class="sb-folder" data-testid="sb-shared">
                 <span class="sb-name">{ "shared/" }</span>
-                <span class="sb-note">{ tr(lang, "empty: no incremental RocksDB file at or above the inline threshold (execution.checkpointing.data-inline-threshold, 20 KB by default); smaller state is inlined into _metadata", "비어 있음: 인라인 임계값(execution.checkpointing.data-inline-threshold, 기본 20 KB) 이상인 증분 RocksDB 파일이 없습니다. 더 작은 상태는 _metadata 안에 인라인됩니다") }</span>
+                <span class="sb-note">{ tr(lang, "empty: state below the inline threshold (execution.checkpointing.data-inline-threshold) is inlined into _metadata", "비어 있음: 인라인 임계값(execution.checkpointing.data-inline-threshold) 미만의 상태는 _metadata 안에 인라인됩니다") }</span>
             </li>
         };
     }
