@@ -19,6 +19,7 @@
 //                       attached to the report (Playwright's `screenshot: 'on'` takes the one at
 //                       the end of every test)
 import { test as base, expect } from '@playwright/test';
+import axe from 'axe-core';
 
 export { expect };
 
@@ -102,4 +103,13 @@ export async function frameP95(page, ms) {
     };
     requestAnimationFrame(frame);
   }), ms);
+}
+
+/** axe-core over the whole page: the serious and critical violations, printed and returned. */
+export async function seriousAxe(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
+  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  console.log(`a11y: ${label}: ${result.violations.length} violations, ${serious.length} serious or critical`);
+  return serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
 }

@@ -2,18 +2,10 @@
 // reached by a link. The Checkpoints history shows both sizes (checkpointed below full after the
 // first checkpoint), the State & storage tab each keyed subtask's memtable and levels and
 // shared/ as a files × checkpoints matrix; no serious axe finding on either view.
-import { test, expect } from './fixtures.mjs';
-import axe from 'axe-core';
+import { test, expect, seriousAxe } from './fixtures.mjs';
 
 test.describe.configure({ timeout: 300_000 });
 
-async function seriousAxe(page, label) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axe.source });
-  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  console.log(`a11y: ${label}: ${result.violations.length} violations, ${serious.length} serious or critical`);
-  return serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
-}
 
 const ROCKSDB = 'seed=3&c.state.backend.type=rocksdb&c.execution.checkpointing.incremental=true'
   + '&c.simulation.state.keys=100000&c.simulation.state.bytes-per-key=100'

@@ -2,8 +2,7 @@
 // and backwards (a screenshot of every step in both languages, kept as artefacts), open a step
 // by link, the presenter view follows the audience window through BroadcastChannel, and compare
 // mode shows aligned vs unaligned checkpoints under backpressure. Step entry times are printed.
-import { test, expect, frameP95 } from './fixtures.mjs';
-import axe from 'axe-core';
+import { test, expect, frameP95, seriousAxe } from './fixtures.mjs';
 
 test.describe.configure({ timeout: 600_000 });
 
@@ -29,14 +28,6 @@ async function press(page, key, index) {
   return Date.now() - started;
 }
 
-/** axe-core over the whole page: the serious and critical violations, printed and returned. */
-async function seriousAxe(page, label) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: axe.source });
-  const result = await page.evaluate(async () => window.axe.run(document, { resultTypes: ['violations'] }));
-  const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  console.log(`a11y: ${label}: ${result.violations.length} violations, ${serious.length} serious or critical`);
-  return serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
-}
 
 function p95(values) {
   const sorted = [...values].sort((a, b) => a - b);

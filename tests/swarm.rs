@@ -79,7 +79,7 @@ fn random_config(rng: &mut SimRng) -> SimConfig {
         source_interval: ms(pick(rng, &[5, 20, 100, 1_000, 5_000])),
         users_per_subtask: rng.between(1, 3) as u32,
         record_cost: SimDuration::from_us(pick(rng, &[50, 500, 2_000])),
-        state_backend: pick(rng, &[StateBackend::HashMap, StateBackend::RocksDb]),
+        state_backend: pick(rng, &[StateBackend::Heap, StateBackend::RocksDb]),
         incremental: rng.below(3) != 0,
         state_keys,
         state_bytes_per_key: pick(rng, &[12, 100]),

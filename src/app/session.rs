@@ -103,11 +103,14 @@ pub struct Session {
     /// The ready-made comparisons: built in natively, fetched by the page when it starts.
     comparisons: Option<std::rc::Rc<[crate::run::talk::Comparison]>>,
     /// A comparison link waiting for them: its id, the commands of both runs, the cursor.
-    pending_compare: Option<(String, Vec<(SimTime, Command)>, Option<SimTime>)>,
+    pending_compare: Option<PendingCompare>,
     bookmarks: VecDeque<SimTime>,
     /// Digits typed in talk mode before Enter (a step number to jump to).
     digits: String,
 }
+
+/// A comparison link waiting for the comparisons: id, both runs' commands, cursor.
+type PendingCompare = (String, Vec<(SimTime, Command)>, Option<SimTime>);
 
 fn fresh_machine(config: SimConfig, seed: u64, log: Vec<(SimTime, Command)>) -> TimeMachine {
     let mut machine =

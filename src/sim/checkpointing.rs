@@ -422,8 +422,21 @@ impl Sim {
             .unwrap_or(checkpoint);
         // A pending checkpoint's snapshots may refer to files the retained ones no longer use
         // (with more than one concurrent checkpoint): those stay until it ends.
-        let mut in_use: Vec<String> = Vec::new();
-        let pending = self
+        let in_use: Vec<String> = self.pending_shared_paths().map(str::to_string).collect();
+        let (files, bytes) = self.storage.unregister_unused(lowest, &in_use);
+        if files > 0 {
+            self.emit(Event::SharedStateDiscarded {
+                checkpoint,
+                files,
+                bytes,
+            });
+        }
+    }
+
+    /// The `shared/` files that snapshots of pending checkpoints refer to (acknowledged, or
+    /// still being taken by a task).
+    pub(crate) fn pending_shared_paths(&self) -> impl Iterator<Item = &str> {
+        let acknowledged = self
             .coordinator
             .pending
             .iter()
@@ -434,19 +447,14 @@ impl Sim {
             .iter()
             .flat_map(|t| &t.snapshots)
             .filter_map(|s| s.handle.as_ref());
-        for handle in pending.chain(taking) {
-            if let KeyedStateHandle::Incremental { shared, .. } = handle {
-                in_use.extend(shared.iter().filter_map(|f| f.path.clone()));
+        acknowledged.chain(taking).flat_map(|h| {
+            match h {
+                KeyedStateHandle::Incremental { shared, .. } => shared.as_slice(),
+                KeyedStateHandle::Full { .. } => &[],
             }
-        }
-        let (files, bytes) = self.storage.unregister_unused(lowest, &in_use);
-        if files > 0 {
-            self.emit(Event::SharedStateDiscarded {
-                checkpoint,
-                files,
-                bytes,
-            });
-        }
+            .iter()
+            .filter_map(|f| f.path.as_deref())
+        })
     }
 
     fn build_metadata(&self, pending: &PendingCheckpoint) -> CheckpointMetadata {

@@ -382,25 +382,7 @@ fn check_shared_registry(sim: &Sim) -> Result<(), String> {
             })?;
         }
     }
-    let pending_refers = |path: &str| {
-        let pending = sim
-            .coordinator
-            .pending
-            .iter()
-            .flat_map(|p| p.snapshots.iter().flatten())
-            .filter_map(|s| s.handle.as_ref());
-        let taking = sim
-            .tasks
-            .iter()
-            .flat_map(|t| &t.snapshots)
-            .filter_map(|s| s.handle.as_ref());
-        pending.chain(taking).any(|h| match h {
-            crate::sim::checkpoint::KeyedStateHandle::Incremental { shared, .. } => {
-                shared.iter().any(|f| f.path.as_deref() == Some(path))
-            }
-            crate::sim::checkpoint::KeyedStateHandle::Full { .. } => false,
-        })
-    };
+    let pending_refers = |path: &str| sim.pending_shared_paths().any(|p| p == path);
     for entry in registry {
         let referred = retained
             .iter()

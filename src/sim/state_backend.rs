@@ -48,8 +48,8 @@ pub const MANIFEST_PER_FILE_BYTES: u64 = 60;
 /// `state.backend.type`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StateBackend {
-    /// `hashmap`.
-    HashMap,
+    /// `hashmap` (`HashMapStateBackend`: the state on the JVM heap).
+    Heap,
     /// `rocksdb`.
     RocksDb,
 }
@@ -58,7 +58,7 @@ impl StateBackend {
     /// The option value.
     pub fn as_str(self) -> &'static str {
         match self {
-            StateBackend::HashMap => "hashmap",
+            StateBackend::Heap => "hashmap",
             StateBackend::RocksDb => "rocksdb",
         }
     }

@@ -328,7 +328,7 @@ impl SimConfig {
             connection_loss_detection: zero,
             task_manager_startup: zero,
             epoch_ms: 0,
-            state_backend: StateBackend::HashMap,
+            state_backend: StateBackend::Heap,
             incremental: false,
             inline_threshold_bytes: 0,
             state_keys: 0,

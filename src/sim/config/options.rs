@@ -527,7 +527,7 @@ pub static OPTIONS: &[FlinkOption] = &[
                 c.state_backend = if name == "rocksdb" {
                     StateBackend::RocksDb
                 } else {
-                    StateBackend::HashMap
+                    StateBackend::Heap
                 };
             }
         },
