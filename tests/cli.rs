@@ -372,3 +372,79 @@ fn rocksdb_incremental_run_writes_shared_files_as_the_registry_keeps_them() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn savepoint_flags_write_savepoint_folders_and_stop_finishes_the_job() {
+    let dir = out_dir("savepoints");
+    let out = dir.to_str().unwrap();
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "1",
+        "--until",
+        "90s",
+        "--out",
+        out,
+        "--savepoint",
+        "25s",
+        "--savepoint-type",
+        "native",
+        "--stop-with-savepoint",
+        "60s",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains(") is FINISHED at"), "{stdout}");
+    assert!(stdout.contains("latest savepoint: 7 "), "{stdout}");
+    let mut savepoints: Vec<PathBuf> = std::fs::read_dir(dir.join("savepoints"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    savepoints.sort();
+    assert_eq!(savepoints.len(), 2, "{savepoints:?}");
+    let mut types = Vec::new();
+    for savepoint in &savepoints {
+        let name = savepoint
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(name.starts_with("savepoint-") && name.len() == 29, "{name}");
+        let metadata = std::fs::read_to_string(savepoint.join("_metadata")).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&metadata).unwrap();
+        types.push(value["checkpoint_type"].as_str().unwrap().to_string());
+    }
+    types.sort();
+    assert_eq!(types, ["SAVEPOINT", "SYNC_SAVEPOINT"]);
+    // A finished job's checkpoints are deleted; its savepoints stay.
+    let job = std::fs::read_dir(dir.join("checkpoints"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(!std::fs::read_dir(&job).unwrap().any(|e| e
+        .unwrap()
+        .file_name()
+        .to_string_lossy()
+        .starts_with("chk-")));
+    let rest = std::fs::read_to_string(
+        dir.join("rest/jobs")
+            .join(job.file_name().unwrap())
+            .join("checkpoints.json"),
+    )
+    .unwrap();
+    let value: serde_json::Value = serde_json::from_str(&rest).unwrap();
+    let latest = &value["latest"]["savepoint"];
+    assert_eq!(latest["is_savepoint"], true);
+    assert_eq!(latest["checkpoint_type"], "SYNC_SAVEPOINT");
+    assert_eq!(latest["savepointFormat"], "NATIVE");
+    let history = value["history"].as_array().unwrap();
+    assert!(history
+        .iter()
+        .any(|c| c["checkpoint_type"] == "SAVEPOINT" && c["savepointFormat"] == "NATIVE"));
+}

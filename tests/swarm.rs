@@ -4,6 +4,7 @@
 //!
 //! `SIM_SEEDS=0..1000` (a range) or `SIM_SEED=17` (one seed) choose the seeds; CI runs 0..200.
 mod common;
+use flinkscope::sim::checkpoint::SavepointFormatType;
 use flinkscope::sim::config::{CheckpointingMode, Placement, RestartStrategyConfig, StateBackend};
 use flinkscope::sim::event::Command;
 use flinkscope::sim::ids::{TaskManagerId, VertexIndex};
@@ -103,7 +104,7 @@ fn random_faults(rng: &mut SimRng, config: &SimConfig) -> Vec<(SimTime, Command)
     for _ in 0..rng.between(0, 5) {
         let at = SimTime(rng.between(5_000_000, SAFETY_PHASE.as_us() - 1));
         let vertices = if config.chaining { 2 } else { 3 };
-        let command = match rng.below(7) {
+        let command = match rng.below(10) {
             0 | 1 => Command::KillTaskManager {
                 task_manager: TaskManagerId(rng.below(u64::from(config.task_managers)) as u32),
             },
@@ -115,6 +116,18 @@ fn random_faults(rng: &mut SimRng, config: &SimConfig) -> Vec<(SimTime, Command)
                 subtask: rng.below(u64::from(config.parallelism)) as u32,
             },
             6 => Command::FailOverJobManager,
+            7 | 8 => Command::TriggerSavepoint {
+                format: pick(
+                    rng,
+                    &[SavepointFormatType::Canonical, SavepointFormatType::Native],
+                ),
+            },
+            9 if rng.below(3) == 0 => Command::StopWithSavepoint {
+                format: pick(
+                    rng,
+                    &[SavepointFormatType::Canonical, SavepointFormatType::Native],
+                ),
+            },
             4 => Command::SetCheckpointStorageFailing {
                 failing: rng.below(2) == 0,
             },
@@ -191,7 +204,7 @@ fn run_seed(seed: u64) -> Result<String, String> {
     }
     let view = sim.view();
     let enough_slots = config.task_managers * config.slots_per_task_manager >= config.parallelism;
-    let gave_up = view.job_status() == JobStatus::Failed;
+    let gave_up = matches!(view.job_status(), JobStatus::Failed | JobStatus::Finished);
     if enough_slots && !gave_up && view.coordinator().counts.completed == completed_before {
         return Err(format!(
             "liveness: no checkpoint completed within {LIVENESS_BUDGET} after healing ({:?})",

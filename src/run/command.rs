@@ -17,6 +17,7 @@
 //! Writing gives the exact instant (`45000ms`, or `…us` when not a whole millisecond), so a
 //! command read back is the command written.
 
+use crate::sim::checkpoint::SavepointFormatType;
 use crate::sim::event::Command;
 use crate::sim::ids::{TaskManagerId, VertexIndex};
 use crate::sim::limits::RUN_LENGTH_MAX;
@@ -54,7 +55,17 @@ pub fn code(command: &Command) -> String {
         } => format!("s{}.{subtask}x{factor}", vertex.0),
         Command::SetCheckpointStorageFailing { failing } => format!("x{}", u8::from(*failing)),
         Command::TriggerCheckpoint => "c".to_string(),
+        Command::TriggerSavepoint { format } => format!("p{}", format_code(*format)),
+        Command::StopWithSavepoint { format } => format!("q{}", format_code(*format)),
         Command::FailOverJobManager => "j".to_string(),
+    }
+}
+
+/// `n` for a native savepoint, nothing for a canonical one (Flink's default).
+fn format_code(format: SavepointFormatType) -> &'static str {
+    match format {
+        SavepointFormatType::Canonical => "",
+        SavepointFormatType::Native => "n",
     }
 }
 
@@ -123,10 +134,22 @@ pub fn parse_code(code: &str) -> Result<Command, String> {
             failing: rest == "1",
         },
         "c" if rest.is_empty() => Command::TriggerCheckpoint,
+        "p" | "q" if rest.is_empty() || rest == "n" => {
+            let format = if rest == "n" {
+                SavepointFormatType::Native
+            } else {
+                SavepointFormatType::Canonical
+            };
+            if kind == "p" {
+                Command::TriggerSavepoint { format }
+            } else {
+                Command::StopWithSavepoint { format }
+            }
+        }
         "j" if rest.is_empty() => Command::FailOverJobManager,
         _ => {
             return Err(format!(
-                "'{code}' is not a command code (k, r, f, s, x, c, j)"
+                "'{code}' is not a command code (k, r, f, s, x, c, p, q, j)"
             ))
         }
     })
@@ -199,7 +222,25 @@ pub(crate) fn every_kind() -> Vec<(SimTime, Command)> {
             Command::SetCheckpointStorageFailing { failing: false },
         ),
         (SimTime::from_ms(130_000), Command::TriggerCheckpoint),
+        (
+            SimTime::from_ms(132_000),
+            Command::TriggerSavepoint {
+                format: SavepointFormatType::Canonical,
+            },
+        ),
+        (
+            SimTime::from_ms(134_000),
+            Command::TriggerSavepoint {
+                format: SavepointFormatType::Native,
+            },
+        ),
         (SimTime::from_ms(140_000), Command::FailOverJobManager),
+        (
+            SimTime::from_ms(150_000),
+            Command::StopWithSavepoint {
+                format: SavepointFormatType::Native,
+            },
+        ),
     ]
 }
 

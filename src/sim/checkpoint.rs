@@ -26,6 +26,48 @@ pub const KEYED_STATE_PER_KEY_BYTES: u64 = 12;
 /// Bytes `_metadata` adds around the inlined state (observed 9,853 B for 6,657 B of state).
 pub const METADATA_OVERHEAD_BYTES: u64 = 3_200;
 
+/// `SavepointFormatType`: how a savepoint writes keyed state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SavepointFormatType {
+    /// The backend-independent format (key-value pairs): any state backend can read it.
+    Canonical,
+    /// The state backend's own files (RocksDB's SST files): faster, tied to the backend.
+    Native,
+}
+
+impl SavepointFormatType {
+    /// The name Flink's CLI and REST API use (`--type canonical|native`, `formatType`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SavepointFormatType::Canonical => "CANONICAL",
+            SavepointFormatType::Native => "NATIVE",
+        }
+    }
+}
+
+/// A savepoint's `SavepointType` and its directory.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Savepoint {
+    /// Canonical or native.
+    pub format: SavepointFormatType,
+    /// Stop-with-savepoint (`SYNC_SAVEPOINT`): the job finishes once it completes.
+    pub synchronous: bool,
+    /// `…/savepoint-<first 6 hex of the job id>-<12 hex>`, its `external_path`.
+    pub path: String,
+}
+
+impl Savepoint {
+    /// `checkpoint_type` as `_metadata` and the REST API name it.
+    pub fn checkpoint_type(&self) -> &'static str {
+        if self.synchronous {
+            "SYNC_SAVEPOINT"
+        } else {
+            "SAVEPOINT"
+        }
+    }
+}
+
 /// One key's `ValueState<Integer>` in a snapshot.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct KeyedStateEntry {
@@ -294,6 +336,11 @@ impl CheckpointMetadata {
             .sum()
     }
 
+    /// Whether this is a savepoint's `_metadata` (`SAVEPOINT` or `SYNC_SAVEPOINT`).
+    pub fn is_savepoint(&self) -> bool {
+        self.checkpoint_type.ends_with("SAVEPOINT")
+    }
+
     /// Every subtask's snapshot, vertex by vertex.
     pub fn subtasks(&self) -> impl Iterator<Item = &SubtaskSnapshot> {
         self.operators.iter().flat_map(|o| &o.subtasks)
@@ -389,6 +436,10 @@ pub enum CheckpointFailureReason {
     JobFailoverRegion,
     /// `CHECKPOINT_DECLINED_SUBSUMED` (a newer barrier reached a task first).
     DeclinedSubsumed,
+    /// `CHECKPOINT_COORDINATOR_SUSPEND` (a queued request when the job failed over).
+    CoordinatorSuspend,
+    /// `TOO_MANY_CHECKPOINT_REQUESTS` (the request queue is full).
+    TooManyCheckpointRequests,
 }
 
 impl CheckpointFailureReason {
@@ -403,6 +454,10 @@ impl CheckpointFailureReason {
             Self::JobFailoverRegion => "FailoverRegion is restarting.",
             Self::DeclinedSubsumed => {
                 "Checkpoint was canceled because a barrier from newer checkpoint was received."
+            }
+            Self::CoordinatorSuspend => "Checkpoint Coordinator is suspending.",
+            Self::TooManyCheckpointRequests => {
+                "The maximum number of queued checkpoint requests exceeded"
             }
         }
     }
@@ -474,6 +529,8 @@ pub struct CheckpointRecord {
     pub trigger_time: SimTime,
     /// Whether the checkpoint was triggered as unaligned.
     pub unaligned: bool,
+    /// A savepoint's type and directory (`None`: a checkpoint).
+    pub savepoint: Option<Savepoint>,
     /// Per task (dense task index), once acknowledged.
     pub subtasks: Vec<Option<SubtaskCheckpointStats>>,
     /// Acknowledgements received.
@@ -537,6 +594,8 @@ pub struct PendingCheckpoint {
     pub trigger_time: SimTime,
     /// Whether barriers were injected unaligned.
     pub unaligned: bool,
+    /// A savepoint's type and directory (`None`: a checkpoint).
+    pub savepoint: Option<Savepoint>,
     /// Acknowledged snapshots by task.
     pub snapshots: Vec<Option<SubtaskSnapshot>>,
     /// Acknowledgements received.

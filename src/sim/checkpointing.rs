@@ -6,14 +6,16 @@
 use crate::sim::checkpoint::{
     element_bytes, ChannelSide, ChannelState, CheckpointFailureReason, CheckpointMetadata,
     CheckpointRecord, CheckpointStatus, KeyedStateHandle, OperatorSnapshot, PendingCheckpoint,
-    SubtaskCheckpointStats, SubtaskSnapshot, METADATA_FORMAT_VERSION, METADATA_MAGIC,
+    Savepoint, SavepointFormatType, SubtaskCheckpointStats, SubtaskSnapshot,
+    METADATA_FORMAT_VERSION, METADATA_MAGIC,
 };
-use crate::sim::coordinator::RestoredCheckpoint;
+use crate::sim::coordinator::{RestoredCheckpoint, SavepointRequest};
 use crate::sim::engine::{Sim, Timer, ANY_EPOCH};
 use crate::sim::event::{Event, FailureCause};
 use crate::sim::graph::OperatorKind;
 use crate::sim::ids::{CheckpointId, TaskIndex};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
+use crate::sim::limits::SAVEPOINT_REQUESTS_MAX;
 use crate::sim::time::{SimDuration, SimTime};
 
 impl Sim {
@@ -57,7 +59,13 @@ impl Sim {
             return;
         }
         let max = self.config.max_concurrent_checkpoints as usize;
-        if self.coordinator.pending.len() >= max {
+        let savepoint_first = !self.coordinator.savepoint_requests.is_empty()
+            || self
+                .coordinator
+                .pending
+                .iter()
+                .any(|p| p.savepoint.is_some());
+        if self.coordinator.pending.len() >= max || savepoint_first {
             self.coordinator.trigger_queued = true;
             return;
         }
@@ -71,29 +79,125 @@ impl Sim {
             }
         }
         self.coordinator.trigger_queued = false;
-        let not_running = (0..self.tasks.len())
-            .map(TaskIndex::from_index)
-            .find(|t| self.tasks[t.index()].state != ExecutionState::Running);
-        if let Some(task) = not_running {
+        if let Some(task) = self.task_not_running() {
             let reason = CheckpointFailureReason::NotAllRequiredTasksRunning;
             self.coordinator.counts.total += 1;
             self.coordinator.counts.failed += 1;
             self.emit(Event::CheckpointTriggerRejected { reason, task });
             return;
         }
-        self.trigger_checkpoint();
+        self.trigger_checkpoint(None);
     }
 
-    fn trigger_checkpoint(&mut self) {
+    fn task_not_running(&self) -> Option<TaskIndex> {
+        (0..self.tasks.len())
+            .map(TaskIndex::from_index)
+            .find(|t| self.tasks[t.index()].state != ExecutionState::Running)
+    }
+
+    /// A savepoint request (`triggerSavepoint`, `stopWithSavepoint`): it waits while
+    /// `max-concurrent-checkpoints` are pending, and goes before a queued periodic trigger.
+    pub(crate) fn request_savepoint(&mut self, format: SavepointFormatType, synchronous: bool) {
+        if self.coordinator.savepoint_requests.len() >= SAVEPOINT_REQUESTS_MAX {
+            let reason = CheckpointFailureReason::TooManyCheckpointRequests;
+            self.emit(Event::SavepointRequestFailed {
+                reason,
+                synchronous,
+            });
+            return;
+        }
+        self.coordinator
+            .savepoint_requests
+            .push_back(SavepointRequest {
+                format,
+                synchronous,
+            });
+        self.serve_savepoint_requests();
+    }
+
+    /// Triggers the first queued savepoint if a slot is free. Returns whether one waits or was
+    /// triggered (a periodic trigger must wait then).
+    fn serve_savepoint_requests(&mut self) -> bool {
+        if self.coordinator.savepoint_requests.is_empty() {
+            return false;
+        }
+        let max = self.config.max_concurrent_checkpoints as usize;
+        if self.job_status != JobStatus::Running || self.coordinator.pending.len() >= max {
+            return true;
+        }
+        let request = self
+            .coordinator
+            .savepoint_requests
+            .pop_front()
+            .expect("checked above");
+        if self.task_not_running().is_some() {
+            // The trigger fails before an id is taken, as a checkpoint's does; a savepoint's
+            // failure is not counted against tolerable-failed-checkpoints.
+            self.coordinator.counts.total += 1;
+            self.coordinator.counts.failed += 1;
+            self.emit(Event::SavepointRequestFailed {
+                reason: CheckpointFailureReason::NotAllRequiredTasksRunning,
+                synchronous: request.synchronous,
+            });
+            return self.serve_savepoint_requests();
+        }
+        let id = CheckpointId(self.coordinator.next_id);
+        let path = self.savepoint_path(id);
+        self.trigger_checkpoint(Some(Savepoint {
+            format: request.format,
+            synchronous: request.synchronous,
+            path,
+        }));
+        true
+    }
+
+    /// Fails the queued savepoint requests (the job left RUNNING).
+    pub(crate) fn fail_savepoint_requests(&mut self, reason: CheckpointFailureReason) {
+        while let Some(request) = self.coordinator.savepoint_requests.pop_front() {
+            self.emit(Event::SavepointRequestFailed {
+                reason,
+                synchronous: request.synchronous,
+            });
+        }
+    }
+
+    /// After a pending checkpoint ended: a queued savepoint first, then a queued trigger.
+    fn serve_queued_requests(&mut self) {
+        if self.serve_savepoint_requests() {
+            return;
+        }
+        if self.coordinator.trigger_queued {
+            self.try_trigger();
+        }
+    }
+
+    /// `savepoint-<first 6 hex of the job id>-<12 hex>` in `execution.checkpointing.savepoint-dir`
+    /// (`FileUtils.getRandomFilename`; the 12 hex digits derive from the run, not a clock).
+    fn savepoint_path(&self, checkpoint: CheckpointId) -> String {
+        let dir = self.config.savepoint_dir.trim_end_matches('/');
+        let dir = dir
+            .strip_prefix("file://")
+            .map_or(dir.to_string(), |rest| format!("file:{rest}"));
+        let random = crate::sim::rng::hash3(self.seed, self.generation, u64::from(checkpoint.0));
+        let prefix = self.job_id.get(..6).unwrap_or(&self.job_id);
+        format!(
+            "{dir}/savepoint-{prefix}-{:012x}",
+            random & 0xFFFF_FFFF_FFFF
+        )
+    }
+
+    fn trigger_checkpoint(&mut self, savepoint: Option<Savepoint>) {
         let id = CheckpointId(self.coordinator.next_id);
         self.coordinator.next_id += 1;
         let now = self.now;
-        let unaligned = self.config.unaligned;
+        // "Savepoints will always be aligned."
+        let unaligned = savepoint.is_none() && self.config.unaligned;
         let task_count = self.tasks.len();
         self.coordinator.pending.push(PendingCheckpoint {
             id,
             trigger_time: now,
             unaligned,
+            savepoint: savepoint.clone(),
             snapshots: vec![None; task_count],
             acknowledged: 0,
         });
@@ -103,6 +207,7 @@ impl Sim {
             status: CheckpointStatus::InProgress,
             trigger_time: now,
             unaligned,
+            savepoint: savepoint.clone(),
             subtasks: vec![None; task_count],
             acknowledged: 0,
             completed_at: None,
@@ -112,10 +217,17 @@ impl Sim {
         });
         self.coordinator.counts.total += 1;
         self.coordinator.counts.in_progress += 1;
-        self.emit(Event::CheckpointTriggered {
-            checkpoint: id,
-            unaligned,
-        });
+        match &savepoint {
+            Some(s) => self.emit(Event::SavepointTriggered {
+                checkpoint: id,
+                format: s.format,
+                synchronous: s.synchronous,
+            }),
+            None => self.emit(Event::CheckpointTriggered {
+                checkpoint: id,
+                unaligned,
+            }),
+        }
         self.schedule_at(
             now.add(self.config.checkpoint_timeout),
             ANY_EPOCH,
@@ -326,6 +438,10 @@ impl Sim {
             self.record_failure(checkpoint, CheckpointFailureReason::FinalizeFailure);
             return;
         }
+        if let Some(savepoint) = &pending.savepoint {
+            self.complete_savepoint(&pending, savepoint.synchronous, metadata);
+            return;
+        }
         self.storage.persist(&metadata);
         let now = self.now;
         let bytes = metadata.state_size();
@@ -364,8 +480,97 @@ impl Sim {
         for old in older {
             self.abort_checkpoint(old, CheckpointFailureReason::DeclinedSubsumed);
         }
-        if self.coordinator.trigger_queued {
-            self.try_trigger();
+        self.serve_queued_requests();
+    }
+
+    /// A savepoint is not added to the completed checkpoint store: not retained, never
+    /// subsumed, no base for incremental checkpoints, and a failover never restores it. Only
+    /// stop-with-savepoint notifies the tasks, which then finish.
+    fn complete_savepoint(
+        &mut self,
+        pending: &PendingCheckpoint,
+        synchronous: bool,
+        metadata: CheckpointMetadata,
+    ) {
+        let checkpoint = pending.id;
+        let now = self.now;
+        let bytes = metadata.state_size();
+        let forgotten = self.storage.persist_savepoint(&metadata);
+        if let Some(record) = self.coordinator.record_mut(checkpoint) {
+            record.status = CheckpointStatus::Completed;
+            record.completed_at = Some(now);
+            record.external_path = Some(metadata.external_path.clone());
+        }
+        self.add_summaries(checkpoint);
+        self.coordinator.counts.completed += 1;
+        self.coordinator.last_completion = Some(now);
+        self.coordinator.continuous_failures = 0;
+        self.coordinator.last_successful = self.coordinator.last_successful.max(checkpoint);
+        self.coordinator.finish_record(checkpoint);
+        self.emit(Event::SavepointCompleted {
+            checkpoint,
+            bytes,
+            duration: now.since(pending.trigger_time),
+            synchronous,
+        });
+        if let Some(old) = forgotten {
+            self.emit(Event::CheckpointDiscarded { checkpoint: old });
+        }
+        if synchronous {
+            self.finish_job();
+        } else {
+            self.serve_queued_requests();
+        }
+    }
+
+    /// After stop-with-savepoint: every task and the job are FINISHED. A finished job's
+    /// completed checkpoints are discarded (`shouldBeDiscardedOnShutdown`: every retention
+    /// policy discards on FINISHED); its savepoints stay.
+    fn finish_job(&mut self) {
+        self.epoch += 1;
+        self.stop_periodic_trigger();
+        self.fail_savepoint_requests(CheckpointFailureReason::CoordinatorSuspend);
+        let pending: Vec<_> = self.coordinator.pending.iter().map(|p| p.id).collect();
+        for checkpoint in pending {
+            self.abort_checkpoint(checkpoint, CheckpointFailureReason::CoordinatorSuspend);
+        }
+        for index in 0..self.tasks.len() {
+            let task = TaskIndex::from_index(index);
+            let t = &mut self.tasks[index];
+            t.wake_at = SimTime::MAX;
+            t.blocked_output = None;
+            t.snapshots.clear();
+            if t.state == ExecutionState::Running {
+                self.set_task_state(task, ExecutionState::Finished);
+            }
+        }
+        for channel in &mut self.channels {
+            channel.clear();
+        }
+        self.set_job_status(JobStatus::Finished);
+        while let Some(old) = self.coordinator.retained.pop_front() {
+            self.storage.discard(old);
+            if let Some(record) = self.coordinator.record_mut(old) {
+                record.discarded = true;
+            }
+            if let Some(latest) = self
+                .coordinator
+                .latest_completed
+                .as_mut()
+                .filter(|r| r.id == old)
+            {
+                latest.discarded = true;
+            }
+            self.emit(Event::CheckpointDiscarded { checkpoint: old });
+        }
+        let last = self.coordinator.last_successful;
+        let (files, bytes) = self.storage.unregister_unused(CheckpointId(u32::MAX), &[]);
+        if files > 0 {
+            self.emit(Event::SharedStateDiscarded {
+                checkpoint: last,
+                files,
+                bytes,
+            });
         }
     }
 
@@ -477,10 +682,14 @@ impl Sim {
                     .collect(),
             })
             .collect();
-        let checkpoint_type = if pending.unaligned {
-            "UNALIGNED_CHECKPOINT"
-        } else {
-            "CHECKPOINT"
+        let checkpoint_type = match &pending.savepoint {
+            Some(savepoint) => savepoint.checkpoint_type(),
+            None if pending.unaligned => "UNALIGNED_CHECKPOINT",
+            None => "CHECKPOINT",
+        };
+        let external_path = match &pending.savepoint {
+            Some(savepoint) => savepoint.path.clone(),
+            None => self.external_path(pending.id),
         };
         CheckpointMetadata {
             format_version: METADATA_FORMAT_VERSION,
@@ -490,7 +699,7 @@ impl Sim {
             checkpoint_type: checkpoint_type.to_string(),
             trigger_timestamp: self.epoch_ms(pending.trigger_time),
             completion_timestamp: self.epoch_ms(self.now),
-            external_path: self.external_path(pending.id),
+            external_path,
             operators,
         }
     }
@@ -539,7 +748,15 @@ impl Sim {
         self.coordinator.counts.failed += 1;
         self.coordinator.finish_record(checkpoint);
         self.emit(Event::CheckpointFailed { checkpoint, reason });
-        if reason.counts_against_tolerable() && checkpoint > self.coordinator.last_successful {
+        let savepoint = self
+            .coordinator
+            .record(checkpoint)
+            .is_some_and(|r| r.savepoint.is_some());
+        // `handleJobLevelCheckpointException`: a savepoint's failure is not counted.
+        if !savepoint
+            && reason.counts_against_tolerable()
+            && checkpoint > self.coordinator.last_successful
+        {
             self.coordinator.continuous_failures += 1;
             if self.coordinator.continuous_failures > self.config.tolerable_failed_checkpoints {
                 self.coordinator.continuous_failures = 0;
@@ -550,9 +767,7 @@ impl Sim {
                 return;
             }
         }
-        if self.coordinator.trigger_queued {
-            self.try_trigger();
-        }
+        self.serve_queued_requests();
     }
 
     /// Restores every task from the latest retained checkpoint (or from nothing), as the

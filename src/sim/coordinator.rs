@@ -7,7 +7,8 @@
 //! drives it; this module only keeps its books.
 
 use crate::sim::checkpoint::{
-    CheckpointPoint, CheckpointRecord, CheckpointStatus, PendingCheckpoint, StatsSummary,
+    CheckpointPoint, CheckpointRecord, CheckpointStatus, PendingCheckpoint, SavepointFormatType,
+    StatsSummary,
 };
 use crate::sim::ids::CheckpointId;
 use crate::sim::limits::POINTS_MAX;
@@ -91,6 +92,21 @@ pub struct CheckpointCoordinator {
     pub last_successful: CheckpointId,
     /// Retained completed checkpoints, oldest first.
     pub retained: VecDeque<CheckpointId>,
+    /// The latest completed savepoint (`latest.savepoint`).
+    pub latest_savepoint: Option<CheckpointRecord>,
+    /// Savepoint requests waiting for a free slot (at most `max-concurrent-checkpoints`
+    /// pending), served before a queued periodic trigger as `CheckpointRequestDecider` orders
+    /// them.
+    pub savepoint_requests: VecDeque<SavepointRequest>,
+}
+
+/// A savepoint request that waits for a pending checkpoint to end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SavepointRequest {
+    /// Canonical or native.
+    pub format: SavepointFormatType,
+    /// Stop-with-savepoint.
+    pub synchronous: bool,
 }
 
 impl CheckpointCoordinator {
@@ -115,6 +131,8 @@ impl CheckpointCoordinator {
             continuous_failures: 0,
             last_successful: CheckpointId(0),
             retained: VecDeque::new(),
+            latest_savepoint: None,
+            savepoint_requests: VecDeque::new(),
         }
     }
 
@@ -172,6 +190,9 @@ impl CheckpointCoordinator {
             persisted_bytes: record.sum(|s| s.persisted_bytes),
         });
         match record.status {
+            CheckpointStatus::Completed if record.savepoint.is_some() => {
+                self.latest_savepoint = Some(record)
+            }
             CheckpointStatus::Completed => self.latest_completed = Some(record),
             CheckpointStatus::Failed => self.latest_failed = Some(record),
             CheckpointStatus::InProgress => unreachable!(),

@@ -6,7 +6,7 @@ use crate::sim::alignment::BarrierOutcome;
 use crate::sim::channel::{Element, BARRIER_BYTES};
 use crate::sim::checkpoint::{
     element_bytes, keyed_state_bytes, ChannelSide, KeyedStateEntry, KeyedStateHandle,
-    PersistedElement, SubtaskState, SOURCE_STATE_BYTES,
+    PersistedElement, SavepointFormatType, SubtaskState, SOURCE_STATE_BYTES,
 };
 use crate::sim::config::CheckpointingMode;
 use crate::sim::engine::{Sim, SinkLine, Timer};
@@ -810,7 +810,15 @@ impl Sim {
         live: u64,
     ) -> KeyedStateHandle {
         let job_dir = self.job_dir();
-        let checkpoint_dir = format!("{job_dir}/chk-{}", checkpoint.0);
+        let savepoint = self
+            .coordinator
+            .pending(checkpoint)
+            .and_then(|p| p.savepoint.as_ref());
+        let checkpoint_dir = match savepoint {
+            Some(savepoint) => savepoint.path.clone(),
+            None => format!("{job_dir}/chk-{}", checkpoint.0),
+        };
+        let native = savepoint.map(|s| s.format == SavepointFormatType::Native);
         let target = SnapshotTarget {
             job_dir: &job_dir,
             checkpoint_dir: &checkpoint_dir,
@@ -819,13 +827,24 @@ impl Sim {
         };
         let incremental = self.config.incremental;
         let Some(db) = &mut self.rocks[task.index()] else {
+            // The HashMap backend's native format is its canonical one.
             return target.full(checkpoint, bytes);
         };
-        if !incremental {
-            return target.full(checkpoint, bytes);
-        }
-        db.flush();
-        let handle = db.incremental_snapshot(checkpoint, &target);
+        let handle = match native {
+            // A canonical savepoint iterates over the key-value pairs (no flush).
+            Some(false) => return target.full(checkpoint, bytes),
+            // A native savepoint copies every SST file into the savepoint's own directory:
+            // self-contained, sharing nothing with `shared/`.
+            Some(true) => {
+                db.flush();
+                target.full(checkpoint, db.sst_bytes() + db.private_bytes())
+            }
+            None if !incremental => return target.full(checkpoint, bytes),
+            None => {
+                db.flush();
+                db.incremental_snapshot(checkpoint, &target)
+            }
+        };
         if let Some(compaction) = db.maybe_compact(live) {
             let bytes = compaction.outputs.iter().map(|f| f.bytes).sum();
             self.emit(Event::RocksDbCompacted {

@@ -470,8 +470,15 @@ impl Sim {
         self.check_command(&command)?;
         if command == Command::FailOverJobManager {
             let state = self.jobmanager_state();
-            let (resumed, skipped) = Sim::resume(&state, self.storage.retained().to_vec())
-                .map_err(|e| CommandError(e.to_string()))?;
+            let found: Vec<crate::sim::checkpoint::CheckpointMetadata> = self
+                .storage
+                .retained()
+                .iter()
+                .chain(self.storage.savepoints())
+                .cloned()
+                .collect();
+            let (resumed, skipped) =
+                Sim::resume(&state, found).map_err(|e| CommandError(e.to_string()))?;
             debug_assert!(
                 skipped.is_empty(),
                 "the engine's own checkpoints are compatible: {skipped:?}"

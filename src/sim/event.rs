@@ -1,6 +1,6 @@
 //! What goes in (commands, imperative) and what comes out (events, past tense).
 
-use crate::sim::checkpoint::CheckpointFailureReason;
+use crate::sim::checkpoint::{CheckpointFailureReason, SavepointFormatType};
 use crate::sim::ids::{CheckpointId, KeyIndex, TaskIndex, TaskManagerId, VertexIndex};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
 use crate::sim::time::{SimDuration, SimTime};
@@ -43,6 +43,18 @@ pub enum Command {
     },
     /// Trigger a checkpoint now (`POST /jobs/:jid/checkpoints`), subject to max-concurrent.
     TriggerCheckpoint,
+    /// Trigger a savepoint (`POST /jobs/:jid/savepoints`, `flink savepoint <jid>`): always
+    /// aligned, into `execution.checkpointing.savepoint-dir`; the job keeps running.
+    TriggerSavepoint {
+        /// Canonical or native.
+        format: SavepointFormatType,
+    },
+    /// Stop the job with a savepoint (`POST /jobs/:jid/stop`, `flink stop <jid>`): a
+    /// synchronous savepoint, after which every task and the job are FINISHED.
+    StopWithSavepoint {
+        /// Canonical or native.
+        format: SavepointFormatType,
+    },
     /// The JobManager process dies and a new leader takes over (high availability): in-memory
     /// statistics are lost, the job is recovered from the latest retained checkpoint, checkpoint
     /// ids continue. A page reload is this command at the instant the page last saved.
@@ -200,6 +212,34 @@ pub enum Event {
     CheckpointDiscarded {
         /// The id.
         checkpoint: CheckpointId,
+    },
+    /// The coordinator triggered a savepoint (it takes the next checkpoint id).
+    SavepointTriggered {
+        /// Its id.
+        checkpoint: CheckpointId,
+        /// Canonical or native.
+        format: SavepointFormatType,
+        /// Stop-with-savepoint.
+        synchronous: bool,
+    },
+    /// A savepoint's `_metadata` was written; it is never subsumed or deleted by Flink.
+    SavepointCompleted {
+        /// Its id.
+        checkpoint: CheckpointId,
+        /// Bytes written.
+        bytes: u64,
+        /// Trigger to completion.
+        duration: SimDuration,
+        /// Stop-with-savepoint (the job finishes now).
+        synchronous: bool,
+    },
+    /// A savepoint request failed before it got an id (the job failed over while it waited,
+    /// or too many requests were queued).
+    SavepointRequestFailed {
+        /// Why.
+        reason: CheckpointFailureReason,
+        /// Stop-with-savepoint.
+        synchronous: bool,
     },
     /// A RocksDB instance compacted L0 and L1 into new L1 files.
     RocksDbCompacted {

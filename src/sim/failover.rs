@@ -149,7 +149,9 @@ impl Sim {
         let mut storage = CheckpointStorage::default();
         for metadata in checkpoints {
             let id = metadata.checkpoint_id;
-            let problem = if storage.latest().is_some_and(|m| m.checkpoint_id == id) {
+            let found_twice = storage.latest().is_some_and(|m| m.checkpoint_id == id)
+                || storage.savepoint(id).is_some();
+            let problem = if found_twice {
                 Err("found twice".to_string())
             } else {
                 check_compatible(
@@ -161,6 +163,11 @@ impl Sim {
                 )
             };
             match problem {
+                // Savepoints are files of the user's, found where they were written; the new
+                // leader never restores one on its own.
+                Ok(()) if metadata.is_savepoint() => {
+                    storage.persist_savepoint(&metadata);
+                }
                 Ok(()) => storage.persist(&metadata),
                 Err(problem) => skipped.push(format!("chk-{}: {problem}", id.0)),
             }

@@ -181,13 +181,15 @@ impl InvariantChecker {
             sim.exceptions.len() <= config.exception_history_size as usize,
             || "exception history beyond its bound".into(),
         )?;
+        check_savepoints(sim)?;
         check_shared_registry(sim)
     }
 
     fn check_event(&mut self, sim: &Sim, timed: &TimedEvent) -> Result<(), String> {
         let exactly_once = sim.config.checkpointing_mode == CheckpointingMode::ExactlyOnce;
         match &timed.event {
-            Event::CheckpointTriggered { checkpoint, .. } => {
+            Event::CheckpointTriggered { checkpoint, .. }
+            | Event::SavepointTriggered { checkpoint, .. } => {
                 ensure(*checkpoint > self.last_triggered, || {
                     format!(
                         "checkpoint {checkpoint} triggered after {}",
@@ -369,6 +371,51 @@ fn ensure(condition: bool, message: impl FnOnce() -> String) -> Result<(), Strin
 /// exists, and every file that exists is referred to by a retained checkpoint or by a snapshot
 /// of a pending one (the registry deletes the others when a checkpoint completes, and nothing
 /// else makes a file unused).
+/// Savepoints are self-contained, never retained as checkpoints, and bounded; a finished job
+/// keeps no checkpoint and runs no task.
+fn check_savepoints(sim: &Sim) -> Result<(), String> {
+    let savepoints = sim.storage.savepoints();
+    ensure(
+        savepoints.len() <= crate::sim::limits::SAVEPOINTS_KEPT_MAX,
+        || "more savepoints kept than SAVEPOINTS_KEPT_MAX".into(),
+    )?;
+    let prefix = format!("/savepoint-{}-", sim.job_id.get(..6).unwrap_or(""));
+    for savepoint in savepoints {
+        ensure(
+            savepoint.is_savepoint() && savepoint.external_path.contains(&prefix),
+            || {
+                format!(
+                    "savepoint {} at {}",
+                    savepoint.checkpoint_id, savepoint.external_path
+                )
+            },
+        )?;
+        ensure(savepoint.shared_files().next().is_none(), || {
+            format!(
+                "savepoint {} refers to shared files",
+                savepoint.checkpoint_id
+            )
+        })?;
+    }
+    ensure(
+        sim.storage.retained().iter().all(|m| !m.is_savepoint()),
+        || "a savepoint among the retained checkpoints".into(),
+    )?;
+    if sim.job_status == crate::sim::lifecycle::JobStatus::Finished {
+        ensure(
+            sim.storage.retained().is_empty() && sim.coordinator.pending.is_empty(),
+            || "a finished job still has checkpoints".into(),
+        )?;
+        ensure(
+            sim.tasks
+                .iter()
+                .all(|t| t.state != crate::sim::lifecycle::ExecutionState::Running),
+            || "a task runs in a finished job".into(),
+        )?;
+    }
+    Ok(())
+}
+
 fn check_shared_registry(sim: &Sim) -> Result<(), String> {
     let registry = sim.storage.shared();
     let retained = sim.storage.retained();

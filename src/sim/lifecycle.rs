@@ -39,13 +39,14 @@ pub enum JobStatus {
 
 impl JobStatus {
     /// The states the simulation reaches, in lifecycle order.
-    pub const SIMULATED: [JobStatus; 6] = [
+    pub const SIMULATED: [JobStatus; 7] = [
         JobStatus::Initializing,
         JobStatus::Created,
         JobStatus::Running,
         JobStatus::Failing,
         JobStatus::Failed,
         JobStatus::Restarting,
+        JobStatus::Finished,
     ];
 
     /// Flink's name (`RUNNING`).
@@ -72,6 +73,7 @@ impl JobStatus {
             (self, to),
             (Initializing, Created)
                 | (Created, Running)
+                | (Running, Finished)
                 | (Running, Restarting)
                 | (Running, Failing)
                 | (Restarting, Running)
@@ -95,7 +97,7 @@ pub enum ExecutionState {
     Initializing,
     /// Processing records.
     Running,
-    /// Terminal: finished successfully (not simulated: the sources are unbounded).
+    /// Terminal: finished successfully (after stop-with-savepoint; the sources are unbounded).
     Finished,
     /// Being cancelled.
     Canceling,
@@ -109,7 +111,7 @@ pub enum ExecutionState {
 
 impl ExecutionState {
     /// The states the simulation reaches; a task's per-state timestamps are indexed like this.
-    pub const SIMULATED: [ExecutionState; 8] = [
+    pub const SIMULATED: [ExecutionState; 9] = [
         ExecutionState::Created,
         ExecutionState::Scheduled,
         ExecutionState::Deploying,
@@ -118,6 +120,7 @@ impl ExecutionState {
         ExecutionState::Canceling,
         ExecutionState::Canceled,
         ExecutionState::Failed,
+        ExecutionState::Finished,
     ];
 
     /// Flink's name (`RUNNING`).
@@ -153,6 +156,7 @@ impl ExecutionState {
                 | (Scheduled, Deploying)
                 | (Deploying, Initializing)
                 | (Initializing, Running)
+                | (Running, Finished)
                 | (Created | Scheduled, Canceled)
                 | (Deploying | Initializing | Running, Canceling | Failed)
                 | (Canceling, Canceled | Failed)

@@ -48,6 +48,11 @@ pub const STATE_KEYS_MAX: u32 = 10_000_000;
 pub const CONCURRENT_CHECKPOINTS_MAX: u32 = 8;
 /// Largest `execution.checkpointing.num-retained`.
 pub const RETAINED_MAX: u32 = 100;
+/// Savepoint requests waiting for a pending checkpoint to end (Flink queues up to 1,000).
+pub const SAVEPOINT_REQUESTS_MAX: usize = 8;
+/// Savepoints the simulated storage keeps (Flink never deletes one; the simulation forgets the
+/// oldest beyond this, so a day-long run stays small).
+pub const SAVEPOINTS_KEPT_MAX: usize = 16;
 /// Largest `web.checkpoints.history` and `web.exception-history-size`.
 pub const HISTORY_MAX: u32 = 1_000;
 /// Most records one channel buffers (network buffers × records per buffer, capped).

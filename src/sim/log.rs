@@ -53,6 +53,9 @@ pub fn category(event: &Event) -> LogCategory {
         | Event::CheckpointDiscarded { .. }
         | Event::RocksDbCompacted { .. }
         | Event::SharedStateDiscarded { .. }
+        | Event::SavepointTriggered { .. }
+        | Event::SavepointCompleted { .. }
+        | Event::SavepointRequestFailed { .. }
         | Event::JobRestored { .. } => LogCategory::Checkpoints,
         Event::TaskManagerKilled { .. }
         | Event::CheckpointStorageChanged { .. }
@@ -170,6 +173,31 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
         Event::CheckpointCompleted { checkpoint, bytes, duration } => vec![(jm, line(COORDINATOR, format!(
             "Completed checkpoint {checkpoint} for job {jid} ({bytes} bytes, checkpointDuration={} ms, finalizationTime=0 ms).",
             duration.as_ms()
+        )))],
+        Event::SavepointTriggered { checkpoint, format, synchronous } => {
+            let (what, name, action) = if *synchronous {
+                ("stop-with-savepoint", "Suspend Savepoint", "SUSPEND")
+            } else {
+                ("savepoint", "Savepoint", "NONE")
+            };
+            vec![
+                (jm, line("org.apache.flink.runtime.jobmaster.JobMaster", format!(
+                    "Triggering {what} for job {jid}."
+                ))),
+                (jm, line(COORDINATOR, format!(
+                    "Triggering checkpoint {checkpoint} (type=SavepointType{{name='{name}', postCheckpointAction={action}, formatType={}}}) @ {} for job {jid}.",
+                    format.as_str(),
+                    view.epoch_ms(event.time)
+                ))),
+            ]
+        }
+        Event::SavepointCompleted { checkpoint, bytes, duration, .. } => vec![(jm, line(COORDINATOR, format!(
+            "Completed checkpoint {checkpoint} for job {jid} ({bytes} bytes, checkpointDuration={} ms, finalizationTime=0 ms).",
+            duration.as_ms()
+        )))],
+        Event::SavepointRequestFailed { reason, .. } => vec![(jm, line(COORDINATOR, format!(
+            "Failed to trigger or complete checkpoint for job {jid}. org.apache.flink.runtime.checkpoint.CheckpointException: {}",
+            reason.message()
         )))],
         Event::CheckpointFailed { checkpoint, reason } => vec![(jm, line(COORDINATOR, match reason {
             CheckpointFailureReason::Expired => format!("Checkpoint {checkpoint} of job {jid} expired before completing."),

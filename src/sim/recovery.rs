@@ -209,6 +209,9 @@ impl Sim {
         });
         self.epoch += 1;
         self.stop_periodic_trigger();
+        self.fail_savepoint_requests(
+            crate::sim::checkpoint::CheckpointFailureReason::CoordinatorSuspend,
+        );
         let pending: Vec<_> = self.coordinator.pending.iter().map(|p| p.id).collect();
         for checkpoint in pending {
             self.abort_checkpoint(
@@ -462,8 +465,14 @@ impl Sim {
                 }
             }
             Command::SetCheckpointStorageFailing { .. } => {}
+            // A finished job is gone from high availability: no leader recovers it.
+            Command::FailOverJobManager if self.job_status == JobStatus::Finished => {
+                return Err(CommandError("the job is FINISHED".to_string()));
+            }
             Command::FailOverJobManager => {}
-            Command::TriggerCheckpoint => {
+            Command::TriggerCheckpoint
+            | Command::TriggerSavepoint { .. }
+            | Command::StopWithSavepoint { .. } => {
                 if self.job_status != JobStatus::Running {
                     return Err(CommandError(format!(
                         "the job is {}",
@@ -505,6 +514,8 @@ impl Sim {
                 self.emit(Event::SubtaskSlowed { task, factor });
             }
             Command::TriggerCheckpoint => self.try_trigger(),
+            Command::TriggerSavepoint { format } => self.request_savepoint(format, false),
+            Command::StopWithSavepoint { format } => self.request_savepoint(format, true),
             Command::FailOverJobManager => unreachable!("handled by Sim::handle"),
         }
     }

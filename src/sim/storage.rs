@@ -9,6 +9,7 @@
 
 use crate::sim::checkpoint::CheckpointMetadata;
 use crate::sim::ids::CheckpointId;
+use crate::sim::limits::SAVEPOINTS_KEPT_MAX;
 
 /// One file of `{job-id}/shared/` in the shared state registry (`SharedStateRegistryImpl`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,6 +28,9 @@ pub struct SharedEntry {
 #[derive(Clone, Debug, Default)]
 pub struct CheckpointStorage {
     retained: Vec<CheckpointMetadata>,
+    /// Savepoints, oldest first: the user's, never subsumed (bounded by
+    /// [`SAVEPOINTS_KEPT_MAX`]).
+    savepoints: Vec<CheckpointMetadata>,
     shared: Vec<SharedEntry>,
     /// Shared files deleted so far, and their bytes.
     deleted: (u64, u64),
@@ -86,6 +90,32 @@ impl CheckpointStorage {
     /// Shared files deleted so far, and their bytes.
     pub fn deleted(&self) -> (u64, u64) {
         self.deleted
+    }
+
+    /// Writes a savepoint's `_metadata` (self-contained: it shares no file). Returns the oldest
+    /// savepoint the simulation forgets to stay within [`SAVEPOINTS_KEPT_MAX`].
+    pub fn persist_savepoint(&mut self, metadata: &CheckpointMetadata) -> Option<CheckpointId> {
+        assert!(
+            metadata.is_savepoint(),
+            "a checkpoint stored as a savepoint"
+        );
+        self.savepoints.push(metadata.clone());
+        if self.savepoints.len() > SAVEPOINTS_KEPT_MAX {
+            return Some(self.savepoints.remove(0).checkpoint_id);
+        }
+        None
+    }
+
+    /// The savepoints kept, oldest first.
+    pub fn savepoints(&self) -> &[CheckpointMetadata] {
+        &self.savepoints
+    }
+
+    /// One savepoint.
+    pub fn savepoint(&self, checkpoint: CheckpointId) -> Option<&CheckpointMetadata> {
+        self.savepoints
+            .iter()
+            .find(|m| m.checkpoint_id == checkpoint)
     }
 
     /// Deletes `chk-{id}` (subsumed beyond `num-retained`).

@@ -113,7 +113,7 @@ pub struct Task {
     /// When this attempt started running.
     pub running_since: Option<SimTime>,
     /// When this attempt entered each state (indexed like [`ExecutionState::SIMULATED`]).
-    pub state_entered: [Option<SimTime>; 8],
+    pub state_entered: [Option<SimTime>; 9],
 }
 
 impl Task {
@@ -138,7 +138,7 @@ impl Task {
             input_cursor: 0,
             metrics: TaskMetrics::default(),
             running_since: None,
-            state_entered: [None; 8],
+            state_entered: [None; 9],
         }
     }
 
@@ -165,7 +165,7 @@ impl Task {
 
     /// Milliseconds spent in each state by this attempt up to `now` (Flink's
     /// `status-duration`), indexed like [`ExecutionState::SIMULATED`].
-    pub fn state_durations_ms(&self, now: SimTime) -> [u64; 8] {
+    pub fn state_durations_ms(&self, now: SimTime) -> [u64; 9] {
         let mut entered: Vec<(SimTime, usize)> = self
             .state_entered
             .iter()
@@ -173,7 +173,7 @@ impl Task {
             .filter_map(|(i, t)| t.map(|t| (t, i)))
             .collect();
         crate::sim::order::sort(&mut entered);
-        let mut durations = [0u64; 8];
+        let mut durations = [0u64; 9];
         for (k, (start, state)) in entered.iter().enumerate() {
             let end = entered.get(k + 1).map_or(now, |(next, _)| *next);
             durations[*state] = end.saturating_since(*start).as_ms();

@@ -56,6 +56,7 @@ Commands (-c CODE@TIME, repeatable or comma-separated; the syntax of links and r
   kN@T       kill TaskManager N (from 1)          rN@T      restart TaskManager N
   fV.S@T     throw in subtask S of vertex V       sV.SxF@T  slow subtask S of vertex V down F times
   x1@T/x0@T  checkpoint storage fails / works     c@T       trigger a checkpoint
+  p@T/pn@T   savepoint (canonical / native)       q@T/qn@T  stop with a savepoint
   j@T        the JobManager fails over
 Vertex 0 is the source, 1 the keyed function; subtasks from 0. Durations: 500ms, 90s, 10m, 2h.
 Example: flinkscope run --seed 1 --until 10m --out out -c k2@45s,r2@90s";
@@ -93,6 +94,16 @@ struct RunArgs {
     /// Write this run as a run file.
     #[arg(long, value_name = "RUN.json")]
     export: Option<String>,
+    /// Trigger a savepoint at TIME (`flink savepoint`; repeatable): `p@TIME`.
+    #[arg(long = "savepoint", value_name = "TIME")]
+    savepoint: Vec<String>,
+    /// Stop the job with a savepoint at TIME (`flink stop`): `q@TIME`.
+    #[arg(long = "stop-with-savepoint", value_name = "TIME")]
+    stop_with_savepoint: Vec<String>,
+    /// The format of --savepoint and --stop-with-savepoint (`flink savepoint --type`).
+    #[arg(long = "savepoint-type", value_name = "TYPE", default_value = "canonical",
+          value_parser = ["canonical", "native"])]
+    savepoint_type: String,
     // Earlier spellings of commands, kept so existing scripts keep working: each is one code
     // of the command syntax with its letter given by the flag.
     #[arg(long = "kill-tm", hide = true, value_name = "N@TIME")]
@@ -166,6 +177,8 @@ fn legacy_code(flag: &str, value: &str) -> String {
         "storage_fail" => format!("x1@{value}"),
         "storage_ok" => format!("x0@{value}"),
         "trigger_checkpoint" => format!("c@{value}"),
+        "savepoint" => format!("p@{value}"),
+        "stop_with_savepoint" => format!("q@{value}"),
         _ => format!("j@{value}"),
     }
 }
@@ -184,6 +197,8 @@ fn commands_of(matches: &ArgMatches) -> Result<Vec<(SimTime, Command)>, Failure>
         "storage_ok",
         "trigger_checkpoint",
         "failover_jm",
+        "savepoint",
+        "stop_with_savepoint",
     ] {
         let (Some(values), Some(indices)) =
             (matches.get_many::<String>(id), matches.indices_of(id))
@@ -192,11 +207,17 @@ fn commands_of(matches: &ArgMatches) -> Result<Vec<(SimTime, Command)>, Failure>
         };
         for (value, index) in values.zip(indices) {
             for part in value.split(',').filter(|p| !p.trim().is_empty()) {
-                let code = if id == "commands" {
+                let mut code = if id == "commands" {
                     part.to_string()
                 } else {
                     legacy_code(id, part)
                 };
+                let native = matches
+                    .get_one::<String>("savepoint_type")
+                    .is_some_and(|t| t == "native");
+                if native && (id == "savepoint" || id == "stop_with_savepoint") {
+                    code.insert(1, 'n');
+                }
                 given.push((index, code));
             }
         }

@@ -145,6 +145,8 @@ pub struct SimConfig {
     pub num_retained: u32,
     /// `execution.checkpointing.dir`.
     pub checkpoint_dir: String,
+    /// `execution.checkpointing.savepoint-dir`: where savepoints go.
+    pub savepoint_dir: String,
     /// `restart-strategy.type` and its options.
     pub restart_strategy: RestartStrategyConfig,
     /// `heartbeat.interval`.
@@ -295,6 +297,7 @@ impl SimConfig {
             aligned_checkpoint_timeout: zero,
             num_retained: 0,
             checkpoint_dir: String::new(),
+            savepoint_dir: String::new(),
             restart_strategy: RestartStrategyConfig::None,
             heartbeat_interval: zero,
             heartbeat_timeout: zero,

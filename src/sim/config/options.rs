@@ -508,6 +508,20 @@ pub static OPTIONS: &[FlinkOption] = &[
         Text,
         checkpoint_dir
     ),
+    // Flink has no default: `flink savepoint` then needs a target directory. The study job
+    // sets one so that the page's savepoint button works as its checkpoints do.
+    option!(
+        "execution.checkpointing.savepoint-dir",
+        Kind::Text { max_chars: 200 },
+        OptionValue::Text(Cow::Borrowed("file:///tmp/flink-savepoints")),
+        Job,
+        Some("CheckpointingOptions.SAVEPOINT_DIRECTORY"),
+        true,
+        "Savepoint directory",
+        "세이브포인트 저장 경로",
+        Text,
+        savepoint_dir
+    ),
     FlinkOption {
         key: "state.backend.type",
         kind: Kind::Choice {

@@ -814,7 +814,7 @@ pub fn checkpoints(view: &SimView<'_>) -> CheckpointingStatistics {
         },
         latest: LatestCheckpoints {
             completed: coordinator.latest_completed.as_ref().and_then(completed),
-            savepoint: None,
+            savepoint: coordinator.latest_savepoint.as_ref().and_then(completed),
             failed: coordinator.latest_failed.as_ref().and_then(failed),
             restored: coordinator
                 .latest_restored
@@ -884,8 +884,8 @@ fn statistics(
     let base = CheckpointStatisticsBase {
         id: record.id.0 as i64,
         status: stats_status(record.status),
-        is_savepoint: false,
-        savepoint_format: None,
+        is_savepoint: record.savepoint.is_some(),
+        savepoint_format: record.savepoint.as_ref().map(|s| s.format),
         trigger_timestamp_ms: trigger,
         latest_ack_timestamp_ms: latest_ack,
         checkpointed_size_bytes: size,
@@ -896,10 +896,11 @@ fn statistics(
         persisted_data_bytes: record.sum(|s| s.persisted_bytes) as i64,
         num_subtasks: record.subtasks.len() as i32,
         num_acknowledged_subtasks: record.acknowledged as i32,
-        checkpoint_type: if record.unaligned {
-            CheckpointType::UnalignedCheckpoint
-        } else {
-            CheckpointType::Checkpoint
+        checkpoint_type: match &record.savepoint {
+            Some(s) if s.synchronous => CheckpointType::SyncSavepoint,
+            Some(_) => CheckpointType::Savepoint,
+            None if record.unaligned => CheckpointType::UnalignedCheckpoint,
+            None => CheckpointType::Checkpoint,
         },
         tasks: if with_tasks {
             task_statistics(view, record)

@@ -181,12 +181,4 @@ pub enum CheckpointType {
     SyncSavepoint,
 }
 
-/// Mirrors Flink's `SavepointFormatType` (`savepointFormat`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum SavepointFormatType {
-    /// The backend-independent format.
-    Canonical,
-    /// The state backend's own format.
-    Native,
-}
+pub use crate::sim::checkpoint::SavepointFormatType;

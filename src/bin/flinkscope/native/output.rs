@@ -101,6 +101,9 @@ impl OutputWriter {
                 }
             }
             Event::SharedStateDiscarded { .. } => self.prune_shared(sim)?,
+            Event::SavepointCompleted { checkpoint, .. } => {
+                self.write_savepoint(sim, *checkpoint)?
+            }
             _ => {}
         }
         for (source, line) in log::lines(&view, event) {
@@ -156,6 +159,24 @@ impl OutputWriter {
             if !file.exists() {
                 write_file(&file, &stand_in(path, bytes))?;
             }
+        }
+        Ok(())
+    }
+
+    /// `savepoints/savepoint-<6 hex>-<12 hex>/_metadata` and its state files: a savepoint is
+    /// self-contained, and stays on disk (Flink never deletes one).
+    fn write_savepoint(&mut self, sim: &Sim, checkpoint: CheckpointId) -> Result<(), Failure> {
+        let Some(metadata) = sim.view().storage().savepoint(checkpoint) else {
+            return Ok(());
+        };
+        let dir = self
+            .dir
+            .join("savepoints")
+            .join(file_name(&metadata.external_path));
+        let text = serde_json::to_string_pretty(metadata).expect("metadata serialises");
+        write_file(&dir.join("_metadata"), &(text + "\n"))?;
+        for (path, bytes) in metadata.exclusive_files() {
+            write_file(&dir.join(file_name(path)), &stand_in(path, bytes))?;
         }
         Ok(())
     }
@@ -307,6 +328,19 @@ pub fn print_summary(sim: &Sim, out: &str, elapsed: Duration) {
     if let Some(latest) = &view.coordinator().latest_completed {
         println!(
             "latest completed: chk-{} ({} bytes) at {}",
+            latest.id,
+            latest.sum(|s| s.checkpointed_bytes),
+            latest.external_path.clone().unwrap_or_default()
+        );
+        if latest.discarded {
+            println!(
+                "  (discarded: a finished job's checkpoints are deleted; its savepoints stay)"
+            );
+        }
+    }
+    if let Some(latest) = &view.coordinator().latest_savepoint {
+        println!(
+            "latest savepoint: {} ({} bytes) at {}",
             latest.id,
             latest.sum(|s| s.checkpointed_bytes),
             latest.external_path.clone().unwrap_or_default()
