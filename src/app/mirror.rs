@@ -181,6 +181,17 @@ impl Mirror {
                     }
                     save_job = true;
                 }
+                // A savepoint is stored like a checkpoint (its `_metadata` says which it is), so a
+                // reload finds it where it was written.
+                Event::SavepointCompleted { checkpoint, .. } => {
+                    if let Some(metadata) = sim.view().storage().savepoint(checkpoint) {
+                        self.push(ArchiveOp::PutCheckpoint(Box::new(StoredCheckpoint::new(
+                            metadata.clone(),
+                            now_ms as u64,
+                        ))));
+                    }
+                    save_job = true;
+                }
                 Event::CheckpointDiscarded { checkpoint } => {
                     let key = checkpoint_key(sim.view().job_id(), checkpoint.0);
                     self.persisted.remove(&checkpoint.0);
@@ -230,7 +241,9 @@ impl Mirror {
         self.pending.clear();
         self.persisted.clear();
         self.push(ArchiveOp::ForgetJob(sim.view().job_id().to_string()));
-        for metadata in sim.view().retained_checkpoints() {
+        let view = sim.view();
+        let stored = view.retained_checkpoints().iter();
+        for metadata in stored.chain(view.storage().savepoints()) {
             self.push(ArchiveOp::PutCheckpoint(Box::new(StoredCheckpoint::new(
                 metadata.clone(),
                 now_ms as u64,
@@ -462,6 +475,40 @@ mod tests {
         assert!(!store.emptied, "a put goes before the discards it subsumes");
         assert_eq!(mirror.persisted().len(), 2);
         assert!(store.jobs.contains(&job));
+    }
+
+    #[test]
+    fn savepoints_are_archived_beside_the_retained_checkpoints() {
+        let mut sim = Sim::new(SimConfig::default(), 3).unwrap();
+        let mut mirror = open_mirror();
+        let mut store = Store::default();
+        let mut events = Vec::new();
+        let job = sim.view().job_id().to_string();
+        for second in 1..=60 {
+            sim.advance_to(SimTime::from_ms(second * 1_000));
+            if second == 25 {
+                let format = crate::sim::checkpoint::SavepointFormatType::Canonical;
+                sim.handle(crate::sim::Command::TriggerSavepoint { format })
+                    .unwrap();
+            }
+            sim.drain_events(&mut events);
+            mirror.observe(&sim, &events, second as f64 * 1_000.0);
+            events.clear();
+            drain(&mut mirror, &mut store, &job);
+        }
+        let view = sim.view();
+        let savepoint = &view.storage().savepoints()[0];
+        let expected: BTreeSet<String> = view
+            .retained_checkpoints()
+            .iter()
+            .chain([savepoint])
+            .map(|m| checkpoint_key(&job, m.checkpoint_id.0))
+            .collect();
+        assert_eq!(expected.len(), 2);
+        assert_eq!(
+            store.checkpoints, expected,
+            "subsuming chk-N keeps the savepoint"
+        );
     }
 
     #[test]
