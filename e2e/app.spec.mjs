@@ -1,5 +1,6 @@
 // End-to-end journeys through the release build in Chromium: the study talk's demo (play,
-// checkpoints, TaskManager 2 fails, recovery, duplicate alarms), the language switch, bad URL
+// checkpoints, TaskManager 2 fails, recovery, duplicate alarms), the language switch and its
+// fetched Korean texts, bad URL
 // input, and the performance figures (printed, not asserted as timings).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -91,6 +92,25 @@ test('switches to Korean and back', async ({ page }) => {
   expect(await page.locator('html').getAttribute('lang'), 'html lang is ko').toBe('ko');
   await page.getByTestId('lang').selectOption('en');
   await expect(page.getByTestId('tab-checkpoints')).toHaveText('Checkpoints');
+});
+
+test('the Korean texts are fetched once on choosing Korean; a failed fetch keeps English and says why', async ({ page }) => {
+  const fetched = [];
+  page.on('request', (request) => { if (request.url().includes('i18n/ko.tsv')) fetched.push(request.url()); });
+  await openApp(page, { lang: 'ko' });
+  await expect(page.getByTestId('tab-checkpoints')).toHaveText('체크포인트', { timeout: 15_000 });
+  await page.getByTestId('lang').selectOption('en');
+  await page.getByTestId('lang').selectOption('ko');
+  await expect(page.getByTestId('tab-checkpoints')).toHaveText('체크포인트');
+  expect(fetched.length, 'one fetch of the catalog').toBe(1);
+
+  const refused = await page.context().newPage();
+  await refused.route('**/i18n/ko.tsv', (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await openApp(refused, { lang: 'ko' });
+  await expect(refused.getByTestId('notice')).toContainText('The Korean texts could not be loaded', { timeout: 15_000 });
+  await expect(refused.getByTestId('notice')).toContainText('HTTP 404');
+  await expect(refused.getByTestId('tab-checkpoints')).toHaveText('Checkpoints');
+  await refused.close();
 });
 
 test('a malformed link shows a message and falls back to defaults', async ({ page }) => {

@@ -110,6 +110,8 @@ pub enum Action {
     DismissNotice,
     /// Show a message (something the browser edge could not do).
     Notify(String),
+    /// The Korean interface texts arrived (the page re-renders in them).
+    TextLoaded,
     /// Resume the stored job offered after a reload.
     Resume,
     /// Decline the offer and start a fresh run.

@@ -515,6 +515,7 @@ impl Session {
                     Redraw::Nothing
                 }
             }
+            Action::TextLoaded => Redraw::All,
             Action::SetLang(lang) => {
                 self.view.lang = lang;
                 Redraw::All

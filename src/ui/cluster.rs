@@ -8,7 +8,7 @@
 //! disagree, and restarts get deployed to the dead TaskManager's slots: that gap is what the
 //! talk's failure story hides and what this view makes visible.
 
-use super::{tr, Lang, PanelProps};
+use super::{tr, trf, Lang, PanelProps};
 use crate::app::fixed::d1;
 use crate::sim::cluster::{ProcessState, TaskManager};
 use crate::sim::event::Command;
@@ -84,10 +84,13 @@ fn slot_usage(view: &View) -> (usize, usize) {
 
 /// `3 of 9 slots used`.
 pub(crate) fn slots_sentence(lang: Lang, used: usize, total: usize) -> String {
-    match lang {
-        Lang::En => format!("{used} of {total} slots used"),
-        Lang::Ko => format!("슬롯 {total}개 중 {used}개 사용"),
-    }
+    trf!(
+        lang,
+        "{used} of {total} slots used",
+        "슬롯 {total}개 중 {used}개 사용",
+        total,
+        used
+    )
 }
 
 /// The cluster panel.
@@ -100,7 +103,7 @@ pub fn ClusterView(props: &PanelProps) -> Html {
     html! {
         <section class="cluster cl panel" aria-labelledby={format!("cl-title{}", super::side_suffix(props.side))} data-testid="cluster-view">
             <header class="cl-head">
-                <h2 id={format!("cl-title{}", super::side_suffix(props.side))}>{ tr(lang, "Cluster", "클러스터") }</h2>
+                <h2 id={format!("cl-title{}", super::side_suffix(props.side))}>{ tr!(lang, "Cluster", "클러스터") }</h2>
                 <span class="cl-slots-used" data-testid="slots-used">{ slots_sentence(lang, used, total) }</span>
             </header>
             <div class="cl-layout">
@@ -127,18 +130,14 @@ fn job_manager(view: &View, lang: Lang, on_command: &Callback<Command>) -> Html 
         .filter(|tm| tm.registered)
         .count();
     let (used, total) = slot_usage(view);
-    let rm = match lang {
-        Lang::En => format!(
-            "{registered} of {} TaskManagers registered · {}",
-            view.task_managers().len(),
-            slots_sentence(lang, used, total)
-        ),
-        Lang::Ko => format!(
-            "TaskManager {}개 중 {registered}개 등록 · {}",
-            view.task_managers().len(),
-            slots_sentence(lang, used, total)
-        ),
-    };
+    let rm = trf!(
+        lang,
+        "{registered} of {task_managers} TaskManagers registered · {slots_sentence}",
+        "TaskManager {task_managers}개 중 {registered}개 등록 · {slots_sentence}",
+        registered,
+        task_managers = view.task_managers().len(),
+        slots_sentence = slots_sentence(lang, used, total)
+    );
     html! {
         <article class="cl-jm" data-testid="job-manager" aria-label="JobManager">
             <h3>{ "JobManager" }</h3>
@@ -163,16 +162,15 @@ fn job_master(view: &View, lang: Lang) -> Html {
     let restored = view.coordinator().counts.restored;
     let waiting = view.pipeline_slots().iter().filter(|s| s.is_none()).count();
     let backoff = match (view.job_status(), view.restart_due()) {
-        (JobStatus::Restarting, Some(due)) => Some(match lang {
-            Lang::En => format!("restarting in {}", countdown(now, due)),
-            Lang::Ko => format!("{} 후 재시작", countdown(now, due)),
-        }),
+        (JobStatus::Restarting, Some(due)) => Some(trf!(
+            lang,
+            "restarting in {countdown}",
+            "{countdown} 후 재시작",
+            countdown = countdown(now, due)
+        )),
         _ => None,
     };
-    let restored_text = match lang {
-        Lang::En => format!("restored {restored}×"),
-        Lang::Ko => format!("복구 {restored}회"),
-    };
+    let restored_text = trf!(lang, "restored {restored}×", "복구 {restored}회", restored);
     html! {
         <ul class="cl-facts">
             <li data-testid="jm-status">{ view.job_status().as_str() }</li>
@@ -181,10 +179,7 @@ fn job_master(view: &View, lang: Lang) -> Html {
             }
             <li data-testid="jm-restored">{ restored_text }</li>
             if waiting > 0 && view.job_status() == JobStatus::Running {
-                <li class="cl-warn">{ match lang {
-                    Lang::En => format!("{waiting} pipeline(s) waiting for a slot"),
-                    Lang::Ko => format!("파이프라인 {waiting}개가 슬롯을 기다리는 중"),
-                } }</li>
+                <li class="cl-warn">{ trf!(lang, "{waiting} pipeline(s) waiting for a slot", "파이프라인 {waiting}개가 슬롯을 기다리는 중", waiting) }</li>
             }
         </ul>
     }
@@ -193,33 +188,31 @@ fn job_master(view: &View, lang: Lang) -> Html {
 /// The pending checkpoint with its acknowledgements, and the next periodic trigger.
 fn coordinator(view: &View, lang: Lang) -> Html {
     let coordinator = view.coordinator();
-    let pending = coordinator.pending.last().map(|p| match lang {
-        Lang::En => format!(
-            "chk-{} pending: {} of {} acknowledged",
-            p.id,
-            p.acknowledged,
-            p.snapshots.len()
-        ),
-        Lang::Ko => format!(
-            "chk-{} 진행 중: {}개 중 {}개 확인",
-            p.id,
-            p.snapshots.len(),
-            p.acknowledged
-        ),
+    let pending = coordinator.pending.last().map(|p| {
+        trf!(
+            lang,
+            "chk-{id} pending: {acknowledged} of {snapshots} acknowledged",
+            "chk-{id} 진행 중: {snapshots}개 중 {acknowledged}개 확인",
+            id = p.id,
+            acknowledged = p.acknowledged,
+            snapshots = p.snapshots.len()
+        )
     });
     let next = match coordinator.periodic_next {
-        Some(at) => match lang {
-            Lang::En => format!("next periodic trigger in {}", countdown(view.now(), at)),
-            Lang::Ko => format!("다음 주기 트리거까지 {}", countdown(view.now(), at)),
-        },
-        None => tr(lang, "periodic trigger stopped", "주기 트리거 멈춤").to_string(),
+        Some(at) => trf!(
+            lang,
+            "next periodic trigger in {countdown}",
+            "다음 주기 트리거까지 {countdown}",
+            countdown = countdown(view.now(), at)
+        ),
+        None => tr!(lang, "periodic trigger stopped", "주기 트리거 멈춤").to_string(),
     };
     html! {
         <ul class="cl-facts">
-            <li data-testid="jm-pending">{ pending.unwrap_or_else(|| tr(lang, "no checkpoint pending", "진행 중인 체크포인트 없음").to_string()) }</li>
+            <li data-testid="jm-pending">{ pending.unwrap_or_else(|| tr!(lang, "no checkpoint pending", "진행 중인 체크포인트 없음").to_string()) }</li>
             <li data-testid="jm-next-trigger">{ next }</li>
             if view.storage_failing() {
-                <li class="cl-warn">{ tr(lang, "checkpoint storage is failing", "체크포인트 저장소 장애 중") }</li>
+                <li class="cl-warn">{ tr!(lang, "checkpoint storage is failing", "체크포인트 저장소 장애 중") }</li>
             }
         </ul>
     }
@@ -237,12 +230,12 @@ fn coordinator_buttons(view: &View, lang: Lang, on_command: &Callback<Command>) 
     html! {
         <div class="cl-actions">
             <button type="button" data-testid="trigger-checkpoint" onclick={trigger} disabled={!running}>
-                { tr(lang, "Trigger checkpoint", "체크포인트 트리거") }
+                { tr!(lang, "Trigger checkpoint", "체크포인트 트리거") }
             </button>
             <button type="button" data-testid="storage-fault" onclick={toggle}
                 class={classes!(failing.then_some("cl-on"))} aria-pressed={failing.to_string()}>
-                { if failing { tr(lang, "Storage: failing (click to repair)", "저장소: 장애 중 (눌러서 복구)") }
-                  else { tr(lang, "Make storage fail", "저장소 장애 주입") } }
+                { if failing { tr!(lang, "Storage: failing (click to repair)", "저장소: 장애 중 (눌러서 복구)") }
+                  else { tr!(lang, "Make storage fail", "저장소 장애 주입") } }
             </button>
         </div>
     }
@@ -251,20 +244,24 @@ fn coordinator_buttons(view: &View, lang: Lang, on_command: &Callback<Command>) 
 /// What the process and the registration say, as text.
 fn tm_status(tm: &TaskManager, now: SimTime, lang: Lang) -> (String, &'static str) {
     let process = match tm.process {
-        ProcessState::Alive => tr(lang, "process alive", "프로세스 실행 중").to_string(),
-        ProcessState::Dead { since } => match lang {
-            Lang::En => format!("process killed {} ago", countdown(since, now)),
-            Lang::Ko => format!("프로세스 종료됨 ({} 전)", countdown(since, now)),
-        },
-        ProcessState::Starting { registers_at } => match lang {
-            Lang::En => format!("starting, registers in {}", countdown(now, registers_at)),
-            Lang::Ko => format!("시작 중, {} 후 등록", countdown(now, registers_at)),
-        },
+        ProcessState::Alive => tr!(lang, "process alive", "프로세스 실행 중").to_string(),
+        ProcessState::Dead { since } => trf!(
+            lang,
+            "process killed {countdown} ago",
+            "프로세스 종료됨 ({countdown} 전)",
+            countdown = countdown(since, now)
+        ),
+        ProcessState::Starting { registers_at } => trf!(
+            lang,
+            "starting, registers in {countdown}",
+            "시작 중, {countdown} 후 등록",
+            countdown = countdown(now, registers_at)
+        ),
     };
     let registration = if tm.registered {
-        tr(lang, "registered", "등록됨")
+        tr!(lang, "registered", "등록됨")
     } else {
-        tr(lang, "lost at the JobManager", "JobManager에서 유실 처리됨")
+        tr!(lang, "lost at the JobManager", "JobManager에서 유실 처리됨")
     };
     (process, registration)
 }
@@ -289,7 +286,7 @@ fn task_manager(view: &View, tm: &TaskManager, lang: Lang, on_command: &Callback
                 <h3>{ format!("TaskManager {n}") }</h3>
                 { tm_buttons(tm, lang, on_command) }
             </header>
-            <p class="cl-tm-res" title={tr(lang, "Resource id", "리소스 ID")}>{ tm.resource_id.clone() }</p>
+            <p class="cl-tm-res" title={tr!(lang, "Resource id", "리소스 ID")}>{ tm.resource_id.clone() }</p>
             <p class="cl-status">
                 <span class={classes!("cl-proc", (!alive).then_some("cl-bad"))} data-testid={format!("tm-{n}-process")}>{ process }</span>
                 { " · " }
@@ -298,7 +295,7 @@ fn task_manager(view: &View, tm: &TaskManager, lang: Lang, on_command: &Callback
             if !alive && tm.registered {
                 <p class="cl-gap" role="note">{ gap_sentence(tm, lang) }</p>
             }
-            <ol class="cl-slots" aria-label={tr(lang, "Task slots", "태스크 슬롯")}>
+            <ol class="cl-slots" aria-label={tr!(lang, "Task slots", "태스크 슬롯")}>
                 { for tm.slots.iter().enumerate().map(|(i, slot)| slot_item(view, tm, i, *slot, lang, on_command)) }
             </ol>
             { stale_tasks(view, tm, lang) }
@@ -314,14 +311,14 @@ fn tm_buttons(tm: &TaskManager, lang: Lang, on_command: &Callback<Command>) -> H
     html! {
         <span class="cl-tm-buttons">
             <button type="button" class="cl-mini cl-kill" data-testid={format!("kill-tm-{n}")} disabled={!alive}
-                aria-label={format!("kill -9 TaskManager {n}{}", tr(lang, "", " 종료"))}
+                aria-label={format!("kill -9 TaskManager {n}{}", tr!(lang, "", " 종료"))}
                 onclick={command_button(on_command, Command::KillTaskManager { task_manager: tm.id })}>
-                { tr(lang, "kill -9", "kill -9") }
+                { tr!(lang, "kill -9", "kill -9") }
             </button>
             <button type="button" class="cl-mini" data-testid={format!("restart-tm-{n}")} disabled={!dead}
-                aria-label={format!("{} {n}", tr(lang, "Restart TaskManager", "TaskManager 재시작:"))}
+                aria-label={format!("{} {n}", tr!(lang, "Restart TaskManager", "TaskManager 재시작:"))}
                 onclick={command_button(on_command, Command::RestartTaskManager { task_manager: tm.id })}>
-                { tr(lang, "restart", "재시작") }
+                { tr!(lang, "restart", "재시작") }
             </button>
         </span>
     }
@@ -329,16 +326,7 @@ fn tm_buttons(tm: &TaskManager, lang: Lang, on_command: &Callback<Command>) -> H
 
 /// Why a dead but still registered TaskManager matters.
 fn gap_sentence(tm: &TaskManager, lang: Lang) -> String {
-    match lang {
-        Lang::En => format!(
-            "Dead but still registered: the JobManager keeps offering its slots, so restarts can be deployed here and fail, until heartbeats detect the loss ({} failed heartbeat RPC(s) so far).",
-            tm.heartbeat_failures
-        ),
-        Lang::Ko => format!(
-            "죽었지만 아직 등록된 상태: 하트비트가 유실을 감지할 때까지 JobManager는 이 슬롯을 계속 내주므로 재시작이 여기로 배포되어 실패할 수 있습니다 (지금까지 하트비트 RPC 실패 {}회).",
-            tm.heartbeat_failures
-        ),
-    }
+    trf!(lang, "Dead but still registered: the JobManager keeps offering its slots, so restarts can be deployed here and fail, until heartbeats detect the loss ({heartbeat_failures} failed heartbeat RPC(s) so far).", "죽었지만 아직 등록된 상태: 하트비트가 유실을 감지할 때까지 JobManager는 이 슬롯을 계속 내주므로 재시작이 여기로 배포되어 실패할 수 있습니다 (지금까지 하트비트 RPC 실패 {heartbeat_failures}회).", heartbeat_failures = tm.heartbeat_failures)
 }
 
 /// One slot: the pipeline's subtasks placed in it, or "free".
@@ -351,15 +339,12 @@ fn slot_item(
     on_command: &Callback<Command>,
 ) -> Html {
     let graph = view.graph();
-    let label = match lang {
-        Lang::En => format!("slot {}", index + 1),
-        Lang::Ko => format!("슬롯 {}", index + 1),
-    };
+    let label = trf!(lang, "slot {index}", "슬롯 {index}", index = index + 1);
     let Some(pipeline) = pipeline else {
         return html! {
             <li class="cl-slot cl-slot-free" data-testid="slot">
                 <span class="cl-slot-label">{ label }</span>
-                <span class="cl-free">{ tr(lang, "free", "비어 있음") }</span>
+                <span class="cl-free">{ tr!(lang, "free", "비어 있음") }</span>
             </li>
         };
     };
@@ -390,7 +375,7 @@ fn stale_tasks(view: &View, tm: &TaskManager, lang: Lang) -> Html {
     }
     html! {
         <div class="cl-stale">
-            <span class="cl-stale-label">{ tr(lang, "last attempts here:", "이곳의 마지막 시도:") }</span>
+            <span class="cl-stale-label">{ tr!(lang, "last attempts here:", "이곳의 마지막 시도:") }</span>
             { for stale.into_iter().map(|task| {
                 let t = &view.tasks()[task.index()];
                 html! {
@@ -445,14 +430,14 @@ fn task_chip(
             <span class="cl-task-buttons">
                 <button type="button" class="cl-mini" onclick={fail} disabled={!live}
                     data-testid={format!("fail-task-{}", task.0)}
-                    aria-label={format!("{}: {full}", tr(lang, "Throw an exception in", "예외 발생:"))}
-                    title={tr(lang, "Throw an exception in this task", "이 태스크에서 예외 발생")}>
-                    { tr(lang, "throw", "예외") }
+                    aria-label={format!("{}: {full}", tr!(lang, "Throw an exception in", "예외 발생:"))}
+                    title={tr!(lang, "Throw an exception in this task", "이 태스크에서 예외 발생")}>
+                    { tr!(lang, "throw", "예외") }
                 </button>
                 <button type="button" class={classes!("cl-mini", (slowdown > 1).then_some("cl-on"))} onclick={slow}
                     data-testid={format!("slow-task-{}", task.0)} aria-pressed={(slowdown > 1).to_string()}
-                    aria-label={format!("{}: {full}", if slowdown > 1 { tr(lang, "Restore normal speed of", "정상 속도로 복원") } else { tr(lang, "Slow ×10", "느리게 ×10") })}>
-                    { if slowdown > 1 { tr(lang, "restore", "복원") } else { tr(lang, "slow ×10", "느리게 ×10") } }
+                    aria-label={format!("{}: {full}", if slowdown > 1 { tr!(lang, "Restore normal speed of", "정상 속도로 복원") } else { tr!(lang, "Slow ×10", "느리게 ×10") })}>
+                    { if slowdown > 1 { tr!(lang, "restore", "복원") } else { tr!(lang, "slow ×10", "느리게 ×10") } }
                 </button>
             </span>
         </div>

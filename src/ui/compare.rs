@@ -104,7 +104,7 @@ fn overlay(left: &Sim, right: &Sim, lang: Lang) -> Html {
     html! {
         <figure class="compare-plot" data-testid="compare-plot">
             <svg viewBox="0 0 560 180" role="img"
-                aria-label={tr(lang, "End-to-end duration of each checkpoint, both runs", "체크포인트별 종단 간 소요 시간, 두 실행")}>
+                aria-label={tr!(lang, "End-to-end duration of each checkpoint, both runs", "체크포인트별 종단 간 소요 시간, 두 실행")}>
                 <line class="axis" x1="36" y1="154" x2="524" y2="154" />
                 <text class="axis-label" x="36" y="14">{ format!("{} ms", d1(max_ms)) }</text>
                 <text class="axis-label" x="524" y="176" text-anchor="end">{ format!("chk-{max_id}") }</text>
@@ -113,7 +113,7 @@ fn overlay(left: &Sim, right: &Sim, lang: Lang) -> Html {
                 { failed(&series[0], "failed-left") }
                 { failed(&series[1], "failed-right") }
             </svg>
-            <figcaption>{ tr(lang, "End-to-end duration per checkpoint (dots: failed or expired). Solid: left run, dashed: right run.",
+            <figcaption>{ tr!(lang, "End-to-end duration per checkpoint (dots: failed or expired). Solid: left run, dashed: right run.",
                 "체크포인트별 종단 간 소요 시간 (점: 실패·만료). 실선: 왼쪽 실행, 점선: 오른쪽 실행.") }</figcaption>
         </figure>
     }
@@ -149,15 +149,15 @@ pub fn CompareTable(props: &PanelProps) -> Html {
         <section class="compare-table panel" data-testid="compare-table" aria-labelledby="compare-title">
             <h2 id="compare-title">{ compare.comparison().title.get(korean) }</h2>
             <p class="compare-description">{ compare.comparison().description.get(korean) }</p>
-            <div class="compare-target" role="group" aria-label={tr(lang, "Faults and commands go to", "장애·명령 대상")}>
-                <span>{ tr(lang, "Faults and commands go to:", "장애·명령 대상:") }</span>
-                { target_button(CommandTarget::Both, tr(lang, "both runs", "두 실행 모두").to_string()) }
+            <div class="compare-target" role="group" aria-label={tr!(lang, "Faults and commands go to", "장애·명령 대상")}>
+                <span>{ tr!(lang, "Faults and commands go to:", "장애·명령 대상:") }</span>
+                { target_button(CommandTarget::Both, tr!(lang, "both runs", "두 실행 모두").to_string()) }
                 { target_button(CommandTarget::Left, labels[0].get(korean).to_string()) }
                 { target_button(CommandTarget::Right, labels[1].get(korean).to_string()) }
             </div>
             <table class="cp-table">
                 <thead><tr>
-                    <th scope="col">{ tr(lang, "At the same instant", "같은 시각") }</th>
+                    <th scope="col">{ tr!(lang, "At the same instant", "같은 시각") }</th>
                     <th scope="col">{ labels[0].get(korean) }</th>
                     <th scope="col">{ labels[1].get(korean) }</th>
                 </tr></thead>
@@ -167,7 +167,7 @@ pub fn CompareTable(props: &PanelProps) -> Html {
                         let cell = |f: &Figure, side: usize| html! {
                             <td class={classes!((win == Some(side)).then_some("better"))} data-better={(win == Some(side)).to_string()}>
                                 { value_text(f) }
-                                if win == Some(side) { <span class="better-mark" aria-label={tr(lang, "better", "더 좋음")}>{ " ✓" }</span> }
+                                if win == Some(side) { <span class="better-mark" aria-label={tr!(lang, "better", "더 좋음")}>{ " ✓" }</span> }
                             </td>
                         };
                         html! {
@@ -183,7 +183,7 @@ pub fn CompareTable(props: &PanelProps) -> Html {
             { overlay(session.sim(), compare.other(), lang) }
             if !in_talk {
                 <button data-testid="compare-leave" onclick={props.dispatch.reform(|_| Action::LeaveCompare)}>
-                    { tr(lang, "Leave compare mode", "비교 모드 끝내기") }
+                    { tr!(lang, "Leave compare mode", "비교 모드 끝내기") }
                 </button>
             }
         </section>
@@ -203,7 +203,7 @@ pub fn compare_menu(props: &PanelProps) -> Html {
     drop(session);
     html! {
         <details class="compare-menu scenarios">
-            <summary data-testid="btn-compare">{ tr(lang, "Compare", "비교") }</summary>
+            <summary data-testid="btn-compare">{ tr!(lang, "Compare", "비교") }</summary>
             <ul>
                 { for list.iter().map(|(id, title)| {
                     let test_id = format!("compare-{id}");

@@ -149,9 +149,9 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
     let errors = result.as_ref().err().cloned().unwrap_or_default();
     let snippet = java_snippet(result.as_ref().unwrap_or(base));
     html! {
-        <section class="panel config-editor" aria-label={tr(lang, "Configuration", "설정")}>
-            <h2>{ tr(lang, "Configuration", "설정") }</h2>
-            <p class="hint">{ tr(lang,
+        <section class="panel config-editor" aria-label={tr!(lang, "Configuration", "설정")}>
+            <h2>{ tr!(lang, "Configuration", "설정") }</h2>
+            <p class="hint">{ tr!(lang,
                 "Flink option names; durations like 500 ms, 10 s, 2 min. Applying starts a new run with the same seed.",
                 "Flink 옵션 이름을 사용합니다. 기간은 500 ms, 10 s, 2 min 처럼 씁니다. 적용하면 같은 시드로 새 실행을 시작합니다.") }</p>
             <form class="config-form" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
@@ -176,13 +176,13 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                 }) }
                 <div class="config-actions">
                     <button type="button" class="primary" data-testid="cfg-apply" disabled={result.is_err()} onclick={on_apply}>
-                        { tr(lang, "Apply and restart the run", "적용하고 새로 실행") }
+                        { tr!(lang, "Apply and restart the run", "적용하고 새로 실행") }
                     </button>
-                    <button type="button" onclick={on_defaults}>{ tr(lang, "The talk's defaults", "발표 기본값") }</button>
+                    <button type="button" onclick={on_defaults}>{ tr!(lang, "The talk's defaults", "발표 기본값") }</button>
                 </div>
             </form>
-            <h3>{ tr(lang, "Equivalent Java", "동등한 Java 코드") }</h3>
-            <pre class="java" data-testid="java-snippet" tabindex="0" role="region" aria-label={tr(lang, "Equivalent Java", "동등한 Java 코드")}><code>{ snippet }</code></pre>
+            <h3>{ tr!(lang, "Equivalent Java", "동등한 Java 코드") }</h3>
+            <pre class="java" data-testid="java-snippet" tabindex="0" role="region" aria-label={tr!(lang, "Equivalent Java", "동등한 Java 코드")}><code>{ snippet }</code></pre>
         </section>
     }
 }

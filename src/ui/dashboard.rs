@@ -33,12 +33,12 @@ pub fn OverviewPanel(props: &PanelProps) -> Html {
     let job = build::job_details(&view);
     let rows = vertex_rows(&view, &job, &toggled, lang);
     html! {
-        <section class="dash" aria-label={tr(lang, "Job overview", "잡 개요")}>
+        <section class="dash" aria-label={tr!(lang, "Job overview", "잡 개요")}>
             { cluster_cards(&ClusterCardsProps { overview, lang }) }
             { job_header(&job, lang) }
             <div class="dash-card dash-vertices">
-                <h3 class="dash-card-title">{ tr(lang, "Vertices", "버텍스") }</h3>
-                <p class="dash-hint">{ tr(lang,
+                <h3 class="dash-card-title">{ tr!(lang, "Vertices", "버텍스") }</h3>
+                <p class="dash-hint">{ tr!(lang,
                     "Flink's vertex list, plus the figures Flink draws on its job graph (per-second rates, Busy (max), Backpressured (max), node colour). Expand a vertex for its subtasks.",
                     "Flink의 버텍스 목록에 잡 그래프 노드에만 나오는 값(초당 레코드, Busy (max), Backpressured (max), 노드 색)을 더했습니다. 버텍스를 펼치면 서브태스크가 보입니다.") }</p>
                 <div class="dash-scroll">
@@ -64,25 +64,25 @@ fn cluster_cards(props: &ClusterCardsProps) -> Html {
     html! {
         <div class="dash-cards">
             <div class="dash-card">
-                <h3 class="dash-card-title">{ tr(lang, "Available Task Slots", "사용 가능한 태스크 슬롯") }</h3>
+                <h3 class="dash-card-title">{ tr!(lang, "Available Task Slots", "사용 가능한 태스크 슬롯") }</h3>
                 <div class="dash-big" data-testid="dash-slots-available">{ o.slots_available }</div>
                 <div class="dash-card-foot">
-                    { tr(lang, "Total Task Slots", "전체 태스크 슬롯") }{ " " }
+                    { tr!(lang, "Total Task Slots", "전체 태스크 슬롯") }{ " " }
                     <b data-testid="dash-slots-total">{ o.slots_total }</b>
                     <span class="dash-sep" aria-hidden="true">{ "|" }</span>
-                    { tr(lang, "Task Managers", "태스크 매니저") }{ " " }
+                    { tr!(lang, "Task Managers", "태스크 매니저") }{ " " }
                     <b data-testid="dash-task-managers">{ o.task_managers }</b>
                 </div>
             </div>
             <div class="dash-card">
-                <h3 class="dash-card-title">{ tr(lang, "Running Jobs", "실행 중인 잡") }</h3>
+                <h3 class="dash-card-title">{ tr!(lang, "Running Jobs", "실행 중인 잡") }</h3>
                 <div class="dash-big">{ o.jobs_running }</div>
                 <div class="dash-card-foot">
-                    { tr(lang, "Finished", "완료") }{ " " }<b>{ o.jobs_finished }</b>
+                    { tr!(lang, "Finished", "완료") }{ " " }<b>{ o.jobs_finished }</b>
                     <span class="dash-sep" aria-hidden="true">{ "|" }</span>
-                    { tr(lang, "Canceled", "취소") }{ " " }<b>{ o.jobs_cancelled }</b>
+                    { tr!(lang, "Canceled", "취소") }{ " " }<b>{ o.jobs_cancelled }</b>
                     <span class="dash-sep" aria-hidden="true">{ "|" }</span>
-                    { tr(lang, "Failed", "실패") }{ " " }<b>{ o.jobs_failed }</b>
+                    { tr!(lang, "Failed", "실패") }{ " " }<b>{ o.jobs_failed }</b>
                     <span class="dash-version">{ format!("Flink {}", o.flink_version) }</span>
                 </div>
             </div>
@@ -100,22 +100,22 @@ fn job_header(job: &JobDetailsInfo, lang: Lang) -> Html {
         <div class="dash-card dash-job">
             <h3 class="dash-card-title" data-testid="dash-job-name">{ &job.name }</h3>
             <dl class="dash-desc">
-                { item(tr(lang, "Job ID", "잡 ID"), html! { <code data-testid="dash-job-id">{ &job.jid }</code> }) }
-                { item(tr(lang, "Job State", "잡 상태"), html! {
+                { item(tr!(lang, "Job ID", "잡 ID"), html! { <code data-testid="dash-job-id">{ &job.jid }</code> }) }
+                { item(tr!(lang, "Job State", "잡 상태"), html! {
                     <>
                         <span data-testid="dash-job-state" class={badge_class(state)}>{ state }</span>
                         { task_badges(&job.status_counts) }
                     </>
                 }) }
-                { item(tr(lang, "Job Type", "잡 유형"), html! { "STREAMING" }) }
-                { item(tr(lang, "Start Time", "시작 시각"), html! { { timestamp(job.start_time_ms) } }) }
-                { item(tr(lang, "Duration", "실행 시간"), html! {
-                    <span data-testid="dash-uptime" title={tr(lang, "Simulated time since the job started", "잡 시작 후 흐른 시뮬레이션 시간")}>
+                { item(tr!(lang, "Job Type", "잡 유형"), html! { "STREAMING" }) }
+                { item(tr!(lang, "Start Time", "시작 시각"), html! { { timestamp(job.start_time_ms) } }) }
+                { item(tr!(lang, "Duration", "실행 시간"), html! {
+                    <span data-testid="dash-uptime" title={tr!(lang, "Simulated time since the job started", "잡 시작 후 흐른 시뮬레이션 시간")}>
                         { duration(job.duration_ms) }
                     </span>
                 }) }
-                { item(tr(lang, "Last RESTARTING", "마지막 RESTARTING"), html! {
-                    <span title={tr(lang, "Flink's UI polls every 3 s and rarely shows RESTARTING; the simulation keeps the instant", "Flink UI는 3초마다 갱신해서 RESTARTING을 거의 못 보여 줍니다. 시뮬레이터는 그 시각을 기록합니다")}>
+                { item(tr!(lang, "Last RESTARTING", "마지막 RESTARTING"), html! {
+                    <span title={tr!(lang, "Flink's UI polls every 3 s and rarely shows RESTARTING; the simulation keeps the instant", "Flink UI는 3초마다 갱신해서 RESTARTING을 거의 못 보여 줍니다. 시뮬레이터는 그 시각을 기록합니다")}>
                         { timestamp(job.timestamps.restarting_ms) }
                     </span>
                 }) }
@@ -126,26 +126,26 @@ fn job_header(job: &JobDetailsInfo, lang: Lang) -> Html {
 
 fn vertex_head(lang: Lang) -> Html {
     let cols = [
-        tr(lang, "Name", "이름"),
-        tr(lang, "Status", "상태"),
-        tr(lang, "Bytes Received", "받은 바이트"),
-        tr(lang, "Records Received", "받은 레코드"),
-        tr(lang, "Bytes Sent", "보낸 바이트"),
-        tr(lang, "Records Sent", "보낸 레코드"),
-        tr(lang, "Parallelism", "병렬도"),
-        tr(lang, "Start Time", "시작 시각"),
-        tr(lang, "Duration", "실행 시간"),
-        tr(lang, "End Time", "종료 시각"),
-        tr(lang, "Records In/s", "입력 레코드/초"),
-        tr(lang, "Records Out/s", "출력 레코드/초"),
-        tr(lang, "Busy (max)", "Busy (최대)"),
-        tr(lang, "Backpressured (max)", "Backpressured (최대)"),
-        tr(lang, "Tasks", "태스크"),
+        tr!(lang, "Name", "이름"),
+        tr!(lang, "Status", "상태"),
+        tr!(lang, "Bytes Received", "받은 바이트"),
+        tr!(lang, "Records Received", "받은 레코드"),
+        tr!(lang, "Bytes Sent", "보낸 바이트"),
+        tr!(lang, "Records Sent", "보낸 레코드"),
+        tr!(lang, "Parallelism", "병렬도"),
+        tr!(lang, "Start Time", "시작 시각"),
+        tr!(lang, "Duration", "실행 시간"),
+        tr!(lang, "End Time", "종료 시각"),
+        tr!(lang, "Records In/s", "입력 레코드/초"),
+        tr!(lang, "Records Out/s", "출력 레코드/초"),
+        tr!(lang, "Busy (max)", "Busy (최대)"),
+        tr!(lang, "Backpressured (max)", "Backpressured (최대)"),
+        tr!(lang, "Tasks", "태스크"),
     ];
     html! {
         <thead>
             <tr>
-                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr(lang, "Expand", "펼치기") }</span></th>
+                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr!(lang, "Expand", "펼치기") }</span></th>
                 { for cols.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
             </tr>
         </thead>
@@ -239,9 +239,9 @@ impl VertexRow<'_> {
         let label = format!(
             "{} {}",
             if self.open {
-                tr(lang, "Hide subtasks of", "서브태스크 숨기기:")
+                tr!(lang, "Hide subtasks of", "서브태스크 숨기기:")
             } else {
-                tr(lang, "Show subtasks of", "서브태스크 보기:")
+                tr!(lang, "Show subtasks of", "서브태스크 보기:")
             },
             v.name
         );
@@ -295,22 +295,22 @@ fn ratio_cell(pct: u32, kind: &'static str) -> Html {
 
 fn subtask_head(lang: Lang) -> Html {
     let cols = [
-        tr(lang, "ID", "ID"),
-        tr(lang, "Bytes Received", "받은 바이트"),
-        tr(lang, "Records Received", "받은 레코드"),
-        tr(lang, "Bytes Sent", "보낸 바이트"),
-        tr(lang, "Records Sent", "보낸 레코드"),
-        tr(lang, "Attempt", "시도"),
-        tr(lang, "Endpoint", "엔드포인트"),
-        tr(lang, "TaskManager", "태스크 매니저"),
-        tr(lang, "Start Time", "시작 시각"),
-        tr(lang, "Duration", "실행 시간"),
-        tr(lang, "Records In/s", "입력 레코드/초"),
-        tr(lang, "Records Out/s", "출력 레코드/초"),
-        tr(lang, "Busy", "Busy"),
-        tr(lang, "Backpressured", "Backpressured"),
-        tr(lang, "Backpressure Status", "백프레셔 상태"),
-        tr(lang, "Status", "상태"),
+        tr!(lang, "ID", "ID"),
+        tr!(lang, "Bytes Received", "받은 바이트"),
+        tr!(lang, "Records Received", "받은 레코드"),
+        tr!(lang, "Bytes Sent", "보낸 바이트"),
+        tr!(lang, "Records Sent", "보낸 레코드"),
+        tr!(lang, "Attempt", "시도"),
+        tr!(lang, "Endpoint", "엔드포인트"),
+        tr!(lang, "TaskManager", "태스크 매니저"),
+        tr!(lang, "Start Time", "시작 시각"),
+        tr!(lang, "Duration", "실행 시간"),
+        tr!(lang, "Records In/s", "입력 레코드/초"),
+        tr!(lang, "Records Out/s", "출력 레코드/초"),
+        tr!(lang, "Busy", "Busy"),
+        tr!(lang, "Backpressured", "Backpressured"),
+        tr!(lang, "Backpressure Status", "백프레셔 상태"),
+        tr!(lang, "Status", "상태"),
     ];
     html! {
         <thead><tr>{ for cols.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
@@ -343,7 +343,7 @@ fn subtask_table(view: &SimView<'_>, vertex: usize, lang: Lang) -> Html {
     });
     html! {
         <div class="dash-nested">
-            <div class="dash-nested-title">{ tr(lang, "SubTasks:", "서브태스크:") }</div>
+            <div class="dash-nested-title">{ tr!(lang, "SubTasks:", "서브태스크:") }</div>
             <table class="dash-table dash-subtasks" data-testid={format!("dash-subtasks-{vertex}")}>
                 { subtask_head(lang) }
                 <tbody>{ for rows }</tbody>

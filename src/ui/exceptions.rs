@@ -27,8 +27,8 @@ impl ExcTab {
 
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            ExcTab::Root => tr(lang, "Root Exception", "루트 예외"),
-            ExcTab::History => tr(lang, "Exception History", "예외 기록"),
+            ExcTab::Root => tr!(lang, "Root Exception", "루트 예외"),
+            ExcTab::History => tr!(lang, "Exception History", "예외 기록"),
         }
     }
 }
@@ -49,7 +49,7 @@ pub fn ExceptionsPanel(props: &PanelProps) -> Html {
     let body = if entries.is_empty() {
         html! {
             <p class="exc-empty" data-testid="exc-empty">
-                { tr(lang, "No exceptions: the job has not failed so far.", "예외가 없습니다. 잡이 아직 실패하지 않았습니다.") }
+                { tr!(lang, "No exceptions: the job has not failed so far.", "예외가 없습니다. 잡이 아직 실패하지 않았습니다.") }
             </p>
         }
     } else {
@@ -59,7 +59,7 @@ pub fn ExceptionsPanel(props: &PanelProps) -> Html {
         }
     };
     html! {
-        <section class="exc" aria-label={tr(lang, "Exceptions", "예외")}>
+        <section class="exc" aria-label={tr!(lang, "Exceptions", "예외")}>
             { tab_bar(*tab, lang, tab.setter()) }
             <div class="exc-body" role="tabpanel" id={format!("exc-panel-{}", tab.id())}
                 aria-labelledby={format!("exc-tab-btn-{}", tab.id())}>
@@ -92,7 +92,7 @@ fn tab_bar(current: ExcTab, lang: Lang, set: UseStateSetter<ExcTab>) -> Html {
         })
     };
     html! {
-        <div class="cp-tabs" role="tablist" aria-label={tr(lang, "Exception views", "예외 보기")} {onkeydown}>
+        <div class="cp-tabs" role="tablist" aria-label={tr!(lang, "Exception views", "예외 보기")} {onkeydown}>
             { for tabs.iter().map(|&t| {
                 let selected = t == current;
                 let set = set.clone();
@@ -117,9 +117,9 @@ fn root_exception(entry: &RootExceptionInfo, lang: Lang) -> Html {
     html! {
         <div class="exc-root">
             <p class="cp-fields">
-                <span class="cp-field"><b>{ tr(lang, "Time", "시각") }{ ": " }</b>{ timestamp(e.timestamp_ms) }</span>
-                <span class="cp-field"><b>{ tr(lang, "Task Name", "태스크 이름") }{ ": " }</b>{ e.task_name.clone().unwrap_or_else(|| "-".into()) }</span>
-                <span class="cp-field"><b>{ tr(lang, "Location", "위치") }{ ": " }</b>{ location(entry) }</span>
+                <span class="cp-field"><b>{ tr!(lang, "Time", "시각") }{ ": " }</b>{ timestamp(e.timestamp_ms) }</span>
+                <span class="cp-field"><b>{ tr!(lang, "Task Name", "태스크 이름") }{ ": " }</b>{ e.task_name.clone().unwrap_or_else(|| "-".into()) }</span>
+                <span class="cp-field"><b>{ tr!(lang, "Location", "위치") }{ ": " }</b>{ location(entry) }</span>
             </p>
             <pre class="exc-trace" data-testid="exc-root" tabindex="0">
                 { format!("{}\n{}", timestamp(e.timestamp_ms), e.stacktrace) }
@@ -147,14 +147,14 @@ fn history_table(
     html! {
         <div class="cp-scroll cp-scroll-tall">
             <table class="cp-table exc-table" data-testid="exc-history">
-                <caption class="dash-sr">{ tr(lang, "Exception history, newest first", "예외 기록 (최신순)") }</caption>
+                <caption class="dash-sr">{ tr!(lang, "Exception history, newest first", "예외 기록 (최신순)") }</caption>
                 <thead>
                     <tr>
-                        <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr(lang, "Expand", "펼치기") }</span></th>
-                        <th scope="col">{ tr(lang, "Time", "시각") }</th>
-                        <th scope="col">{ tr(lang, "Exception", "예외") }</th>
-                        <th scope="col">{ tr(lang, "Task Name", "태스크 이름") }</th>
-                        <th scope="col">{ tr(lang, "Location", "위치") }</th>
+                        <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr!(lang, "Expand", "펼치기") }</span></th>
+                        <th scope="col">{ tr!(lang, "Time", "시각") }</th>
+                        <th scope="col">{ tr!(lang, "Exception", "예외") }</th>
+                        <th scope="col">{ tr!(lang, "Task Name", "태스크 이름") }</th>
+                        <th scope="col">{ tr!(lang, "Location", "위치") }</th>
                     </tr>
                 </thead>
                 { for rows }
@@ -174,7 +174,7 @@ fn history_group(
     let region = format!("exc-trace-{i}");
     let label = format!(
         "{} {}",
-        tr(lang, "Stack trace of", "스택 트레이스:"),
+        tr!(lang, "Stack trace of", "스택 트레이스:"),
         e.exception_name
     );
     let button = expand_button(
@@ -219,11 +219,11 @@ fn history_note(size: u32, lang: Lang) -> Html {
     html! {
         <p class="exc-note">
             <span class="exc-info" aria-hidden="true">{ "ⓘ" }</span>
-            { tr(lang,
+            { tr!(lang,
                 "The exception history is limited to the most recent failures that caused parts of the job or the entire job to restart. The maximum history size can be configured via the Flink configuration property ",
                 "예외 기록은 잡의 일부 또는 전체를 재시작시킨 최근 실패만 보관합니다. 최대 개수는 Flink 설정 ") }
             <b><code>{ "web.exception-history-size" }</code></b>
-            { format!(" ({size}){}", tr(lang, ".", "로 바꿀 수 있습니다.")) }
+            { format!(" ({size}){}", tr!(lang, ".", "로 바꿀 수 있습니다.")) }
         </p>
     }
 }
@@ -250,7 +250,7 @@ fn timeline(view: &SimView<'_>, lang: Lang) -> Html {
         let lasted = item.lasted.map(|d| {
             format!(
                 " — {} {}",
-                tr(lang, "lasted", "지속"),
+                tr!(lang, "lasted", "지속"),
                 format::duration_ms(d.as_ms())
             )
         });
@@ -263,11 +263,11 @@ fn timeline(view: &SimView<'_>, lang: Lang) -> Html {
     });
     html! {
         <div class="exc-timeline" data-testid="exc-timeline">
-            <h3 class="cp-subtitle">{ tr(lang, "Recovery timeline (not in Flink's UI)", "복구 타임라인 (Flink UI에는 없음)") }</h3>
-            <p class="cp-note">{ tr(lang,
+            <h3 class="cp-subtitle">{ tr!(lang, "Recovery timeline (not in Flink's UI)", "복구 타임라인 (Flink UI에는 없음)") }</h3>
+            <p class="cp-note">{ tr!(lang,
                 "Simulated time. Flink's UI polls every 3 s, so a RESTARTING of about a second is rarely seen there.",
                 "시뮬레이션 시간입니다. Flink UI는 3초마다 갱신하므로 1초 남짓한 RESTARTING은 거의 보이지 않습니다.") }</p>
-            <ol class="exc-tl" tabindex="0" aria-label={tr(lang, "Recovery timeline", "복구 타임라인")}>{ for rows }</ol>
+            <ol class="exc-tl" tabindex="0" aria-label={tr!(lang, "Recovery timeline", "복구 타임라인")}>{ for rows }</ol>
         </div>
     }
 }
@@ -301,7 +301,7 @@ fn describe(event: &Event, lang: Lang) -> Option<(String, &'static str)> {
         Event::JobStatusChanged { from, to } => (
             format!(
                 "{} {} → {}",
-                tr(lang, "Job", "잡"),
+                tr!(lang, "Job", "잡"),
                 from.as_str(),
                 to.as_str()
             ),
@@ -310,7 +310,7 @@ fn describe(event: &Event, lang: Lang) -> Option<(String, &'static str)> {
         Event::RestartScheduled { backoff } => (
             format!(
                 "{} {}",
-                tr(
+                tr!(
                     lang,
                     "Restart scheduled after a backoff of",
                     "재시작 예약, 대기 시간"
@@ -321,8 +321,11 @@ fn describe(event: &Event, lang: Lang) -> Option<(String, &'static str)> {
         ),
         Event::JobRestored { checkpoint } => (
             match checkpoint {
-                Some(id) => format!("{} chk-{id}", tr(lang, "State restored from", "상태 복원:")),
-                None => tr(
+                Some(id) => format!(
+                    "{} chk-{id}",
+                    tr!(lang, "State restored from", "상태 복원:")
+                ),
+                None => tr!(
                     lang,
                     "Restarted without a checkpoint (empty state)",
                     "체크포인트 없이 재시작 (빈 상태)",
@@ -341,12 +344,12 @@ fn describe_task_manager(event: &Event, lang: Lang) -> Option<(String, &'static 
     let (tm, what, kind) = match event {
         Event::TaskManagerKilled { task_manager } => (
             task_manager,
-            tr(lang, "killed (kill -9)", "강제 종료 (kill -9)"),
+            tr!(lang, "killed (kill -9)", "강제 종료 (kill -9)"),
             "exc-tl-fault",
         ),
         Event::TaskManagerLost { task_manager } => (
             task_manager,
-            tr(
+            tr!(
                 lang,
                 "declared lost by the JobManager",
                 "JobManager가 잃은 것으로 판단",
@@ -355,16 +358,16 @@ fn describe_task_manager(event: &Event, lang: Lang) -> Option<(String, &'static 
         ),
         Event::TaskManagerStarted { task_manager } => (
             task_manager,
-            tr(lang, "started again", "다시 시작"),
+            tr!(lang, "started again", "다시 시작"),
             "exc-tl-info",
         ),
         Event::TaskManagerRegistered { task_manager } => (
             task_manager,
-            tr(lang, "registered", "등록됨"),
+            tr!(lang, "registered", "등록됨"),
             "exc-tl-info",
         ),
         _ => return None,
     };
-    let name = tr(lang, "TaskManager", "태스크 매니저");
+    let name = tr!(lang, "TaskManager", "태스크 매니저");
     Some((format!("{name} {} {what}", tm.0 + 1), kind))
 }

@@ -51,21 +51,21 @@ pub fn header(props: &PanelProps) -> Html {
         <header class="header">
             <div class="brand">
                 <h1>{ "flinkscope" }</h1>
-                <span class="subtitle">{ tr(lang, "Apache Flink 2.3 cluster, simulated in your browser", "브라우저 안에서 시뮬레이션하는 Apache Flink 2.3 클러스터") }</span>
+                <span class="subtitle">{ tr!(lang, "Apache Flink 2.3 cluster, simulated in your browser", "브라우저 안에서 시뮬레이션하는 Apache Flink 2.3 클러스터") }</span>
             </div>
-            <div class="controls" role="toolbar" aria-label={tr(lang, "Run controls", "실행 제어")}>
+            <div class="controls" role="toolbar" aria-label={tr!(lang, "Run controls", "실행 제어")}>
                 if m.playing() {
-                    <button data-testid="btn-pause" onclick={on_pause} aria-keyshortcuts="Space" title={tr(lang, "Pause (Space)", "일시정지 (Space)")}>{ tr(lang, "❚❚ Pause", "❚❚ 일시정지") }</button>
+                    <button data-testid="btn-pause" onclick={on_pause} aria-keyshortcuts="Space" title={tr!(lang, "Pause (Space)", "일시정지 (Space)")}>{ tr!(lang, "❚❚ Pause", "❚❚ 일시정지") }</button>
                 } else {
-                    <button data-testid="btn-play" class="primary" onclick={on_play} aria-keyshortcuts="Space" title={tr(lang, "Play (Space)", "재생 (Space)")}>{ tr(lang, "▶ Play", "▶ 재생") }</button>
+                    <button data-testid="btn-play" class="primary" onclick={on_play} aria-keyshortcuts="Space" title={tr!(lang, "Play (Space)", "재생 (Space)")}>{ tr!(lang, "▶ Play", "▶ 재생") }</button>
                 }
-                <button data-testid="btn-step" onclick={on_step} aria-keyshortcuts="ArrowRight" title={tr(lang, "Process one event (→)", "이벤트 하나 처리 (→)")}>{ tr(lang, "Step", "한 단계") }</button>
-                <button data-testid="btn-step-barrier" onclick={on_step_barrier}>{ tr(lang, "Next barrier", "다음 배리어") }</button>
-                <button data-testid="btn-step-checkpoint" onclick={on_step_checkpoint}>{ tr(lang, "Next checkpoint", "다음 체크포인트") }</button>
-                <button data-testid="btn-reset" onclick={on_reset}>{ tr(lang, "Reset", "초기화") }</button>
+                <button data-testid="btn-step" onclick={on_step} aria-keyshortcuts="ArrowRight" title={tr!(lang, "Process one event (→)", "이벤트 하나 처리 (→)")}>{ tr!(lang, "Step", "한 단계") }</button>
+                <button data-testid="btn-step-barrier" onclick={on_step_barrier}>{ tr!(lang, "Next barrier", "다음 배리어") }</button>
+                <button data-testid="btn-step-checkpoint" onclick={on_step_checkpoint}>{ tr!(lang, "Next checkpoint", "다음 체크포인트") }</button>
+                <button data-testid="btn-reset" onclick={on_reset}>{ tr!(lang, "Reset", "초기화") }</button>
                 <label class="field">
-                    <span>{ tr(lang, "Speed", "속도") }</span>
-                    <select data-testid="speed" onchange={on_speed} aria-label={tr(lang, "Simulation speed", "시뮬레이션 속도")}>
+                    <span>{ tr!(lang, "Speed", "속도") }</span>
+                    <select data-testid="speed" onchange={on_speed} aria-label={tr!(lang, "Simulation speed", "시뮬레이션 속도")}>
                         { for SPEEDS_MILLI.iter().map(|s| {
                             let value = speed_label(*s);
                             html! { <option value={value.clone()} selected={*s == speed}>{ format!("{value}×") }</option> }
@@ -73,9 +73,9 @@ pub fn header(props: &PanelProps) -> Html {
                     </select>
                 </label>
                 <label class="field">
-                    <span>{ tr(lang, "Seed", "시드") }</span>
+                    <span>{ tr!(lang, "Seed", "시드") }</span>
                     <input data-testid="seed" type="text" inputmode="numeric" size="8" value={m.machine().seed().to_string()} onchange={on_seed}
-                        aria-label={tr(lang, "Random seed", "난수 시드")} />
+                        aria-label={tr!(lang, "Random seed", "난수 시드")} />
                 </label>
                 <label class="field">
                     <span>{ "Language" }</span>
@@ -84,21 +84,21 @@ pub fn header(props: &PanelProps) -> Html {
                         <option value="ko" selected={lang == Lang::Ko}>{ "한국어" }</option>
                     </select>
                 </label>
-                <button class="icon" onclick={on_help} aria-keyshortcuts="?" title={tr(lang, "Keyboard shortcuts (?)", "단축키 (?)")}>{ "?" }</button>
+                <button class="icon" onclick={on_help} aria-keyshortcuts="?" title={tr!(lang, "Keyboard shortcuts (?)", "단축키 (?)")}>{ "?" }</button>
             </div>
             <div class="status" aria-live="polite">
                 <span class={classes!("badge", format!("job-{}", status.to_ascii_lowercase()))} data-testid="job-state">{ status }</span>
-                <span class="sim-time" title={tr(lang, "Simulated time since the job was submitted", "잡 제출 후 시뮬레이션 시간")}>
+                <span class="sim-time" title={tr!(lang, "Simulated time since the job was submitted", "잡 제출 후 시뮬레이션 시간")}>
                     { super::format::sim_clock(view.now()) }
                 </span>
                 if m.behind() {
-                    <span class="warning">{ tr(lang, "behind: the engine cannot keep up with this speed", "지연: 이 속도를 따라가지 못합니다") }</span>
+                    <span class="warning">{ tr!(lang, "behind: the engine cannot keep up with this speed", "지연: 이 속도를 따라가지 못합니다") }</span>
                 }
             </div>
             if let Some(notice) = m.notice().map(str::to_string) {
                 <div class="notice" role="alert" data-testid="notice">
                     <span>{ notice }</span>
-                    <button class="icon" onclick={on_dismiss} aria-label={tr(lang, "Dismiss", "닫기")}>{ "×" }</button>
+                    <button class="icon" onclick={on_dismiss} aria-label={tr!(lang, "Dismiss", "닫기")}>{ "×" }</button>
                 </div>
             }
         </header>

@@ -22,12 +22,12 @@ const CATEGORIES: [LogCategory; 6] = [
 
 fn category_label(category: LogCategory, lang: Lang) -> &'static str {
     match category {
-        LogCategory::SourceEvents => tr(lang, "Source events", "소스 이벤트"),
-        LogCategory::Processing => tr(lang, "Processing", "처리"),
-        LogCategory::Alarms => tr(lang, "Alarms", "알람"),
-        LogCategory::Checkpoints => tr(lang, "Checkpoints", "체크포인트"),
-        LogCategory::Cluster => tr(lang, "JobManager log", "JobManager 로그"),
-        LogCategory::Faults => tr(lang, "Faults", "장애 주입"),
+        LogCategory::SourceEvents => tr!(lang, "Source events", "소스 이벤트"),
+        LogCategory::Processing => tr!(lang, "Processing", "처리"),
+        LogCategory::Alarms => tr!(lang, "Alarms", "알람"),
+        LogCategory::Checkpoints => tr!(lang, "Checkpoints", "체크포인트"),
+        LogCategory::Cluster => tr!(lang, "JobManager log", "JobManager 로그"),
+        LogCategory::Faults => tr!(lang, "Faults", "장애 주입"),
     }
 }
 
@@ -61,7 +61,7 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
             task_name(*task),
             user(*key),
             if *abnormal {
-                tr(lang, " ABNORMAL", " 이상행동")
+                tr!(lang, " ABNORMAL", " 이상행동")
             } else {
                 ""
             }
@@ -77,7 +77,7 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
             task_name(*task),
             user(*key),
             if *abnormal {
-                tr(lang, " abnormal", " 이상")
+                tr!(lang, " abnormal", " 이상")
             } else {
                 ""
             }
@@ -92,7 +92,7 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
         Event::BarrierInjected { task, checkpoint } => format!(
             "{} {} {checkpoint}",
             task_name(*task),
-            tr(lang, "injected barrier", "배리어 주입")
+            tr!(lang, "injected barrier", "배리어 주입")
         ),
         Event::BarrierReceived {
             task,
@@ -102,8 +102,8 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
             format!(
                 "{} {} {checkpoint} {} {input}",
                 task_name(*task),
-                tr(lang, "received barrier", "배리어 수신"),
-                tr(lang, "on input", "입력 채널")
+                tr!(lang, "received barrier", "배리어 수신"),
+                tr!(lang, "on input", "입력 채널")
             )
         }
         Event::SnapshotTaken {
@@ -113,13 +113,13 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
         } => format!(
             "{} {} {checkpoint}{}",
             task_name(*task),
-            tr(
+            tr!(
                 lang,
                 "snapshotted state for checkpoint",
                 "체크포인트 상태 스냅샷"
             ),
             if *unaligned {
-                tr(lang, " (unaligned)", " (비정렬)")
+                tr!(lang, " (unaligned)", " (비정렬)")
             } else {
                 ""
             }
@@ -128,12 +128,12 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
             format!(
                 "{} {} {checkpoint}",
                 task_name(*task),
-                tr(lang, "acknowledged checkpoint", "체크포인트 확인 응답")
+                tr!(lang, "acknowledged checkpoint", "체크포인트 확인 응답")
             )
         }
         Event::CheckpointDiscarded { checkpoint } => format!(
             "chk-{checkpoint} {}",
-            tr(lang, "subsumed and discarded", "대체되어 삭제됨")
+            tr!(lang, "subsumed and discarded", "대체되어 삭제됨")
         ),
         Event::RocksDbCompacted {
             task,
@@ -143,7 +143,7 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
         } => format!(
             "{} {} {inputs} → {outputs} ({})",
             task_name(*task),
-            tr(
+            tr!(
                 lang,
                 "RocksDB compaction: SST files",
                 "RocksDB 컴팩션: SST 파일"
@@ -156,9 +156,9 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
             bytes,
         } => format!(
             "{} {files} ({}) {} {checkpoint}",
-            tr(lang, "shared/: deleted", "shared/: 삭제"),
+            tr!(lang, "shared/: deleted", "shared/: 삭제"),
             format::bytes(*bytes),
-            tr(
+            tr!(
                 lang,
                 "unused since checkpoint",
                 "더 이상 참조 없음, 체크포인트"
@@ -166,12 +166,12 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
         ),
         Event::RestartScheduled { backoff } => format!(
             "{} {}",
-            tr(lang, "restart scheduled after backoff", "재시작 예약, 대기"),
+            tr!(lang, "restart scheduled after backoff", "재시작 예약, 대기"),
             format::duration_ms(backoff.as_ms())
         ),
         Event::TaskManagerKilled { task_manager } => format!(
             "{task_manager} {}",
-            tr(
+            tr!(
                 lang,
                 "process killed (kill -9)",
                 "프로세스 강제 종료 (kill -9)"
@@ -179,14 +179,14 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
         ),
         Event::CheckpointStorageChanged { failing } => {
             if *failing {
-                tr(
+                tr!(
                     lang,
                     "checkpoint storage now fails every write",
                     "체크포인트 저장소 쓰기 실패 시작",
                 )
                 .to_string()
             } else {
-                tr(
+                tr!(
                     lang,
                     "checkpoint storage works again",
                     "체크포인트 저장소 복구",
@@ -197,7 +197,7 @@ fn describe(view: &SimView<'_>, event: &TimedEvent, lang: Lang) -> String {
         Event::SubtaskSlowed { task, factor } => format!(
             "{} {} ×{factor}",
             task_name(*task),
-            tr(lang, "processing time", "처리 시간")
+            tr!(lang, "processing time", "처리 시간")
         ),
         _ => log::lines(view, event)
             .into_iter()
@@ -248,8 +248,8 @@ pub fn LogPanel(props: &PanelProps) -> Html {
                     <time>{ format::sim_clock(e.time) }</time>
                     <span class="log-text">{ text }</span>
                     if duplicate {
-                        <span class="dup-badge" title={tr(lang, "Printed again after the restore: the print sink is not transactional", "복구 후 다시 출력됨: print 싱크는 트랜잭션이 아닙니다")}>
-                            { tr(lang, "duplicate", "중복") }
+                        <span class="dup-badge" title={tr!(lang, "Printed again after the restore: the print sink is not transactional", "복구 후 다시 출력됨: print 싱크는 트랜잭션이 아닙니다")}>
+                            { tr!(lang, "duplicate", "중복") }
                         </span>
                     }
                 </li>
@@ -257,10 +257,10 @@ pub fn LogPanel(props: &PanelProps) -> Html {
         })
         .collect();
     html! {
-        <section class="panel log-panel" aria-label={tr(lang, "Live log", "실시간 로그")}>
-            <h2>{ tr(lang, "Live log", "실시간 로그") }</h2>
+        <section class="panel log-panel" aria-label={tr!(lang, "Live log", "실시간 로그")}>
+            <h2>{ tr!(lang, "Live log", "실시간 로그") }</h2>
             <fieldset class="filters">
-                <legend>{ tr(lang, "Show", "표시") }</legend>
+                <legend>{ tr!(lang, "Show", "표시") }</legend>
                 { for CATEGORIES.iter().map(|category| html! {
                     <label class={classes!("filter", category_class(*category))}>
                         <input type="checkbox" checked={enabled.contains(category)} onchange={toggle(*category)} />
@@ -268,8 +268,8 @@ pub fn LogPanel(props: &PanelProps) -> Html {
                     </label>
                 }) }
             </fieldset>
-            <p class="hint">{ tr(lang, "Newest first: the last 60 matching lines of the 3,000 events kept (pause to read).", "최신 순: 보관 중인 이벤트 3,000개 중 조건에 맞는 최근 60줄 (읽으려면 일시정지).") }</p>
-            <ol class="log" data-testid="log" aria-live="off" tabindex="0" aria-label={tr(lang, "Live log", "실시간 로그")}>{ for lines }</ol>
+            <p class="hint">{ tr!(lang, "Newest first: the last 60 matching lines of the 3,000 events kept (pause to read).", "최신 순: 보관 중인 이벤트 3,000개 중 조건에 맞는 최근 60줄 (읽으려면 일시정지).") }</p>
+            <ol class="log" data-testid="log" aria-live="off" tabindex="0" aria-label={tr!(lang, "Live log", "실시간 로그")}>{ for lines }</ol>
         </section>
     }
 }
@@ -297,16 +297,16 @@ pub fn SinkOutput(props: &PanelProps) -> Html {
         .and_then(|c| c.completed_at)
         .map_or(String::new(), |t| t.as_ms().to_string());
     html! {
-        <section class="panel sink-panel" aria-label={tr(lang, "Print sink output", "Print 싱크 출력")}>
+        <section class="panel sink-panel" aria-label={tr!(lang, "Print sink output", "Print 싱크 출력")}>
             <h2>
-                { tr(lang, "Print sink (stdout)", "Print 싱크 (stdout)") }
-                <span class="counts">{ format!(" {total} {} · {duplicates} {}", tr(lang, "alarms", "알람"), tr(lang, "duplicates", "중복")) }</span>
+                { tr!(lang, "Print sink (stdout)", "Print 싱크 (stdout)") }
+                <span class="counts">{ format!(" {total} {} · {duplicates} {}", tr!(lang, "alarms", "알람"), tr!(lang, "duplicates", "중복")) }</span>
             </h2>
-            <p class="hint">{ tr(lang,
+            <p class="hint">{ tr!(lang,
                 "Newest first. Keyed state is exactly-once; this output is not: alarms printed between the restored checkpoint and the failure are printed again.",
                 "최신 순. 키 상태는 정확히 한 번이지만 이 출력은 아닙니다: 복구된 체크포인트와 장애 사이에 출력된 알람은 다시 출력됩니다.") }</p>
             <div class="sink-output" data-testid="sink-output" role="log" aria-live="polite"
-                tabindex="0" aria-label={tr(lang, "Print sink output", "Print 싱크 출력")}
+                tabindex="0" aria-label={tr!(lang, "Print sink output", "Print 싱크 출력")}
                 data-last-checkpoint-ms={last_checkpoint_ms} data-sim-time-ms={view.now().as_ms().to_string()}>
                 { for shown.map(|line| html! {
                     <div key={format!("{}-{}-{}", line.time.as_us(), line.key.0, line.seq)}
@@ -315,7 +315,7 @@ pub fn SinkOutput(props: &PanelProps) -> Html {
                         <time>{ format::sim_clock(line.time) }</time>
                         <code>{ log::sink_line(graph, line.subtask, line.key, line.count, line.seq) }</code>
                         if line.duplicate {
-                            <span class="dup-badge">{ tr(lang, "duplicate", "중복") }</span>
+                            <span class="dup-badge">{ tr!(lang, "duplicate", "중복") }</span>
                         }
                     </div>
                 }) }

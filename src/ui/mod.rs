@@ -26,7 +26,8 @@ pub mod talk;
 pub mod timeline_bar;
 
 pub use crate::app::format;
-pub use shared::i18n::{tr, Lang};
+pub(crate) use shared::i18n::{tr, trf};
+pub use shared::i18n::{tr_dyn, Lang};
 pub use shared::widgets::bound;
 
 use crate::app::{Action, SessionRef};

@@ -21,12 +21,12 @@ pub struct PageProps {
 
 fn tab_label(tab: Tab, lang: Lang) -> &'static str {
     match tab {
-        Tab::Overview => tr(lang, "Overview", "개요"),
-        Tab::Checkpoints => tr(lang, "Checkpoints", "체크포인트"),
-        Tab::State => tr(lang, "State & storage", "상태 · 저장소"),
-        Tab::Log => tr(lang, "Log & plots", "로그 · 그래프"),
-        Tab::Exceptions => tr(lang, "Exceptions", "예외"),
-        Tab::Configuration => tr(lang, "Configuration", "설정"),
+        Tab::Overview => tr!(lang, "Overview", "개요"),
+        Tab::Checkpoints => tr!(lang, "Checkpoints", "체크포인트"),
+        Tab::State => tr!(lang, "State & storage", "상태 · 저장소"),
+        Tab::Log => tr!(lang, "Log & plots", "로그 · 그래프"),
+        Tab::Exceptions => tr!(lang, "Exceptions", "예외"),
+        Tab::Configuration => tr!(lang, "Configuration", "설정"),
     }
 }
 
@@ -106,14 +106,14 @@ pub fn Page(props: &PageProps) -> Html {
     }
     let views = if comparing {
         html! {
-            <section class="views compare" aria-label={tr(lang, "Two runs side by side", "나란히 놓은 두 실행")}>
+            <section class="views compare" aria-label={tr!(lang, "Two runs side by side", "나란히 놓은 두 실행")}>
                 { super::compare::compare_sides(&fast, props.slow_tick) }
                 <super::log_panel::SinkOutput ..slow.clone() />
             </section>
         }
     } else {
         html! {
-            <section class="views" aria-label={tr(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
+            <section class="views" aria-label={tr!(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
                 <super::cluster::ClusterView ..fast.clone() />
                 <super::dataflow::DataflowView ..fast.clone() />
                 <super::log_panel::SinkOutput ..slow.clone() />
@@ -130,7 +130,7 @@ pub fn Page(props: &PageProps) -> Html {
                     { super::talk::talk_panel(&fast) }
                 }
                 { views }
-                <section class="dashboard" aria-label={tr(lang, "Dashboard", "대시보드")}>
+                <section class="dashboard" aria-label={tr!(lang, "Dashboard", "대시보드")}>
                     if comparing {
                         <super::compare::CompareTable ..slow.clone() />
                     }

@@ -88,7 +88,7 @@ pub fn PlotsPanel(props: &PanelProps) -> Html {
     let recent = &points[points.len().saturating_sub(POINTS_SHOWN)..];
     let time = |t: crate::sim::SimTime| t.as_us() as f64 / 1e6;
     let duration = Series {
-        label: tr(lang, "end-to-end duration", "종단 간 소요 시간").to_string(),
+        label: tr!(lang, "end-to-end duration", "종단 간 소요 시간").to_string(),
         color: COLORS[0],
         points: recent
             .iter()
@@ -96,7 +96,7 @@ pub fn PlotsPanel(props: &PanelProps) -> Html {
             .collect(),
     };
     let size = Series {
-        label: tr(lang, "checkpointed size", "체크포인트 크기").to_string(),
+        label: tr!(lang, "checkpointed size", "체크포인트 크기").to_string(),
         color: COLORS[1],
         points: recent
             .iter()
@@ -136,13 +136,13 @@ pub fn PlotsPanel(props: &PanelProps) -> Html {
             }
         })
         .collect();
-    let empty = tr(lang, "waiting for data…", "데이터를 기다리는 중…");
+    let empty = tr!(lang, "waiting for data…", "데이터를 기다리는 중…");
     html! {
-        <section class="panel plots" aria-label={tr(lang, "Plots", "그래프")}>
-            <h2>{ tr(lang, "Plots", "그래프") }</h2>
-            { chart(tr(lang, "Checkpoint end-to-end duration", "체크포인트 종단 간 소요 시간"), "ms", &[duration], |v| format!("{} ms", d0(v)), empty) }
-            { chart(tr(lang, "Checkpointed data size", "체크포인트 데이터 크기"), "bytes", &[size], |v| format::bytes(v as u64), empty) }
-            { chart(tr(lang, "Throughput per task (records/s: out for sources, in for the others)", "태스크별 처리량 (레코드/초: 소스는 출력, 나머지는 입력)"), "records/s", &throughput, format::rate, empty) }
+        <section class="panel plots" aria-label={tr!(lang, "Plots", "그래프")}>
+            <h2>{ tr!(lang, "Plots", "그래프") }</h2>
+            { chart(tr!(lang, "Checkpoint end-to-end duration", "체크포인트 종단 간 소요 시간"), "ms", &[duration], |v| format!("{} ms", d0(v)), empty) }
+            { chart(tr!(lang, "Checkpointed data size", "체크포인트 데이터 크기"), "bytes", &[size], |v| format::bytes(v as u64), empty) }
+            { chart(tr!(lang, "Throughput per task (records/s: out for sources, in for the others)", "태스크별 처리량 (레코드/초: 소스는 출력, 나머지는 입력)"), "records/s", &throughput, format::rate, empty) }
         </section>
     }
 }

@@ -4,7 +4,7 @@
 //! (user *i* on TaskManager *i*) beside the real one; and a key-group bar.
 
 use super::cluster::{task_manager_label, View};
-use super::{bound, tr, Lang, PanelProps};
+use super::{bound, tr, trf, Lang, PanelProps};
 use crate::app::fixed::{d0, d1};
 use crate::sim::graph::{JobGraph, KeyLayout, KEYED_VERTEX};
 use crate::sim::ids::KeyIndex;
@@ -48,7 +48,7 @@ pub fn StatePanel(props: &PanelProps) -> Html {
     let (_, p) = keyed_shape(view.graph());
     html! {
         <section class="state-panel st panel" aria-labelledby="st-title" data-testid="state-panel">
-            <h2 id="st-title">{ tr(lang, "Keyed state and key groups", "키 상태와 키 그룹") }</h2>
+            <h2 id="st-title">{ tr!(lang, "Keyed state and key groups", "키 상태와 키 그룹") }</h2>
             <p class="st-explain" data-testid="st-explain">{ explanation(view.graph(), lang) }</p>
             { key_group_bar(&view, lang) }
             <div class="st-subtasks">
@@ -62,28 +62,26 @@ pub fn StatePanel(props: &PanelProps) -> Html {
 /// Why some subtasks are empty and some keys share a subtask, computed from this run's keys.
 fn explanation(graph: &JobGraph, lang: Lang) -> String {
     let (max_p, p) = keyed_shape(graph);
-    let general = match lang {
-        Lang::En => format!("Flink does not place user i on subtask i: it takes the key's Java String.hashCode, mixes it with murmur hash, takes it modulo {max_p} to get a key group, and each of the {p} keyed subtasks owns one contiguous range of key groups."),
-        Lang::Ko => format!("Flink는 user i를 서브태스크 i에 두지 않습니다: 키의 Java String.hashCode를 murmur 해시로 섞고 {max_p}로 나눈 나머지가 키 그룹이며, {p}개의 키 서브태스크가 각각 연속된 키 그룹 범위 하나를 맡습니다."),
-    };
+    let general = trf!(lang, "Flink does not place user i on subtask i: it takes the key's Java String.hashCode, mixes it with murmur hash, takes it modulo {max_p} to get a key group, and each of the {p} keyed subtasks owns one contiguous range of key groups.", "Flink는 user i를 서브태스크 i에 두지 않습니다: 키의 Java String.hashCode를 murmur 해시로 섞고 {max_p}로 나눈 나머지가 키 그룹이며, {p}개의 키 서브태스크가 각각 연속된 키 그룹 범위 하나를 맡습니다.", max_p, p);
     let mut details = Vec::new();
     for subtask in 0..p {
         let keys = keys_of(graph, subtask);
         let (start, end) = key_group_range(max_p, p, subtask);
         if keys.is_empty() {
-            details.push(match lang {
-                Lang::En => format!("No key falls in [{start}, {end}], so keyed subtask {subtask} holds nothing."),
-                Lang::Ko => format!("[{start}, {end}]에 떨어지는 키가 없어 키 서브태스크 {subtask}는 비어 있습니다."),
-            });
+            details.push(trf!(
+                lang,
+                "No key falls in [{start}, {end}], so keyed subtask {subtask} holds nothing.",
+                "[{start}, {end}]에 떨어지는 키가 없어 키 서브태스크 {subtask}는 비어 있습니다.",
+                end,
+                start,
+                subtask
+            ));
         } else if keys.len() > 1 && keys.len() <= 4 {
             let list: Vec<String> = keys
                 .iter()
                 .map(|(_, k)| format!("{} ({})", k.name, k.key_group))
                 .collect();
-            details.push(match lang {
-                Lang::En => format!("{} all fall in [{start}, {end}], so they share keyed subtask {subtask}.", list.join(", ")),
-                Lang::Ko => format!("{}는 모두 [{start}, {end}]에 들어가므로 키 서브태스크 {subtask}를 함께 씁니다.", list.join(", ")),
-            });
+            details.push(trf!(lang, "{list} all fall in [{start}, {end}], so they share keyed subtask {subtask}.", "{list}는 모두 [{start}, {end}]에 들어가므로 키 서브태스크 {subtask}를 함께 씁니다.", end, start, subtask, list = list.join(", ")));
         }
     }
     format!("{general} {}", details.join(" "))
@@ -100,26 +98,35 @@ fn subtask_card(view: &View, subtask: u32, lang: Lang) -> Html {
         .unwrap_or_default();
     let keys = keys_of(graph, subtask);
     let more = keys.len().saturating_sub(KEYS_LISTED_MAX);
-    let heading = match lang {
-        Lang::En => format!("keyed subtask {subtask} ({}/{p}){tm}", subtask + 1),
-        Lang::Ko => format!("키 서브태스크 {subtask} ({}/{p}){tm}", subtask + 1),
-    };
-    let range = match lang {
-        Lang::En => format!("key groups [{start}, {end}] of {max_p}"),
-        Lang::Ko => format!("키 그룹 [{start}, {end}] / {max_p}"),
-    };
+    let heading = trf!(
+        lang,
+        "keyed subtask {subtask} ({number}/{p}){tm}",
+        "키 서브태스크 {subtask} ({number}/{p}){tm}",
+        p,
+        subtask,
+        tm,
+        number = subtask + 1
+    );
+    let range = trf!(
+        lang,
+        "key groups [{start}, {end}] of {max_p}",
+        "키 그룹 [{start}, {end}] / {max_p}",
+        end,
+        max_p,
+        start
+    );
     html! {
         <article class={classes!("st-subtask", format!("st-r{}", subtask % 4), keys.is_empty().then_some("st-empty"))}
             data-testid={format!("keyed-subtask-{subtask}")} data-keys={keys.len().to_string()}>
             <h3>{ heading }</h3>
             <p class="st-range">{ range }</p>
             if keys.is_empty() {
-                <p class="st-none">{ tr(lang, "no keys: this subtask holds no keyed state", "키 없음: 이 서브태스크에는 키 상태가 없습니다") }</p>
+                <p class="st-none">{ tr!(lang, "no keys: this subtask holds no keyed state", "키 없음: 이 서브태스크에는 키 상태가 없습니다") }</p>
             } else {
                 { key_table(view, &keys[..keys.len().min(KEYS_LISTED_MAX)], lang) }
             }
             if more > 0 {
-                <p class="st-more">{ match lang { Lang::En => format!("+{more} more keys"), Lang::Ko => format!("키 {more}개 더") } }</p>
+                <p class="st-more">{ trf!(lang, "+{more} more keys", "키 {more}개 더", more) }</p>
             }
             { backend_block(view, task, (start, end), keys.len(), lang) }
         </article>
@@ -142,10 +149,7 @@ fn backend_block(
     let keys = named as u64 + modeled;
     let data = super::format::bytes(keys * per_key);
     let Some(db) = view.rocks_db(task) else {
-        let text = match lang {
-            Lang::En => format!("HashMapStateBackend: one heap table, {keys} keys ({modeled} besides the named users) ≈ {data}; every checkpoint writes all of it."),
-            Lang::Ko => format!("HashMapStateBackend: 힙 테이블 하나, 키 {keys}개 (이름 있는 사용자 외 {modeled}개) ≈ {data}; 체크포인트마다 전부 씁니다."),
-        };
+        let text = trf!(lang, "HashMapStateBackend: one heap table, {keys} keys ({modeled} besides the named users) ≈ {data}; every checkpoint writes all of it.", "HashMapStateBackend: 힙 테이블 하나, 키 {keys}개 (이름 있는 사용자 외 {modeled}개) ≈ {data}; 체크포인트마다 전부 씁니다.", data, keys, modeled);
         return html! { <p class="st-backend" data-testid="st-backend" data-backend="hashmap">{ text }</p> };
     };
     let level = |l: u8| {
@@ -163,16 +167,13 @@ fn backend_block(
         }
     };
     let l0 = db.files.iter().filter(|f| f.level == 0).count();
-    let note = match lang {
-        Lang::En => format!("{keys} keys ≈ {data} · {} flushes, {} compactions · L0 compacts into L1 at {} files ({l0} now)", db.flushes, db.compactions, crate::sim::state_backend::L0_COMPACTION_TRIGGER),
-        Lang::Ko => format!("키 {keys}개 ≈ {data} · 플러시 {}회, 컴팩션 {}회 · L0 파일이 {}개가 되면 L1로 컴팩션 (지금 {l0}개)", db.flushes, db.compactions, crate::sim::state_backend::L0_COMPACTION_TRIGGER),
-    };
+    let note = trf!(lang, "{keys} keys ≈ {data} · {flushes} flushes, {compactions} compactions · L0 compacts into L1 at {trigger} files ({l0} now)", "키 {keys}개 ≈ {data} · 플러시 {flushes}회, 컴팩션 {compactions}회 · L0 파일이 {trigger}개가 되면 L1로 컴팩션 (지금 {l0}개)", data, keys, l0, flushes = db.flushes, compactions = db.compactions, trigger = crate::sim::state_backend::L0_COMPACTION_TRIGGER);
     html! {
         <div class="st-backend" data-testid="st-backend" data-backend="rocksdb">
-            <p class="st-backend-title">{ tr(lang, "RocksDB", "RocksDB") }</p>
+            <p class="st-backend-title">{ tr!(lang, "RocksDB", "RocksDB") }</p>
             <ul class="st-levels">
                 <li class="st-level" data-testid="st-memtable">
-                    <span class="st-level-name">{ tr(lang, "memtable", "멤테이블") }</span>
+                    <span class="st-level-name">{ tr!(lang, "memtable", "멤테이블") }</span>
                     <span class="st-level-size">{ super::format::bytes(db.memtable_bytes) }</span>
                 </li>
                 { level(0) }
@@ -187,10 +188,10 @@ fn key_table(view: &View, keys: &[(KeyIndex, &KeyLayout)], lang: Lang) -> Html {
     html! {
         <table class="st-keys">
             <thead><tr>
-                <th scope="col">{ tr(lang, "key", "키") }</th>
-                <th scope="col" title={tr(lang, "ValueState<Integer> abnormalCount", "ValueState<Integer> abnormalCount")}>{ tr(lang, "count", "카운트") }</th>
+                <th scope="col">{ tr!(lang, "key", "키") }</th>
+                <th scope="col" title={tr!(lang, "ValueState<Integer> abnormalCount", "ValueState<Integer> abnormalCount")}>{ tr!(lang, "count", "카운트") }</th>
                 <th scope="col">{ "hashCode" }</th>
-                <th scope="col">{ tr(lang, "key group", "키 그룹") }</th>
+                <th scope="col">{ tr!(lang, "key group", "키 그룹") }</th>
             </tr></thead>
             <tbody>
                 { for keys.iter().map(|(index, key)| html! {
@@ -245,16 +246,12 @@ fn key_group_bar(view: &View, lang: Lang) -> Html {
     let graph = view.graph();
     let (max_p, p) = keyed_shape(graph);
     let x = |kg: f64| BAR_X0 + BAR_W * kg / max_p as f64;
-    let title = match lang {
-        Lang::En => format!(
-            "Key groups 0 to {} and the keyed subtask owning each range",
-            max_p - 1
-        ),
-        Lang::Ko => format!(
-            "키 그룹 0부터 {}까지와 각 범위를 맡은 키 서브태스크",
-            max_p - 1
-        ),
-    };
+    let title = trf!(
+        lang,
+        "Key groups 0 to {last} and the keyed subtask owning each range",
+        "키 그룹 0부터 {last}까지와 각 범위를 맡은 키 서브태스크",
+        last = max_p - 1
+    );
     html! {
         <svg class="st-bar" viewBox={format!("0 0 {} 104", d0(BAR_W + 2.0 * BAR_X0))} role="img" aria-labelledby="st-bar-title" data-testid="st-bar">
             <title id="st-bar-title">{ title }</title>
@@ -288,11 +285,11 @@ fn comparison(view: &View, lang: Lang) -> Html {
     let (_, p) = keyed_shape(graph);
     html! {
         <table class="st-compare" data-testid="st-compare">
-            <caption>{ tr(lang, "The talk's picture versus the real assignment", "발표 그림과 실제 배정 비교") }</caption>
+            <caption>{ tr!(lang, "The talk's picture versus the real assignment", "발표 그림과 실제 배정 비교") }</caption>
             <thead><tr>
-                <th scope="col">{ tr(lang, "key", "키") }</th>
-                <th scope="col">{ tr(lang, "talk's picture", "발표 그림") }</th>
-                <th scope="col">{ tr(lang, "real: key group → keyed subtask", "실제: 키 그룹 → 키 서브태스크") }</th>
+                <th scope="col">{ tr!(lang, "key", "키") }</th>
+                <th scope="col">{ tr!(lang, "talk's picture", "발표 그림") }</th>
+                <th scope="col">{ tr!(lang, "real: key group → keyed subtask", "실제: 키 그룹 → 키 서브태스크") }</th>
             </tr></thead>
             <tbody>
                 { for graph.keys.iter().take(COMPARE_ROWS_MAX).map(|k| {

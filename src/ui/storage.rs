@@ -9,7 +9,7 @@
 //! stored records that could not be read, with the reason. Entries can be deleted one by one or
 //! all at once. Before the archive is open it shows the engine's retained checkpoints.
 
-use super::{tr, Lang, PanelProps};
+use super::{tr, trf, Lang, PanelProps};
 use crate::app::mirror::ArchiveState;
 use crate::app::stored::{storage_listing, EntryStatus, JobFolder, StorageEntry, SHARED_ROWS_MAX};
 use crate::app::Action;
@@ -31,30 +31,30 @@ pub fn StorageBrowser(props: &PanelProps) -> Html {
     let current_entries = listing.folders.first().map_or(0, |f| f.entries.len());
     html! {
         <section class="storage sb panel" aria-labelledby="sb-title" data-testid="storage-browser">
-            <h2 id="sb-title">{ tr(lang, "Checkpoint storage", "체크포인트 저장소") }</h2>
+            <h2 id="sb-title">{ tr!(lang, "Checkpoint storage", "체크포인트 저장소") }</h2>
             <p class="hint">{
                 match (listing.archive_open, memory) {
-                    (true, false) => tr(lang, "What IndexedDB holds: it survives a reload, as checkpoint storage survives a JobManager crash.", "IndexedDB에 저장된 내용: JobManager 장애에도 체크포인트 저장소가 남듯 새로고침 후에도 남습니다."),
-                    (true, true) => tr(lang, "IndexedDB is unavailable: the archive is in memory and a reload loses it.", "IndexedDB를 쓸 수 없어 메모리에 보관합니다. 새로고침하면 사라집니다."),
-                    (false, _) => tr(lang, "Opening IndexedDB… showing the engine's retained checkpoints.", "IndexedDB 여는 중… 엔진이 보관한 체크포인트를 보여 줍니다."),
+                    (true, false) => tr!(lang, "What IndexedDB holds: it survives a reload, as checkpoint storage survives a JobManager crash.", "IndexedDB에 저장된 내용: JobManager 장애에도 체크포인트 저장소가 남듯 새로고침 후에도 남습니다."),
+                    (true, true) => tr!(lang, "IndexedDB is unavailable: the archive is in memory and a reload loses it.", "IndexedDB를 쓸 수 없어 메모리에 보관합니다. 새로고침하면 사라집니다."),
+                    (false, _) => tr!(lang, "Opening IndexedDB… showing the engine's retained checkpoints.", "IndexedDB 여는 중… 엔진이 보관한 체크포인트를 보여 줍니다."),
                 }
             }</p>
             { for listing.folders.iter().map(|folder| folder_view(folder, listing.archive_open, &open, lang, dispatch)) }
             if !listing.problems.is_empty() {
-                <h3>{ tr(lang, "Records that could not be read (skipped)", "읽을 수 없는 기록 (건너뜀)") }</h3>
+                <h3>{ tr!(lang, "Records that could not be read (skipped)", "읽을 수 없는 기록 (건너뜀)") }</h3>
                 <ul class="sb-problems" data-testid="storage-problems">
                     { for listing.problems.iter().map(|(key, reason)| {
                         let key_owned = key.clone();
                         let delete = dispatch.reform(move |_: MouseEvent| Action::DeleteStored(key_owned.clone()));
                         html! { <li><code>{ key.clone() }</code>{ ": " }{ reason.clone() }
-                            <button type="button" onclick={delete}>{ tr(lang, "delete", "삭제") }</button></li> }
+                            <button type="button" onclick={delete}>{ tr!(lang, "delete", "삭제") }</button></li> }
                     }) }
                 </ul>
             }
             <p class="sb-note" data-testid="sb-retention">{ retention_note(current_entries, num_retained, lang) }</p>
             if listing.archive_open {
                 <button type="button" class="danger" data-testid="storage-clear" onclick={clear}>
-                    { tr(lang, "Delete every stored record", "저장된 기록 모두 삭제") }
+                    { tr!(lang, "Delete every stored record", "저장된 기록 모두 삭제") }
                 </button>
             }
         </section>
@@ -74,13 +74,13 @@ fn folder_view(
                 <code>{ folder.dir.clone() }</code>
             </p>
             if folder.current && badge {
-                <p class="sb-badge">{ tr(lang, "this run", "현재 실행") }</p>
+                <p class="sb-badge">{ tr!(lang, "this run", "현재 실행") }</p>
             }
             <ul class="sb-tree">
                 { shared_folder(folder, lang) }
                 <li class="sb-folder">
                     <span class="sb-name">{ "taskowned/" }</span>
-                    <span class="sb-note">{ tr(lang, "empty", "비어 있음") }</span>
+                    <span class="sb-note">{ tr!(lang, "empty", "비어 있음") }</span>
                 </li>
                 { for folder.entries.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, dispatch)) }
             </ul>
@@ -97,26 +97,29 @@ fn shared_folder(folder: &JobFolder, lang: Lang) -> Html {
         return html! {
             <li class="sb-folder" data-testid="sb-shared">
                 <span class="sb-name">{ "shared/" }</span>
-                <span class="sb-note">{ tr(lang, "empty: state below the inline threshold (execution.checkpointing.data-inline-threshold) is inlined into _metadata", "비어 있음: 인라인 임계값(execution.checkpointing.data-inline-threshold) 미만의 상태는 _metadata 안에 인라인됩니다") }</span>
+                <span class="sb-note">{ tr!(lang, "empty: state below the inline threshold (execution.checkpointing.data-inline-threshold) is inlined into _metadata", "비어 있음: 인라인 임계값(execution.checkpointing.data-inline-threshold) 미만의 상태는 _metadata 안에 인라인됩니다") }</span>
             </li>
         };
     }
     let ids: Vec<u32> = folder.entries.iter().map(|e| e.id).collect();
     let total: u64 = rows.iter().map(|r| r.bytes).sum();
     let more = rows.len().saturating_sub(SHARED_ROWS_MAX);
-    let summary = match lang {
-        Lang::En => format!("{} files, {}", rows.len(), super::format::bytes(total)),
-        Lang::Ko => format!("파일 {}개, {}", rows.len(), super::format::bytes(total)),
-    };
+    let summary = trf!(
+        lang,
+        "{rows} files, {total}",
+        "파일 {rows}개, {total}",
+        rows = rows.len(),
+        total = super::format::bytes(total)
+    );
     html! {
         <li class="sb-folder" data-testid="sb-shared">
             <span class="sb-name">{ "shared/" }</span>
             <span class="sb-note">{ summary }</span>
             <table class="sb-matrix" data-testid="sb-shared-matrix">
-                <caption>{ tr(lang, "Which retained checkpoint refers to which shared file (↑ uploaded by it, ● referred to). Newer checkpoints refer to older files, so a chk-N/ folder alone is not a checkpoint, and no file here may be deleted by hand: the registry deletes a file once no retained checkpoint refers to it.", "어느 보관 체크포인트가 어느 공유 파일을 참조하는지 (↑ 그 체크포인트가 업로드, ● 참조). 새 체크포인트가 오래된 파일을 참조하므로 chk-N/ 폴더만으로는 체크포인트가 아니며, 여기의 파일을 손으로 지우면 안 됩니다. 어떤 보관 체크포인트도 참조하지 않게 되면 레지스트리가 지웁니다.") }</caption>
+                <caption>{ tr!(lang, "Which retained checkpoint refers to which shared file (↑ uploaded by it, ● referred to). Newer checkpoints refer to older files, so a chk-N/ folder alone is not a checkpoint, and no file here may be deleted by hand: the registry deletes a file once no retained checkpoint refers to it.", "어느 보관 체크포인트가 어느 공유 파일을 참조하는지 (↑ 그 체크포인트가 업로드, ● 참조). 새 체크포인트가 오래된 파일을 참조하므로 chk-N/ 폴더만으로는 체크포인트가 아니며, 여기의 파일을 손으로 지우면 안 됩니다. 어떤 보관 체크포인트도 참조하지 않게 되면 레지스트리가 지웁니다.") }</caption>
                 <thead><tr>
-                    <th scope="col">{ tr(lang, "file", "파일") }</th>
-                    <th scope="col">{ tr(lang, "size", "크기") }</th>
+                    <th scope="col">{ tr!(lang, "file", "파일") }</th>
+                    <th scope="col">{ tr!(lang, "size", "크기") }</th>
                     { for ids.iter().map(|id| html! { <th scope="col">{ format!("chk-{id}") }</th> }) }
                 </tr></thead>
                 <tbody>
@@ -126,11 +129,11 @@ fn shared_folder(folder: &JobFolder, lang: Lang) -> Html {
                             <td class="sb-num">{ super::format::bytes(row.bytes) }</td>
                             { for ids.iter().map(|id| {
                                 let (mark, label) = if row.uploaded_by == Some(*id) {
-                                    ("↑", tr(lang, "uploaded", "업로드"))
+                                    ("↑", tr!(lang, "uploaded", "업로드"))
                                 } else if row.referenced_by.contains(id) {
-                                    ("●", tr(lang, "referred to", "참조"))
+                                    ("●", tr!(lang, "referred to", "참조"))
                                 } else {
-                                    ("", tr(lang, "not referred to", "참조 안 함"))
+                                    ("", tr!(lang, "not referred to", "참조 안 함"))
                                 };
                                 html! { <td class="sb-mark" aria-label={label}>{ mark }</td> }
                             }) }
@@ -146,12 +149,15 @@ fn shared_folder(folder: &JobFolder, lang: Lang) -> Html {
 }
 
 fn retention_note(count: usize, num_retained: u32, lang: Lang) -> String {
-    match (lang, count) {
-        (Lang::En, 0) => "No completed checkpoint yet.".to_string(),
-        (Lang::Ko, 0) => "아직 완료된 체크포인트가 없습니다.".to_string(),
-        (Lang::En, _) => format!("num-retained = {num_retained}: when a newer checkpoint completes, the oldest chk-N beyond {num_retained} is subsumed and deleted."),
-        (Lang::Ko, _) => format!("num-retained = {num_retained}: 새 체크포인트가 완료되면 {num_retained}개를 넘는 가장 오래된 chk-N은 대체되어 삭제됩니다."),
+    if count == 0 {
+        return tr!(
+            lang,
+            "No completed checkpoint yet.",
+            "아직 완료된 체크포인트가 없습니다."
+        )
+        .to_string();
     }
+    trf!(lang, "num-retained = {num_retained}: when a newer checkpoint completes, the oldest chk-N beyond {num_retained} is subsumed and deleted.", "num-retained = {num_retained}: 새 체크포인트가 완료되면 {num_retained}개를 넘는 가장 오래된 chk-N은 대체되어 삭제됩니다.", num_retained)
 }
 
 /// One `chk-N/` directory with its `_metadata` file; opens to the content.
@@ -179,21 +185,20 @@ fn entry_item(
         dispatch.reform(move |_: MouseEvent| Action::DeleteStored(key.clone()))
     };
     let status = match entry.status {
-        EntryStatus::Persisted => tr(lang, "persisted", "저장됨"),
-        EntryStatus::Writing => tr(lang, "writing…", "쓰는 중…"),
-        EntryStatus::InEngine => tr(lang, "in the engine", "엔진 안"),
+        EntryStatus::Persisted => tr!(lang, "persisted", "저장됨"),
+        EntryStatus::Writing => tr!(lang, "writing…", "쓰는 중…"),
+        EntryStatus::InEngine => tr!(lang, "in the engine", "엔진 안"),
     };
     let download = {
         let key = key.clone();
         dispatch.reform(move |_: MouseEvent| Action::DownloadCheckpoint(key.clone()))
     };
-    let completed = match lang {
-        Lang::En => format!(
-            "completed at {}",
-            super::format::sim_clock(entry.completed_at)
-        ),
-        Lang::Ko => format!("{}에 완료", super::format::sim_clock(entry.completed_at)),
-    };
+    let completed = trf!(
+        lang,
+        "completed at {completed_at}",
+        "{completed_at}에 완료",
+        completed_at = super::format::sim_clock(entry.completed_at)
+    );
     html! {
         <li class={classes!("sb-entry", is_open.then_some("sb-open"))} data-testid="storage-entry" data-checkpoint-id={id.to_string()}
             data-key={key.clone()} data-status={format!("{:?}", entry.status).to_ascii_lowercase()}>
@@ -205,18 +210,18 @@ fn entry_item(
                 <span class="sb-time">{ completed }</span>
             </button>
             <button type="button" class="sb-download" onclick={download} data-testid="storage-download"
-                aria-label={format!("{} chk-{id}", tr(lang, "Download JSON of the metadata of", "메타데이터 JSON 내려받기:"))}>
-                { tr(lang, "download JSON", "JSON 내려받기") }
+                aria-label={format!("{} chk-{id}", tr!(lang, "Download JSON of the metadata of", "메타데이터 JSON 내려받기:"))}>
+                { tr!(lang, "download JSON", "JSON 내려받기") }
             </button>
             <span class={classes!("sb-status", (entry.status == EntryStatus::Persisted).then_some("sb-persisted"))}>{ status }</span>
             if entry.status == EntryStatus::Persisted {
-                <button type="button" class="sb-delete" onclick={delete} data-testid="storage-delete">{ tr(lang, "delete", "삭제") }</button>
+                <button type="button" class="sb-delete" onclick={delete} data-testid="storage-delete">{ tr!(lang, "delete", "삭제") }</button>
             }
             { for JobFolder::exclusive_files(entry).into_iter().map(|(name, bytes)| html! {
                 <p class="sb-exclusive" data-testid="sb-exclusive-file">
                     <span class="sb-file">{ name }</span>
                     <span class="sb-size">{ super::format::bytes(bytes) }</span>
-                    <span class="sb-note">{ tr(lang, "a full snapshot's stream (exclusive to this checkpoint)", "전체 스냅샷 스트림 (이 체크포인트 전용)") }</span>
+                    <span class="sb-note">{ tr!(lang, "a full snapshot's stream (exclusive to this checkpoint)", "전체 스냅샷 스트림 (이 체크포인트 전용)") }</span>
                 </p>
             }) }
             if is_open {
@@ -233,25 +238,25 @@ fn metadata_view(m: &CheckpointMetadata, lang: Lang) -> Html {
     html! {
         <>
             <dl class="sb-header">
-                <dt>{ tr(lang, "magic / version", "매직 / 버전") }</dt>
+                <dt>{ tr!(lang, "magic / version", "매직 / 버전") }</dt>
                 <dd><code>{ format!("{:#010X} / {}", m.magic, m.format_version) }</code></dd>
-                <dt>{ tr(lang, "type", "유형") }</dt>
+                <dt>{ tr!(lang, "type", "유형") }</dt>
                 <dd>{ m.checkpoint_type.clone() }</dd>
                 <dt>{ "external_path" }</dt>
                 <dd><code>{ m.external_path.clone() }</code></dd>
-                <dt>{ tr(lang, "checkpointed size (written by this checkpoint)", "체크포인트 크기 (이 체크포인트가 쓴 양)") }</dt>
+                <dt>{ tr!(lang, "checkpointed size (written by this checkpoint)", "체크포인트 크기 (이 체크포인트가 쓴 양)") }</dt>
                 <dd>{ super::format::bytes(m.checkpointed_size()) }</dd>
-                <dt>{ tr(lang, "full size (the state it represents)", "전체 크기 (나타내는 상태 전체)") }</dt>
+                <dt>{ tr!(lang, "full size (the state it represents)", "전체 크기 (나타내는 상태 전체)") }</dt>
                 <dd>{ super::format::bytes(m.state_size()) }</dd>
             </dl>
             { for m.operators.iter().map(|op| html! {
                 <table class="sb-operator">
                     <caption>{ format!("{} ({})", op.name, op.vertex_id) }</caption>
                     <thead><tr>
-                        <th scope="col">{ tr(lang, "subtask", "서브태스크") }</th>
-                        <th scope="col">{ tr(lang, "state", "상태") }</th>
-                        <th scope="col">{ tr(lang, "in-flight channel state", "전송 중 채널 상태") }</th>
-                        <th scope="col">{ tr(lang, "size", "크기") }</th>
+                        <th scope="col">{ tr!(lang, "subtask", "서브태스크") }</th>
+                        <th scope="col">{ tr!(lang, "state", "상태") }</th>
+                        <th scope="col">{ tr!(lang, "in-flight channel state", "전송 중 채널 상태") }</th>
+                        <th scope="col">{ tr!(lang, "size", "크기") }</th>
                     </tr></thead>
                     <tbody>{ for op.subtasks.iter().map(|s| subtask_row(s, lang)) }</tbody>
                 </table>
@@ -262,10 +267,12 @@ fn metadata_view(m: &CheckpointMetadata, lang: Lang) -> Html {
 
 fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
     let state = match &s.state {
-        SubtaskState::Source { offset } => match lang {
-            Lang::En => format!("source offset {offset} (next sequence number)"),
-            Lang::Ko => format!("소스 오프셋 {offset} (다음 시퀀스 번호)"),
-        },
+        SubtaskState::Source { offset } => trf!(
+            lang,
+            "source offset {offset} (next sequence number)",
+            "소스 오프셋 {offset} (다음 시퀀스 번호)",
+            offset
+        ),
         SubtaskState::Keyed {
             key_group_range: [start, end],
             entries,
@@ -281,54 +288,64 @@ fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
             } else {
                 String::new()
             };
-            match (lang, entries.is_empty()) {
-                (Lang::En, true) => format!("keyed [{start}, {end}]: no entries"),
-                (Lang::Ko, true) => format!("키 상태 [{start}, {end}]: 항목 없음"),
-                (Lang::En, false) => format!("keyed [{start}, {end}]: {}{tail}", list.join(", ")),
-                (Lang::Ko, false) => format!("키 상태 [{start}, {end}]: {}{tail}", list.join(", ")),
+            if entries.is_empty() {
+                trf!(
+                    lang,
+                    "keyed [{start}, {end}]: no entries",
+                    "키 상태 [{start}, {end}]: 항목 없음",
+                    start,
+                    end
+                )
+            } else {
+                trf!(
+                    lang,
+                    "keyed [{start}, {end}]: {list}{tail}",
+                    "키 상태 [{start}, {end}]: {list}{tail}",
+                    start,
+                    end,
+                    tail,
+                    list = list.join(", ")
+                )
             }
         }
-        SubtaskState::Stateless => tr(lang, "stateless", "상태 없음").to_string(),
+        SubtaskState::Stateless => tr!(lang, "stateless", "상태 없음").to_string(),
     };
-    let state = match (&s.handle, lang) {
-        (None, _) => state,
-        (Some(KeyedStateHandle::Full { path: None, .. }), Lang::En) => {
-            format!("{state}; inline in _metadata")
+    let state = match &s.handle {
+        None => state,
+        Some(KeyedStateHandle::Full { path: None, .. }) => {
+            trf!(
+                lang,
+                "{state}; inline in _metadata",
+                "{state}; _metadata에 인라인",
+                state
+            )
         }
-        (Some(KeyedStateHandle::Full { path: None, .. }), Lang::Ko) => {
-            format!("{state}; _metadata에 인라인")
+        Some(KeyedStateHandle::Full { path: Some(_), .. }) => {
+            trf!(
+                lang,
+                "{state}; one stream in chk-N/",
+                "{state}; chk-N/에 스트림 하나",
+                state
+            )
         }
-        (Some(KeyedStateHandle::Full { path: Some(_), .. }), Lang::En) => {
-            format!("{state}; one stream in chk-N/")
-        }
-        (Some(KeyedStateHandle::Full { path: Some(_), .. }), Lang::Ko) => {
-            format!("{state}; chk-N/에 스트림 하나")
-        }
-        (Some(KeyedStateHandle::Incremental { shared, .. }), _) => {
+        Some(KeyedStateHandle::Incremental { shared, .. }) => {
             let uploaded = shared.iter().filter(|f| f.uploaded).count();
             let inline = shared.iter().filter(|f| f.path.is_none()).count();
-            match lang {
-                Lang::En => format!("{state}; RocksDB: {} SST files ({uploaded} uploaded now, {} referred to, {inline} inline)", shared.len(), shared.len() - uploaded),
-                Lang::Ko => format!("{state}; RocksDB: SST 파일 {}개 (이번에 업로드 {uploaded}, 참조 {}, 인라인 {inline})", shared.len(), shared.len() - uploaded),
-            }
+            trf!(lang, "{state}; RocksDB: {shared} SST files ({uploaded} uploaded now, {referred} referred to, {inline} inline)", "{state}; RocksDB: SST 파일 {shared}개 (이번에 업로드 {uploaded}, 참조 {referred}, 인라인 {inline})", inline, state, uploaded, shared = shared.len(), referred = shared.len() - uploaded)
         }
     };
     let records: usize = s.channel_state.iter().map(|c| c.elements.len()).sum();
     let in_flight = if records == 0 {
         "—".to_string()
     } else {
-        match lang {
-            Lang::En => format!(
-                "{records} records on {} channel(s), {}",
-                s.channel_state.len(),
-                super::format::bytes(s.channel_state_bytes)
-            ),
-            Lang::Ko => format!(
-                "채널 {}개에 레코드 {records}개, {}",
-                s.channel_state.len(),
-                super::format::bytes(s.channel_state_bytes)
-            ),
-        }
+        trf!(
+            lang,
+            "{records} records on {channel_state} channel(s), {channel_state_bytes}",
+            "채널 {channel_state}개에 레코드 {records}개, {channel_state_bytes}",
+            records,
+            channel_state = s.channel_state.len(),
+            channel_state_bytes = super::format::bytes(s.channel_state_bytes)
+        )
     };
     html! {
         <tr>
@@ -337,7 +354,7 @@ fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
             <td>{ in_flight }</td>
             <td class="sb-num">{ super::format::bytes(s.state_bytes + s.channel_state_bytes) }
                 if s.checkpointed_bytes() != s.state_bytes + s.channel_state_bytes {
-                    <br /><span class="sb-note">{ format!("{} {}", tr(lang, "written", "씀"), super::format::bytes(s.checkpointed_bytes())) }</span>
+                    <br /><span class="sb-note">{ format!("{} {}", tr!(lang, "written", "씀"), super::format::bytes(s.checkpointed_bytes())) }</span>
                 }
             </td>
         </tr>

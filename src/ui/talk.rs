@@ -164,21 +164,21 @@ pub fn talk_panel(props: &PanelProps) -> Html {
     let digits = session.digits().to_string();
     let problems = mode.problems().len();
     html! {
-        <aside class="talk-panel" aria-label={tr(lang, "Talk", "발표")}
+        <aside class="talk-panel" aria-label={tr!(lang, "Talk", "발표")}
             data-testid="talk-step" data-step-id={step.id.clone()} data-step-index={index.to_string()}
             data-step-count={count.to_string()} data-blank={mode.blank().to_string()}
             data-entry-ms={crate::app::fixed::d1(mode.entry_ms().back().copied().unwrap_or(0.0)).to_string()}
             data-resolve-ms={crate::app::fixed::d1(mode.resolve_ms()).to_string()}>
             <p class="talk-section">
-                { format!("{} · {} {}", text(&section.title, lang), section.minutes, tr(lang, "min", "분")) }
+                { format!("{} · {} {}", text(&section.title, lang), section.minutes, tr!(lang, "min", "분")) }
             </p>
             <h2 class="talk-title">{ text(&step.title, lang) }</h2>
             <div class="talk-narration" data-testid="talk-narration" aria-live="polite">
                 { rich(text(&step.narration, lang)) }
             </div>
-            <nav class="talk-nav" aria-label={tr(lang, "Talk steps", "발표 단계")}>
+            <nav class="talk-nav" aria-label={tr!(lang, "Talk steps", "발표 단계")}>
                 <button data-testid="talk-prev" onclick={go(TalkMove::Previous)} disabled={index == 0}
-                    aria-keyshortcuts="ArrowLeft PageUp">{ tr(lang, "← Back", "← 이전") }</button>
+                    aria-keyshortcuts="ArrowLeft PageUp">{ tr!(lang, "← Back", "← 이전") }</button>
                 <span class="talk-count" data-testid="talk-count">
                     { format!("{} / {}", index + 1, count) }
                     if !digits.is_empty() {
@@ -186,24 +186,24 @@ pub fn talk_panel(props: &PanelProps) -> Html {
                     }
                 </span>
                 <button class="primary" data-testid="talk-next" onclick={go(TalkMove::Next)} disabled={index + 1 == count}
-                    aria-keyshortcuts="ArrowRight PageDown Space">{ tr(lang, "Next →", "다음 →") }</button>
+                    aria-keyshortcuts="ArrowRight PageDown Space">{ tr!(lang, "Next →", "다음 →") }</button>
             </nav>
             <div class="talk-tools">
                 <a href={presenter_link} target="flinkscope-presenter" data-testid="talk-presenter" onclick={open_presenter}>
-                    { tr(lang, "Presenter view", "발표자 보기") }
+                    { tr!(lang, "Presenter view", "발표자 보기") }
                 </a>
                 <button data-testid="talk-blank" onclick={props.dispatch.reform(|_| Action::ToggleBlank)} aria-keyshortcuts="B">
-                    { tr(lang, "Blank (B)", "화면 가리기 (B)") }
+                    { tr!(lang, "Blank (B)", "화면 가리기 (B)") }
                 </button>
                 <button data-testid="talk-print" onclick={props.dispatch.reform(|_| Action::PrintHandout)}>
-                    { tr(lang, "Handout", "유인물") }
+                    { tr!(lang, "Handout", "유인물") }
                 </button>
                 <button data-testid="talk-leave" onclick={props.dispatch.reform(|_| Action::LeaveTalk)}>
-                    { tr(lang, "Leave the talk", "발표 끝내기") }
+                    { tr!(lang, "Leave the talk", "발표 끝내기") }
                 </button>
             </div>
             if problems > 0 {
-                <p class="talk-problems">{ format!("{problems} {}", tr(lang, "part(s) of the talk were skipped (see the notice)", "개 부분을 건너뛰었습니다 (알림 참고)")) }</p>
+                <p class="talk-problems">{ format!("{problems} {}", tr!(lang, "part(s) of the talk were skipped (see the notice)", "개 부분을 건너뛰었습니다 (알림 참고)")) }</p>
             }
         </aside>
     }
@@ -216,7 +216,7 @@ pub fn blank_screen(props: &PanelProps) -> Html {
     if !blank {
         return html! {};
     }
-    html! { <div class="talk-blank" data-testid="talk-blanked" aria-label={tr(props.lang, "Screen blanked (press B)", "화면 가림 (B)")} role="img"></div> }
+    html! { <div class="talk-blank" data-testid="talk-blanked" aria-label={tr!(props.lang, "Screen blanked (press B)", "화면 가림 (B)")} role="img"></div> }
 }
 
 fn clock_text(ms: f64) -> String {
@@ -230,7 +230,7 @@ pub fn presenter_view(props: &PanelProps) -> Html {
     let lang = props.lang;
     let session = props.session.read();
     let Some(mode) = session.talk() else {
-        return html! { <p>{ tr(lang, "No talk is open.", "열린 발표가 없습니다.") }</p> };
+        return html! { <p>{ tr!(lang, "No talk is open.", "열린 발표가 없습니다.") }</p> };
     };
     let step = mode.step();
     let section = &mode.talk().sections[step.section];
@@ -246,32 +246,32 @@ pub fn presenter_view(props: &PanelProps) -> Html {
             <header class="presenter-head">
                 <span class="presenter-count">{ format!("{} / {}", mode.index() + 1, mode.talk().steps.len()) }</span>
                 <span class={classes!("presenter-clock", over.then_some("over"))} data-testid="presenter-clock">
-                    { format!("{} {} / {} {} · {} {}", tr(lang, "section", "섹션"), clock_text(section_ms), section.minutes, tr(lang, "min", "분"),
-                        tr(lang, "talk", "전체"), clock_text(talk_ms)) }
+                    { format!("{} {} / {} {} · {} {}", tr!(lang, "section", "섹션"), clock_text(section_ms), section.minutes, tr!(lang, "min", "분"),
+                        tr!(lang, "talk", "전체"), clock_text(talk_ms)) }
                 </span>
                 if mode.blank() {
-                    <span class="badge">{ tr(lang, "audience screen blanked", "청중 화면 가림") }</span>
+                    <span class="badge">{ tr!(lang, "audience screen blanked", "청중 화면 가림") }</span>
                 }
             </header>
             <section class="presenter-now">
                 <h1>{ text(&step.title, lang) }</h1>
-                <p class="presenter-suggested">{ format!("{} {} s", tr(lang, "suggested", "권장"), step.seconds) }</p>
-                <h2>{ tr(lang, "Notes", "발표자 노트") }</h2>
+                <p class="presenter-suggested">{ format!("{} {} s", tr!(lang, "suggested", "권장"), step.seconds) }</p>
+                <h2>{ tr!(lang, "Notes", "발표자 노트") }</h2>
                 <div class="presenter-notes" data-testid="presenter-notes">{ rich(text(&step.notes, lang)) }</div>
-                <h2>{ tr(lang, "The audience reads", "청중 화면") }</h2>
+                <h2>{ tr!(lang, "The audience reads", "청중 화면") }</h2>
                 <div class="presenter-narration">{ rich(text(&step.narration, lang)) }</div>
             </section>
             <section class="presenter-next" data-testid="presenter-next">
-                <h2>{ tr(lang, "Next", "다음") }</h2>
+                <h2>{ tr!(lang, "Next", "다음") }</h2>
                 { match mode.next_step() {
                     Some(next) => html! { <p>{ text(&next.title, lang) }</p> },
-                    None => html! { <p>{ tr(lang, "The end of the talk.", "발표의 끝입니다.") }</p> },
+                    None => html! { <p>{ tr!(lang, "The end of the talk.", "발표의 끝입니다.") }</p> },
                 } }
             </section>
             <nav class="talk-nav">
-                <button onclick={go(TalkMove::Previous)}>{ tr(lang, "← Back", "← 이전") }</button>
-                <button class="primary" data-testid="presenter-next-btn" onclick={go(TalkMove::Next)}>{ tr(lang, "Next →", "다음 →") }</button>
-                <button onclick={props.dispatch.reform(|_| Action::ToggleBlank)}>{ tr(lang, "Blank (B)", "화면 가리기 (B)") }</button>
+                <button onclick={go(TalkMove::Previous)}>{ tr!(lang, "← Back", "← 이전") }</button>
+                <button class="primary" data-testid="presenter-next-btn" onclick={go(TalkMove::Next)}>{ tr!(lang, "Next →", "다음 →") }</button>
+                <button onclick={props.dispatch.reform(|_| Action::ToggleBlank)}>{ tr!(lang, "Blank (B)", "화면 가리기 (B)") }</button>
             </nav>
         </main>
     }

@@ -2,7 +2,7 @@
 //! faults, failovers, restores, forks), the simulated time and trace hash, the determinism
 //! check, the shareable link, run export and import, and the ready-made scenarios.
 
-use super::{bound, tr, PanelProps};
+use super::{bound, tr, tr_dyn, PanelProps};
 use crate::app::fixed::{d0, d1};
 use crate::app::session::MarkerKind;
 use crate::app::Action;
@@ -135,51 +135,51 @@ pub fn timeline_bar(props: &PanelProps) -> Html {
     };
     let (snapshots, bytes) = machine.memory();
     let verification = m.verification().map(|v| match v.result {
-        None => html! { <span class="verify running" data-testid="verify-result" data-state="running">{ format!("{} {}%", tr(lang, "replaying…", "재실행 중…"), d0(v.progress() * 100.0)) }</span> },
-        Some(true) => html! { <span class="verify ok" data-testid="verify-result" data-state="match">{ format!("✓ {} {:016x}", tr(lang, "same trace:", "같은 추적:"), v.replayed) }</span> },
-        Some(false) => html! { <span class="verify bad" data-testid="verify-result" data-state="mismatch">{ format!("✗ {} {:016x} ≠ {:016x}", tr(lang, "different trace:", "다른 추적:"), v.replayed, v.expected) }</span> },
+        None => html! { <span class="verify running" data-testid="verify-result" data-state="running">{ format!("{} {}%", tr!(lang, "replaying…", "재실행 중…"), d0(v.progress() * 100.0)) }</span> },
+        Some(true) => html! { <span class="verify ok" data-testid="verify-result" data-state="match">{ format!("✓ {} {:016x}", tr!(lang, "same trace:", "같은 추적:"), v.replayed) }</span> },
+        Some(false) => html! { <span class="verify bad" data-testid="verify-result" data-state="mismatch">{ format!("✗ {} {:016x} ≠ {:016x}", tr!(lang, "different trace:", "다른 추적:"), v.replayed, v.expected) }</span> },
     });
     let hash = format!("{:016x}", m.sim().view().trace_hash());
     html! {
-        <section class="timeline-bar" aria-label={tr(lang, "Timeline", "타임라인")}>
+        <section class="timeline-bar" aria-label={tr!(lang, "Timeline", "타임라인")}>
             <div class="scrubber">
                 { markers }
                 <input type="range" data-testid="timeline" min={start.as_ms().to_string()} max={end.as_ms().to_string()} step="1"
                     value={now.as_ms().to_string()} oninput={on_seek}
-                    aria-label={tr(lang, "Simulated time: drag to travel back and forth", "시뮬레이션 시간: 끌어서 앞뒤로 이동")}
+                    aria-label={tr!(lang, "Simulated time: drag to travel back and forth", "시뮬레이션 시간: 끌어서 앞뒤로 이동")}
                     aria-valuetext={format!("{} ms", now.as_ms())} />
             </div>
             <div class="timeline-info">
-                <span>{ tr(lang, "at", "시각") }{ " " }<output data-testid="sim-time">{ now.as_ms() }</output>{ " ms / " }{ head.as_ms() }{ " ms" }</span>
-                <span title={tr(lang, "FNV-1a over every engine event: the same seed, configuration and commands give the same hash", "모든 엔진 이벤트의 FNV-1a 해시: 같은 시드·설정·명령이면 같은 해시")}>
-                    { tr(lang, "trace", "추적") }{ " " }<code data-testid="trace-hash">{ hash }</code>
+                <span>{ tr!(lang, "at", "시각") }{ " " }<output data-testid="sim-time">{ now.as_ms() }</output>{ " ms / " }{ head.as_ms() }{ " ms" }</span>
+                <span title={tr!(lang, "FNV-1a over every engine event: the same seed, configuration and commands give the same hash", "모든 엔진 이벤트의 FNV-1a 해시: 같은 시드·설정·명령이면 같은 해시")}>
+                    { tr!(lang, "trace", "추적") }{ " " }<code data-testid="trace-hash">{ hash }</code>
                 </span>
-                <button data-testid="btn-verify" onclick={on_verify}>{ tr(lang, "Replay and compare", "재실행해 비교") }</button>
+                <button data-testid="btn-verify" onclick={on_verify}>{ tr!(lang, "Replay and compare", "재실행해 비교") }</button>
                 { for verification }
-                <span class="snapshots" title={tr(lang, "Retained simulation snapshots for seeking", "이동용으로 보관한 시뮬레이션 스냅샷")}>
-                    { format!("{snapshots} {} ≈ {}", tr(lang, "snapshots", "스냅샷"), super::format::bytes(bytes as u64)) }
+                <span class="snapshots" title={tr!(lang, "Retained simulation snapshots for seeking", "이동용으로 보관한 시뮬레이션 스냅샷")}>
+                    { format!("{snapshots} {} ≈ {}", tr!(lang, "snapshots", "스냅샷"), super::format::bytes(bytes as u64)) }
                 </span>
-                <button data-testid="btn-share" onclick={on_share}>{ tr(lang, "Share link", "링크 공유") }</button>
+                <button data-testid="btn-share" onclick={on_share}>{ tr!(lang, "Share link", "링크 공유") }</button>
                 if let Some(url) = m.link().map(str::to_string) {
-                    <input class="share-url" data-testid="share-url" type="text" readonly=true value={url} aria-label={tr(lang, "Link to this run at this moment", "이 순간의 실행 링크")} />
+                    <input class="share-url" data-testid="share-url" type="text" readonly=true value={url} aria-label={tr!(lang, "Link to this run at this moment", "이 순간의 실행 링크")} />
                 }
-                <button data-testid="btn-export" onclick={on_export}>{ tr(lang, "Export run", "실행 내보내기") }</button>
-                <label class="import">{ tr(lang, "Import run", "실행 가져오기") }
+                <button data-testid="btn-export" onclick={on_export}>{ tr!(lang, "Export run", "실행 내보내기") }</button>
+                <label class="import">{ tr!(lang, "Import run", "실행 가져오기") }
                     <input type="file" accept="application/json,.json" data-testid="import-run" onchange={on_import} />
                 </label>
-                <button data-testid="btn-talk" onclick={on_study}>{ tr(lang, "Present the talk", "발표 시작") }</button>
+                <button data-testid="btn-talk" onclick={on_study}>{ tr!(lang, "Present the talk", "발표 시작") }</button>
                 { super::compare::compare_menu(props) }
                 <button data-testid="btn-bookmark" onclick={on_bookmark} aria-keyshortcuts="M"
-                    title={tr(lang, "Bookmark this moment (M)", "이 순간 북마크 (M)")}>{ format!("{} ({bookmarks})", tr(lang, "Bookmark", "북마크")) }</button>
-                <button data-testid="btn-record-talk" onclick={on_record} disabled={bookmarks == 0}>{ tr(lang, "Record a talk", "발표 녹화") }</button>
-                <label class="import">{ tr(lang, "Open a talk", "발표 열기") }
+                    title={tr!(lang, "Bookmark this moment (M)", "이 순간 북마크 (M)")}>{ format!("{} ({bookmarks})", tr!(lang, "Bookmark", "북마크")) }</button>
+                <button data-testid="btn-record-talk" onclick={on_record} disabled={bookmarks == 0}>{ tr!(lang, "Record a talk", "발표 녹화") }</button>
+                <label class="import">{ tr!(lang, "Open a talk", "발표 열기") }
                     <input type="file" accept="application/json,.json" data-testid="open-talk" onchange={on_open_talk} />
                 </label>
                 <details class="scenarios" data-testid="scenario-menu">
-                    <summary>{ tr(lang, "Scenarios", "시나리오") }</summary>
+                    <summary>{ tr!(lang, "Scenarios", "시나리오") }</summary>
                     <ul>
                         { for SCENARIOS.iter().map(|s| html! {
-                            <li><a href={format!("?{}&lang={}", s.query, lang.code())} data-testid={format!("scenario-{}", s.id)}>{ tr(lang, s.title_en, s.title_ko) }</a></li>
+                            <li><a href={format!("?{}&lang={}", s.query, lang.code())} data-testid={format!("scenario-{}", s.id)}>{ tr_dyn(lang, s.title_en, s.title_ko) }</a></li>
                         }) }
                     </ul>
                 </details>

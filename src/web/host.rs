@@ -54,6 +54,8 @@ struct Edge {
     sync: RefCell<Option<Rc<super::talk_sync::TalkSync>>>,
     /// The pending print of the handout (dropping it cancels it; the root drops it on unmount).
     print: RefCell<Option<gloo_timers::callback::Timeout>>,
+    /// Whether the Korean texts were requested (they are fetched once, on choosing Korean).
+    catalog_requested: std::cell::Cell<bool>,
 }
 
 impl Edge {
@@ -119,6 +121,29 @@ impl Edge {
         });
     }
 
+    /// Fetches the Korean interface texts, once; English shows until they arrive, and stays
+    /// (with a notice saying why) if they cannot be fetched or read.
+    fn fetch_catalog(self: &Rc<Self>) {
+        if self.catalog_requested.replace(true) || crate::ui::shared::i18n::installed() {
+            return;
+        }
+        let edge = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let read = fetch_text(crate::app::lang::KO_CATALOG_URL)
+                .await
+                .and_then(|text| crate::app::lang::Catalog::parse(&text));
+            match read {
+                Ok(catalog) => {
+                    crate::ui::shared::i18n::install(catalog);
+                    edge.dispatch(Action::TextLoaded);
+                }
+                Err(reason) => edge.dispatch(Action::Notify(format!(
+                    "The Korean texts could not be loaded ({reason}); the interface stays in English."
+                ))),
+            }
+        });
+    }
+
     /// A callback that dispatches (for components and async work).
     fn callback(self: &Rc<Self>) -> Callback<Action> {
         let edge = self.clone();
@@ -168,23 +193,21 @@ fn perform(effect: Effect) -> Result<(), String> {
     }
 }
 
-/// The text at `url` (a talk file), or why it could not be fetched.
+/// The text at `url` (a talk file, the comparisons, the Korean texts), or why it could not be
+/// fetched.
 async fn fetch_text(url: &str) -> Result<String, String> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window().ok_or("no window")?;
     let response = wasm_bindgen_futures::JsFuture::from(window.fetch_with_str(url))
         .await
         .map_err(|_| {
-            format!("the talk at {url} could not be fetched (offline, refused, or blocked by CORS)")
+            format!("{url} could not be fetched (offline, refused, or blocked by CORS)")
         })?;
     let response: web_sys::Response = response
         .dyn_into()
         .map_err(|_| "not a response".to_string())?;
     if !response.ok() {
-        return Err(format!(
-            "the talk at {url} answered HTTP {}",
-            response.status()
-        ));
+        return Err(format!("{url} answered HTTP {}", response.status()));
     }
     let text = response
         .text()
@@ -193,7 +216,7 @@ async fn fetch_text(url: &str) -> Result<String, String> {
         .await
         .ok()
         .and_then(|t| t.as_string())
-        .ok_or_else(|| format!("the talk at {url} is not text"))
+        .ok_or_else(|| format!("{url} is not text"))
 }
 
 fn query_string() -> String {
@@ -218,6 +241,7 @@ pub fn App() -> Html {
                 redraw,
                 sync: RefCell::new(None),
                 print: RefCell::new(None),
+                catalog_requested: std::cell::Cell::new(false),
             })
         })
     };
@@ -259,6 +283,9 @@ pub fn App() -> Html {
         });
     }
     let lang = edge.owner.read().view().lang;
+    if lang == crate::app::Lang::Ko {
+        edge.fetch_catalog();
+    }
     use_effect_with(lang, move |lang| {
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())

@@ -42,6 +42,12 @@ pub fn model_at(
 
 /// Props for a panel over the session.
 pub fn panel_props(owner: &SessionOwner, lang: Lang) -> PanelProps {
+    if lang == Lang::Ko {
+        // What the page does on choosing Korean: the texts are a separate asset.
+        let catalog = flinkscope::app::lang::Catalog::parse(include_str!("../../i18n/ko.tsv"))
+            .expect("the committed catalog reads");
+        flinkscope::ui::shared::i18n::install(catalog);
+    }
     PanelProps {
         session: owner.reader(),
         lang,

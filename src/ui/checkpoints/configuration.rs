@@ -17,7 +17,7 @@ pub(super) fn config_tab(props: &ConfigProps) -> Html {
     let rows = config_rows(&props.config, lang);
     let extra = [
         (
-            tr(
+            tr!(
                 lang,
                 "Retained checkpoints (state.checkpoints.num-retained)",
                 "보관 체크포인트 수 (state.checkpoints.num-retained)",
@@ -26,7 +26,7 @@ pub(super) fn config_tab(props: &ConfigProps) -> Html {
             "cp-config-retained",
         ),
         (
-            tr(
+            tr!(
                 lang,
                 "History size (web.checkpoints.history)",
                 "기록 크기 (web.checkpoints.history)",
@@ -43,7 +43,7 @@ pub(super) fn config_tab(props: &ConfigProps) -> Html {
                     <tbody>{ for rows.into_iter().map(|(k, v, id)| option_row(k, v, id)) }</tbody>
                 </table>
             </div>
-            <h3 class="cp-subtitle">{ tr(lang, "Also in effect (not in Flink's table)", "함께 적용되는 설정 (Flink 표에는 없음)") }</h3>
+            <h3 class="cp-subtitle">{ tr!(lang, "Also in effect (not in Flink's table)", "함께 적용되는 설정 (Flink 표에는 없음)") }</h3>
             <div class="cp-scroll">
                 <table class="cp-table cp-kv-table">
                     { option_head(lang) }
@@ -57,8 +57,8 @@ pub(super) fn config_tab(props: &ConfigProps) -> Html {
 pub(super) fn option_head(lang: Lang) -> Html {
     html! {
         <thead><tr>
-            <th scope="col">{ tr(lang, "Option", "옵션") }</th>
-            <th scope="col">{ tr(lang, "Value", "값") }</th>
+            <th scope="col">{ tr!(lang, "Option", "옵션") }</th>
+            <th scope="col">{ tr!(lang, "Value", "값") }</th>
         </tr></thead>
     }
 }
@@ -125,7 +125,7 @@ pub(super) fn config_rows(
     CONFIG_LABELS
         .iter()
         .zip(config_values(c, lang))
-        .map(|(&(en, ko, id), value)| (tr(lang, en, ko), value, id))
+        .map(|(&(en, ko, id), value)| (tr_dyn(lang, en, ko), value, id))
         .collect()
 }
 
@@ -133,18 +133,18 @@ pub(super) fn config_rows(
 pub(super) fn config_values(c: &CheckpointConfigInfo, lang: Lang) -> [String; 13] {
     let on_off = |on: bool| {
         let text = if on {
-            tr(lang, "Enabled", "사용")
+            tr!(lang, "Enabled", "사용")
         } else {
-            tr(lang, "Disabled", "사용 안 함")
+            tr!(lang, "Disabled", "사용 안 함")
         };
         text.to_string()
     };
     let mode = match c.mode {
-        ProcessingMode::ExactlyOnce => tr(lang, "Exactly Once", "Exactly Once (정확히 한 번)"),
-        ProcessingMode::AtLeastOnce => tr(lang, "At Least Once", "At Least Once (최소 한 번)"),
+        ProcessingMode::ExactlyOnce => tr!(lang, "Exactly Once", "Exactly Once (정확히 한 번)"),
+        ProcessingMode::AtLeastOnce => tr!(lang, "At Least Once", "At Least Once (최소 한 번)"),
     };
     let interval = if c.interval_ms == i64::MAX {
-        tr(
+        tr!(
             lang,
             "Periodic checkpoints disabled",
             "주기적 체크포인트 꺼짐",
@@ -158,13 +158,13 @@ pub(super) fn config_values(c: &CheckpointConfigInfo, lang: Lang) -> [String; 13
         c.externalization.delete_on_cancellation,
     ) {
         (false, _) => on_off(false),
-        (true, true) => tr(
+        (true, true) => tr!(
             lang,
             "Enabled (delete on cancellation)",
             "사용 (취소 시 삭제)",
         )
         .to_string(),
-        (true, false) => tr(
+        (true, false) => tr!(
             lang,
             "Enabled (retain on cancellation)",
             "사용 (취소 시 보존)",

@@ -11,20 +11,20 @@ pub(super) fn history_tab(ctx: &Ctx<'_>, stats: &CheckpointingStatistics) -> Htm
         <div class="cp-history">
             <div class="cp-scroll cp-scroll-tall">
                 <table class="cp-table" data-testid="cp-history">
-                    <caption class="dash-sr">{ tr(lang, "Checkpoint history, newest first", "체크포인트 기록 (최신순)") }</caption>
+                    <caption class="dash-sr">{ tr!(lang, "Checkpoint history, newest first", "체크포인트 기록 (최신순)") }</caption>
                     { history_head(lang) }
                     if stats.history.is_empty() {
                         <tbody><tr><td colspan={HISTORY_COLUMNS.to_string()} class="cp-empty">
-                            { tr(lang, "No checkpoint has been triggered yet.", "아직 트리거된 체크포인트가 없습니다.") }
+                            { tr!(lang, "No checkpoint has been triggered yet.", "아직 트리거된 체크포인트가 없습니다.") }
                         </td></tr></tbody>
                     }
                     { for stats.history.iter().map(|c| history_group(ctx, c)) }
                 </table>
             </div>
-            <p class="cp-note" data-testid="cp-size-help">{ tr(lang, "Checkpointed Data Size is what a checkpoint wrote; Full Checkpoint Data Size is the whole state it represents. They differ for incremental RocksDB checkpoints, which upload only the files the previous checkpoint did not and refer to the rest in shared/.", "체크포인트 데이터 크기는 체크포인트가 쓴 양이고, 전체 체크포인트 데이터 크기는 그 체크포인트가 나타내는 상태 전체입니다. 증분 RocksDB 체크포인트에서는 둘이 다릅니다: 이전 체크포인트가 올리지 않은 파일만 올리고 나머지는 shared/에서 참조합니다.") }</p>
+            <p class="cp-note" data-testid="cp-size-help">{ tr!(lang, "Checkpointed Data Size is what a checkpoint wrote; Full Checkpoint Data Size is the whole state it represents. They differ for incremental RocksDB checkpoints, which upload only the files the previous checkpoint did not and refer to the rest in shared/.", "체크포인트 데이터 크기는 체크포인트가 쓴 양이고, 전체 체크포인트 데이터 크기는 그 체크포인트가 나타내는 상태 전체입니다. 증분 RocksDB 체크포인트에서는 둘이 다릅니다: 이전 체크포인트가 올리지 않은 파일만 올리고 나머지는 shared/에서 참조합니다.") }</p>
             <p class="cp-note">
-                { format!("{} {limit} ", tr(lang, "The history keeps the", "기록은 최근")) }
-                { tr(lang, "most recent checkpoints (", "개의 체크포인트만 보관합니다 (") }
+                { format!("{} {limit} ", tr!(lang, "The history keeps the", "기록은 최근")) }
+                { tr!(lang, "most recent checkpoints (", "개의 체크포인트만 보관합니다 (") }
                 <code>{ "web.checkpoints.history" }</code>{ ")." }
             </p>
         </div>
@@ -34,28 +34,28 @@ pub(super) fn history_tab(ctx: &Ctx<'_>, stats: &CheckpointingStatistics) -> Htm
 pub(super) fn history_head(lang: Lang) -> Html {
     let cols = [
         "ID",
-        tr(lang, "Status", "상태"),
-        tr(lang, "Acknowledged", "확인(ack)"),
-        tr(lang, "Trigger Time", "트리거 시각"),
-        tr(lang, "Latest Acknowledgement", "마지막 확인 시각"),
-        tr(lang, "End to End Duration", "종단 간 소요 시간"),
-        tr(lang, "Checkpointed Data Size", "체크포인트 데이터 크기"),
-        tr(
+        tr!(lang, "Status", "상태"),
+        tr!(lang, "Acknowledged", "확인(ack)"),
+        tr!(lang, "Trigger Time", "트리거 시각"),
+        tr!(lang, "Latest Acknowledgement", "마지막 확인 시각"),
+        tr!(lang, "End to End Duration", "종단 간 소요 시간"),
+        tr!(lang, "Checkpointed Data Size", "체크포인트 데이터 크기"),
+        tr!(
             lang,
             "Full Checkpoint Data Size",
             "전체 체크포인트 데이터 크기",
         ),
-        tr(
+        tr!(
             lang,
             "Processed (persisted) in-flight data",
             "처리된(저장된) in-flight 데이터",
         ),
-        tr(lang, "Unaligned", "비정렬"),
+        tr!(lang, "Unaligned", "비정렬"),
     ];
     html! {
         <thead>
             <tr>
-                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr(lang, "Expand", "펼치기") }</span></th>
+                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr!(lang, "Expand", "펼치기") }</span></th>
                 { for cols.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
             </tr>
         </thead>
@@ -69,7 +69,7 @@ pub(super) fn history_group(ctx: &Ctx<'_>, c: &CheckpointStatistics) -> Html {
     let open = ctx.is_open(Open::Checkpoint(id));
     let label = format!(
         "{} {id}",
-        tr(lang, "Details of checkpoint", "체크포인트 상세:")
+        tr!(lang, "Details of checkpoint", "체크포인트 상세:")
     );
     let button = expand_button(
         open,
@@ -85,7 +85,7 @@ pub(super) fn history_group(ctx: &Ctx<'_>, c: &CheckpointStatistics) -> Html {
                 <tr class="cp-fail-row" data-testid={format!("cp-fail-{id}")}>
                     <td></td>
                     <td colspan={(HISTORY_COLUMNS - 1).to_string()}>
-                        <b>{ tr(lang, "Failure Message", "실패 메시지") }{ ": " }</b>
+                        <b>{ tr!(lang, "Failure Message", "실패 메시지") }{ ": " }</b>
                         { f.failure_message.clone().unwrap_or_default() }
                         <span class="cp-muted">{ format!(" ({})", timestamp(f.failure_timestamp_ms)) }</span>
                     </td>
@@ -144,26 +144,26 @@ pub(super) fn detail_box(lang: Lang, c: &CheckpointStatistics) -> Html {
         _ => ("-".to_string(), "-"),
     };
     let kind = match b.checkpoint_type {
-        CheckpointType::Checkpoint => tr(lang, "aligned checkpoint", "aligned checkpoint (정렬)"),
-        CheckpointType::UnalignedCheckpoint => tr(
+        CheckpointType::Checkpoint => tr!(lang, "aligned checkpoint", "aligned checkpoint (정렬)"),
+        CheckpointType::UnalignedCheckpoint => tr!(
             lang,
             "unaligned checkpoint",
             "unaligned checkpoint (비정렬)",
         ),
-        CheckpointType::Savepoint => tr(lang, "savepoint", "savepoint (세이브포인트)"),
+        CheckpointType::Savepoint => tr!(lang, "savepoint", "savepoint (세이브포인트)"),
         CheckpointType::SyncSavepoint => {
-            tr(lang, "sync savepoint", "sync savepoint (동기 세이브포인트)")
+            tr!(lang, "sync savepoint", "sync savepoint (동기 세이브포인트)")
         }
     };
     html! {
         <div class="cp-inset cp-detail-box">
-            <b class="cp-inset-title">{ tr(lang, "Checkpoint Detail:", "체크포인트 상세:") }</b>
+            <b class="cp-inset-title">{ tr!(lang, "Checkpoint Detail:", "체크포인트 상세:") }</b>
             <span class="cp-fields">
-                { field(tr(lang, "Path", "경로"), html! { <code class="cp-path">{ path }</code> }) }
-                { field(tr(lang, "Discarded", "폐기됨"), html! { { discarded } }) }
-                { field(tr(lang, "Checkpoint Type", "체크포인트 유형"), html! { { kind } }) }
+                { field(tr!(lang, "Path", "경로"), html! { <code class="cp-path">{ path }</code> }) }
+                { field(tr!(lang, "Discarded", "폐기됨"), html! { { discarded } }) }
+                { field(tr!(lang, "Checkpoint Type", "체크포인트 유형"), html! { { kind } }) }
                 if let CheckpointStatistics::Failed(f) = c {
-                    { field(tr(lang, "Failure Message", "실패 메시지"), html! { { f.failure_message.clone().unwrap_or_default() } }) }
+                    { field(tr!(lang, "Failure Message", "실패 메시지"), html! { { f.failure_message.clone().unwrap_or_default() } }) }
                 }
             </span>
         </div>
@@ -182,7 +182,7 @@ pub(super) fn operators(ctx: &Ctx<'_>, id: i64) -> Html {
     let lang = ctx.lang;
     let Some(details) = build::checkpoint_details(ctx.view, CheckpointId(id as u32)) else {
         return html! {
-            <p class="cp-note">{ tr(lang, "The details of this checkpoint have left the history.", "이 체크포인트의 상세 정보는 기록에서 빠졌습니다.") }</p>
+            <p class="cp-note">{ tr!(lang, "The details of this checkpoint have left the history.", "이 체크포인트의 상세 정보는 기록에서 빠졌습니다.") }</p>
         };
     };
     let tasks = &details.base().tasks;
@@ -198,7 +198,7 @@ pub(super) fn operators(ctx: &Ctx<'_>, id: i64) -> Html {
         });
     html! {
         <div class="cp-inset">
-            <b class="cp-inset-title">{ tr(lang, "Operators:", "연산자:") }</b>
+            <b class="cp-inset-title">{ tr!(lang, "Operators:", "연산자:") }</b>
             <div class="cp-scroll">
                 <table class="cp-table cp-ops" data-testid={format!("cp-ops-{id}")}>
                     { operator_head(lang) }
@@ -211,17 +211,17 @@ pub(super) fn operators(ctx: &Ctx<'_>, id: i64) -> Html {
 
 pub(super) fn operator_head(lang: Lang) -> Html {
     let cols = [
-        tr(lang, "Name", "이름"),
-        tr(lang, "Acknowledged", "확인(ack)"),
-        tr(lang, "Latest Acknowledgment", "마지막 확인 시각"),
-        tr(lang, "End to End Duration", "종단 간 소요 시간"),
-        tr(lang, "Checkpointed Data Size", "체크포인트 데이터 크기"),
-        tr(
+        tr!(lang, "Name", "이름"),
+        tr!(lang, "Acknowledged", "확인(ack)"),
+        tr!(lang, "Latest Acknowledgment", "마지막 확인 시각"),
+        tr!(lang, "End to End Duration", "종단 간 소요 시간"),
+        tr!(lang, "Checkpointed Data Size", "체크포인트 데이터 크기"),
+        tr!(
             lang,
             "Full Checkpoint Data Size",
             "전체 체크포인트 데이터 크기",
         ),
-        tr(
+        tr!(
             lang,
             "Processed (persisted) in-flight data",
             "처리된(저장된) in-flight 데이터",
@@ -230,7 +230,7 @@ pub(super) fn operator_head(lang: Lang) -> Html {
     html! {
         <thead>
             <tr>
-                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr(lang, "Expand", "펼치기") }</span></th>
+                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr!(lang, "Expand", "펼치기") }</span></th>
                 { for cols.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
             </tr>
         </thead>
@@ -247,7 +247,7 @@ pub(super) fn operator_group(
     let key = Open::Operator(id, vertex);
     let open = ctx.is_open(key);
     let region = format!("cp-subtasks-{id}-{vertex}");
-    let label = format!("{} {name}", tr(ctx.lang, "Subtasks of", "서브태스크:"));
+    let label = format!("{} {name}", tr!(ctx.lang, "Subtasks of", "서브태스크:"));
     let button = expand_button(
         open,
         region.clone(),
@@ -288,14 +288,14 @@ pub(super) fn subtasks_panel(ctx: &Ctx<'_>, id: i64, vertex: u32) -> Html {
     let any = d.task.num_acknowledged_subtasks > 0;
     html! {
         <div class="cp-inset cp-subtasks">
-            <b class="cp-inset-title">{ tr(lang, "SubTasks:", "서브태스크:") }</b>
-            <div class="cp-scroll" tabindex="0" role="group" aria-label={tr(lang, "Subtask summary", "서브태스크 요약")}>
+            <b class="cp-inset-title">{ tr!(lang, "SubTasks:", "서브태스크:") }</b>
+            <div class="cp-scroll" tabindex="0" role="group" aria-label={tr!(lang, "Subtask summary", "서브태스크 요약")}>
                 <table class="cp-table" data-testid={format!("cp-subsummary-{id}-{vertex}")}>
                     { subtask_head(lang, false) }
                     <tbody>{ for min_avg_max(lang).iter().map(|(label, pick)| subtask_summary_row(label, *pick, &d.summary, any)) }</tbody>
                 </table>
             </div>
-            <div class="cp-scroll" tabindex="0" role="group" aria-label={tr(lang, "Subtask details", "서브태스크별 상세")}>
+            <div class="cp-scroll" tabindex="0" role="group" aria-label={tr!(lang, "Subtask details", "서브태스크별 상세")}>
                 <table class="cp-table" data-testid={format!("cp-subtasks-table-{id}-{vertex}")}>
                     { subtask_head(lang, true) }
                     <tbody>{ for d.subtasks.iter().map(|s| subtask_row(id, vertex, s)) }</tbody>
@@ -308,31 +308,31 @@ pub(super) fn subtasks_panel(ctx: &Ctx<'_>, id: i64, vertex: u32) -> Html {
 /// Columns of both subtask tables; the per-subtask one adds ID, Acknowledged and Unaligned.
 pub(super) fn subtask_head(lang: Lang, per_subtask: bool) -> Html {
     let middle = [
-        tr(lang, "End to End Duration", "종단 간 소요 시간"),
-        tr(lang, "Checkpointed Data Size", "체크포인트 데이터 크기"),
-        tr(
+        tr!(lang, "End to End Duration", "종단 간 소요 시간"),
+        tr!(lang, "Checkpointed Data Size", "체크포인트 데이터 크기"),
+        tr!(
             lang,
             "Full Checkpoint Data Size",
             "전체 체크포인트 데이터 크기",
         ),
-        tr(lang, "Sync Duration", "동기 소요 시간"),
-        tr(lang, "Async Duration", "비동기 소요 시간"),
-        tr(lang, "Processed (persisted) Data", "처리된(저장된) 데이터"),
-        tr(lang, "Alignment Duration", "정렬 소요 시간"),
-        tr(lang, "Start Delay", "시작 지연"),
+        tr!(lang, "Sync Duration", "동기 소요 시간"),
+        tr!(lang, "Async Duration", "비동기 소요 시간"),
+        tr!(lang, "Processed (persisted) Data", "처리된(저장된) 데이터"),
+        tr!(lang, "Alignment Duration", "정렬 소요 시간"),
+        tr!(lang, "Start Delay", "시작 지연"),
     ];
     html! {
         <thead>
             <tr>
                 if per_subtask {
                     <th scope="col">{ "ID" }</th>
-                    <th scope="col">{ tr(lang, "Acknowledged", "확인 시각") }</th>
+                    <th scope="col">{ tr!(lang, "Acknowledged", "확인(ack)") }</th>
                 } else {
-                    <th scope="col"><span class="dash-sr">{ tr(lang, "Statistic", "통계") }</span></th>
+                    <th scope="col"><span class="dash-sr">{ tr!(lang, "Statistic", "통계") }</span></th>
                 }
                 { for middle.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
                 if per_subtask {
-                    <th scope="col">{ tr(lang, "Unaligned Checkpoint", "비정렬 체크포인트") }</th>
+                    <th scope="col">{ tr!(lang, "Unaligned Checkpoint", "비정렬 체크포인트") }</th>
                 }
             </tr>
         </thead>
@@ -343,9 +343,9 @@ pub(super) type Pick = fn(&StatsSummaryDto) -> i64;
 
 pub(super) fn min_avg_max(lang: Lang) -> [(&'static str, Pick); 3] {
     [
-        (tr(lang, "Minimum", "최소"), |s| s.min),
-        (tr(lang, "Average", "평균"), |s| s.avg),
-        (tr(lang, "Maximum", "최대"), |s| s.max),
+        (tr!(lang, "Minimum", "최소"), |s| s.min),
+        (tr!(lang, "Average", "평균"), |s| s.avg),
+        (tr!(lang, "Maximum", "최대"), |s| s.max),
     ]
 }
 

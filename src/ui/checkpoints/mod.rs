@@ -9,7 +9,7 @@
 //! against.
 
 use super::dashboard::{badge_class, duration, expand_button, thousands, timestamp, Toggles};
-use super::{format, tr, Lang, PanelProps};
+use super::{format, tr, tr_dyn, Lang, PanelProps};
 use crate::sim::ids::{CheckpointId, VertexIndex};
 use crate::sim::rest::{
     build, CheckpointConfigInfo, CheckpointStatistics, CheckpointStatisticsBase,
@@ -60,10 +60,10 @@ impl CpTab {
 
     fn label(self, lang: Lang) -> &'static str {
         match self {
-            CpTab::Overview => tr(lang, "Overview", "개요"),
-            CpTab::History => tr(lang, "History", "기록"),
-            CpTab::Summary => tr(lang, "Summary", "요약"),
-            CpTab::Config => tr(lang, "Configuration", "설정"),
+            CpTab::Overview => tr!(lang, "Overview", "개요"),
+            CpTab::History => tr!(lang, "History", "기록"),
+            CpTab::Summary => tr!(lang, "Summary", "요약"),
+            CpTab::Config => tr!(lang, "Configuration", "설정"),
         }
     }
 }
@@ -127,7 +127,7 @@ pub fn CheckpointsPanel(props: &PanelProps) -> Html {
         }),
     };
     html! {
-        <section class="cp" aria-label={tr(lang, "Checkpoints", "체크포인트")}>
+        <section class="cp" aria-label={tr!(lang, "Checkpoints", "체크포인트")}>
             { tab_bar(*tab, lang, tab.setter(), sfx) }
             <div class="cp-body" role="tabpanel" id={format!("cp-panel-{}{sfx}", tab.id())}
                 aria-labelledby={format!("cp-tab-btn-{}{sfx}", tab.id())}>
@@ -171,10 +171,10 @@ fn tab_bar(current: CpTab, lang: Lang, set: UseStateSetter<CpTab>, sfx: &'static
         }
     });
     html! {
-        <div class="cp-tabs" role="tablist" aria-label={tr(lang, "Checkpoint views", "체크포인트 보기")} {onkeydown}>
+        <div class="cp-tabs" role="tablist" aria-label={tr!(lang, "Checkpoint views", "체크포인트 보기")} {onkeydown}>
             { for buttons }
-            <span class="cp-live-dot" title={tr(lang, "Live: follows the simulation (Flink's UI polls every 3 s)", "실시간: 시뮬레이션을 바로 따라갑니다 (Flink UI는 3초마다 갱신)")}>
-                { tr(lang, "live", "실시간") }
+            <span class="cp-live-dot" title={tr!(lang, "Live: follows the simulation (Flink's UI polls every 3 s)", "실시간: 시뮬레이션을 바로 따라갑니다 (Flink UI는 3초마다 갱신)")}>
+                { tr!(lang, "live", "실시간") }
             </span>
         </div>
     }

@@ -21,7 +21,7 @@ pub(super) fn SummaryTab(props: &SummaryProps) -> Html {
     };
     if props.completed == 0 {
         return html! {
-            <p class="cp-empty" data-testid="cp-summary-empty">{ tr(lang, "No checkpoint has completed yet.", "아직 완료된 체크포인트가 없습니다.") }</p>
+            <p class="cp-empty" data-testid="cp-summary-empty">{ tr!(lang, "No checkpoint has completed yet.", "아직 완료된 체크포인트가 없습니다.") }</p>
         };
     }
     let s = &props.summary;
@@ -42,11 +42,11 @@ pub(super) fn SummaryTab(props: &SummaryProps) -> Html {
                     <tbody>{ for rows }</tbody>
                 </table>
             </div>
-            <p class="cp-note">{ format!("{} {}", tr(lang, "Completed checkpoints:", "완료된 체크포인트 수:"), thousands(props.completed)) }</p>
+            <p class="cp-note">{ format!("{} {}", tr!(lang, "Completed checkpoints:", "완료된 체크포인트 수:"), thousands(props.completed)) }</p>
             <button type="button" class="cp-collapse" aria-expanded={percentiles.to_string()}
                 aria-controls="cp-percentiles" data-testid="cp-percentiles-toggle" onclick={toggle}>
                 <span class="cp-chevron" aria-hidden="true">{ "›" }</span>
-                { tr(lang, "Percentiles", "백분위수") }
+                { tr!(lang, "Percentiles", "백분위수") }
             </button>
             if *percentiles {
                 { percentile_table(s, lang) }
@@ -59,11 +59,11 @@ pub(super) fn summary_head(lang: Lang) -> Html {
     html! {
         <thead>
             <tr>
-                <th scope="col"><span class="dash-sr">{ tr(lang, "Statistic", "통계") }</span></th>
-                <th scope="col">{ tr(lang, "End to End Duration", "종단 간 소요 시간") }</th>
-                <th scope="col">{ tr(lang, "Checkpointed Data Size", "체크포인트 데이터 크기") }</th>
-                <th scope="col">{ tr(lang, "Full Checkpoint Data Size", "전체 체크포인트 데이터 크기") }</th>
-                <th scope="col">{ tr(lang, "Processed (persisted) in-flight data", "처리된(저장된) in-flight 데이터") }</th>
+                <th scope="col"><span class="dash-sr">{ tr!(lang, "Statistic", "통계") }</span></th>
+                <th scope="col">{ tr!(lang, "End to End Duration", "종단 간 소요 시간") }</th>
+                <th scope="col">{ tr!(lang, "Checkpointed Data Size", "체크포인트 데이터 크기") }</th>
+                <th scope="col">{ tr!(lang, "Full Checkpoint Data Size", "전체 체크포인트 데이터 크기") }</th>
+                <th scope="col">{ tr!(lang, "Processed (persisted) in-flight data", "처리된(저장된) in-flight 데이터") }</th>
             </tr>
         </thead>
     }

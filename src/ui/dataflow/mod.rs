@@ -92,7 +92,7 @@ pub fn DataflowView(props: &PanelProps) -> Html {
     html! {
         <section class="dataflow df panel" aria-labelledby={format!("df-heading{}", super::side_suffix(props.side))} data-testid="dataflow-view">
             <header class="df-head">
-                <h2 id={format!("df-heading{}", super::side_suffix(props.side))}>{ tr(lang, "Dataflow", "데이터 흐름") }</h2>
+                <h2 id={format!("df-heading{}", super::side_suffix(props.side))}>{ tr!(lang, "Dataflow", "데이터 흐름") }</h2>
                 { legend(lang) }
             </header>
             { svg(&scene) }

@@ -11,7 +11,7 @@ use crate::sim::graph::{JobGraph, OperatorKind, ShipStrategy};
 use crate::sim::ids::{CheckpointId, TaskIndex, VertexIndex};
 use crate::sim::lifecycle::ExecutionState;
 use crate::ui::cluster::{short_vertex_name, state_class};
-use crate::ui::{bound, tr, Lang};
+use crate::ui::{bound, tr, trf, Lang};
 use yew::prelude::*;
 
 /// Flink's job-graph colouring: blue, blended toward busy red by the busy share, then toward
@@ -83,13 +83,13 @@ pub(super) fn glyph(x: f64, y: f64) -> Html {
 
 pub(super) fn caption(lang: Lang, animate: bool) -> &'static str {
     if animate {
-        tr(
+        tr!(
             lang,
             "Motion is slowed for visibility: a record really crosses a channel in about 1 ms; here every move takes 0.9 s, and work downstream is shown one move later. Pause to see the exact state.",
             "잘 보이도록 움직임을 늦췄습니다: 실제로 레코드는 약 1 ms 만에 채널을 건너지만, 여기서는 한 번 이동에 0.9초가 걸리고 하류의 처리는 한 번의 이동만큼 늦게 보입니다. 정확한 상태는 일시정지해서 보세요.",
         )
     } else {
-        tr(
+        tr!(
             lang,
             "Exact state (paused or reduced motion): dots are the records queued in each channel, bars the barriers at their place in the queue.",
             "정확한 상태 (일시정지 또는 움직임 줄이기): 점은 각 채널에 대기 중인 레코드, 막대는 큐 안 제자리에 있는 배리어입니다.",
@@ -99,15 +99,15 @@ pub(super) fn caption(lang: Lang, animate: bool) -> &'static str {
 
 pub(super) fn legend(lang: Lang) -> Html {
     html! {
-        <ul class="df-legend" aria-label={tr(lang, "Legend", "범례")}>
-            <li><span class="df-key df-key-rec" aria-hidden="true"></span>{ tr(lang, "normal event", "정상 이벤트") }</li>
-            <li><span class="df-key df-key-abn" aria-hidden="true"></span>{ tr(lang, "abnormal event", "비정상 이벤트") }</li>
-            <li><span class="df-key df-key-barrier" aria-hidden="true"></span>{ tr(lang, "barrier (checkpoint id)", "배리어 (체크포인트 ID)") }</li>
-            <li><span class="df-key df-key-unaligned" aria-hidden="true"></span>{ tr(lang, "unaligned barrier", "비정렬 배리어") }</li>
-            <li><span class="df-key df-key-fill" aria-hidden="true"></span>{ tr(lang, "buffer fill", "버퍼 사용량") }</li>
-            <li><span class="df-key df-key-blocked" aria-hidden="true"></span>{ tr(lang, "blocked (alignment)", "차단됨 (정렬)") }</li>
-            <li><span class="df-key df-key-doc" aria-hidden="true"></span>{ tr(lang, "snapshot", "스냅샷") }</li>
-            <li><span class="df-key df-key-busy" aria-hidden="true"></span>{ tr(lang, "task: blue idle, red busy, grey back-pressured (bp)", "태스크: 파랑 유휴, 빨강 바쁨, 회색 배압(bp)") }</li>
+        <ul class="df-legend" aria-label={tr!(lang, "Legend", "범례")}>
+            <li><span class="df-key df-key-rec" aria-hidden="true"></span>{ tr!(lang, "normal event", "정상 이벤트") }</li>
+            <li><span class="df-key df-key-abn" aria-hidden="true"></span>{ tr!(lang, "abnormal event", "비정상 이벤트") }</li>
+            <li><span class="df-key df-key-barrier" aria-hidden="true"></span>{ tr!(lang, "barrier (checkpoint id)", "배리어 (체크포인트 ID)") }</li>
+            <li><span class="df-key df-key-unaligned" aria-hidden="true"></span>{ tr!(lang, "unaligned barrier", "비정렬 배리어") }</li>
+            <li><span class="df-key df-key-fill" aria-hidden="true"></span>{ tr!(lang, "buffer fill", "버퍼 사용량") }</li>
+            <li><span class="df-key df-key-blocked" aria-hidden="true"></span>{ tr!(lang, "blocked (alignment)", "차단됨 (정렬)") }</li>
+            <li><span class="df-key df-key-doc" aria-hidden="true"></span>{ tr!(lang, "snapshot", "스냅샷") }</li>
+            <li><span class="df-key df-key-busy" aria-hidden="true"></span>{ tr!(lang, "task: blue idle, red busy, grey back-pressured (bp)", "태스크: 파랑 유휴, 빨강 바쁨, 회색 배압(bp)") }</li>
         </ul>
     }
 }
@@ -121,8 +121,8 @@ pub(super) fn svg(scene: &Scene) -> Html {
     html! {
         <svg class="df-svg" data-testid="dataflow-svg" role="img" viewBox={format!("0 0 {} {}", d0(VIEW_W), d0(height))}
             preserveAspectRatio="xMidYMin meet" aria-labelledby={format!("df-svg-title{0} df-svg-desc{0}", scene.suffix)}>
-            <title id={format!("df-svg-title{}", scene.suffix)}>{ tr(lang, "Job graph with its network channels", "잡 그래프와 네트워크 채널") }</title>
-            <desc id={format!("df-svg-desc{}", scene.suffix)}>{ tr(lang,
+            <title id={format!("df-svg-title{}", scene.suffix)}>{ tr!(lang, "Job graph with its network channels", "잡 그래프와 네트워크 채널") }</title>
+            <desc id={format!("df-svg-desc{}", scene.suffix)}>{ tr!(lang,
                 "Source subtasks on the left feed every keyed subtask over the keyBy exchange. Circles are normal events, triangles abnormal ones, vertical bars checkpoint barriers, the thick band on a channel its buffer fill. Snapshots fly to the checkpoint storage box on the right. A text summary follows the picture.",
                 "왼쪽의 소스 서브태스크는 keyBy 교환으로 모든 키 서브태스크에 보냅니다. 원은 정상 이벤트, 삼각형은 비정상 이벤트, 세로 막대는 체크포인트 배리어, 채널 위 굵은 띠는 버퍼 사용량입니다. 스냅샷은 오른쪽 체크포인트 저장소로 날아갑니다. 그림 뒤에 글 요약이 있습니다.") }</desc>
             { column_headers(scene) }
@@ -142,7 +142,7 @@ pub(super) fn column_headers(scene: &Scene) -> Html {
             { for graph.vertices.iter().zip(&scene.layout.columns).map(|(v, x)| html! {
                 <text x={f1(*x)} y="20" text-anchor="middle">{ format!("{} ×{}", short_vertex_name(v.kind), v.parallelism) }</text>
             }) }
-            <text x={f1(storage.x + storage.w / 2.0)} y="20" text-anchor="middle">{ tr(scene.lang, "checkpoint storage", "체크포인트 저장소") }</text>
+            <text x={f1(storage.x + storage.w / 2.0)} y="20" text-anchor="middle">{ tr!(scene.lang, "checkpoint storage", "체크포인트 저장소") }</text>
         </g>
     }
 }
@@ -254,25 +254,30 @@ pub(super) fn label_text(scene: &Scene, c: usize) -> Option<String> {
     let lang = scene.lang;
     let overtaking = scene.motion.overtaking.iter().find(|(o, _)| *o == c);
     Some(if info.blocked {
-        match lang {
-            Lang::En => format!("blocked · {} waiting", info.data),
-            Lang::Ko => format!("차단 · {}개 대기", info.data),
-        }
+        trf!(
+            lang,
+            "blocked · {data} waiting",
+            "차단 · {data}개 대기",
+            data = info.data
+        )
     } else if info.overtaken > 0 || info.persisted > 0 {
-        match lang {
-            Lang::En => format!(
-                "{} overtaken · {} persisted",
-                info.overtaken, info.persisted
-            ),
-            Lang::Ko => format!("{}개 추월됨 · {}개 저장", info.overtaken, info.persisted),
-        }
+        trf!(
+            lang,
+            "{overtaken} overtaken · {persisted} persisted",
+            "{overtaken}개 추월됨 · {persisted}개 저장",
+            overtaken = info.overtaken,
+            persisted = info.persisted
+        )
     } else if let Some((_, checkpoint)) = overtaking {
         let persisted = persisted_records(&scene.view, *checkpoint, c)
             .map_or_else(|| "…".to_string(), |n| n.to_string());
-        match lang {
-            Lang::En => format!("chk-{checkpoint}: {persisted} persisted"),
-            Lang::Ko => format!("chk-{checkpoint}: {persisted}개 저장"),
-        }
+        trf!(
+            lang,
+            "chk-{checkpoint}: {persisted} persisted",
+            "chk-{checkpoint}: {persisted}개 저장",
+            checkpoint,
+            persisted
+        )
     } else if info.data as usize > scene.dots_per_channel || (scene.animate && info.data > 0) {
         info.data.to_string()
     } else {
@@ -368,10 +373,14 @@ pub(super) fn task_line(scene: &Scene, task: TaskIndex, busy: Option<f64>, bp: f
         return format!("{}{slow}", t.state.as_str());
     }
     let busy = busy.map_or_else(|| "n/a".to_string(), |b| format!("{}%", d0(b)));
-    match scene.lang {
-        Lang::En => format!("busy {busy} · bp {}%{slow}", d0(bp)),
-        Lang::Ko => format!("바쁨 {busy} · 배압 {}%{slow}", d0(bp)),
-    }
+    trf!(
+        scene.lang,
+        "busy {busy} · bp {bp}%{slow}",
+        "바쁨 {busy} · 배압 {bp}%{slow}",
+        busy,
+        slow,
+        bp = d0(bp)
+    )
 }
 
 /// The key-group range of a keyed subtask (`key groups 86–127`).
@@ -387,10 +396,13 @@ pub(super) fn key_group_line(scene: &Scene, task: TaskIndex, rect: Rect) -> Html
         vertex.parallelism,
         layout.subtask,
     );
-    let text = match scene.lang {
-        Lang::En => format!("key groups {start}–{end}"),
-        Lang::Ko => format!("키 그룹 {start}–{end}"),
-    };
+    let text = trf!(
+        scene.lang,
+        "key groups {start}–{end}",
+        "키 그룹 {start}–{end}",
+        end,
+        start
+    );
     html! {
         <text class="df-task-kg" x={f1(rect.center().0)} y={f1(rect.y + 55.0)} text-anchor="middle">{ text }</text>
     }
@@ -428,7 +440,7 @@ pub(super) fn storage_box(scene: &Scene) -> Html {
                 </text>
             }) }
             if retained.is_empty() {
-                <text class="df-storage-chk" x={f1(r.x + 14.0)} y={f1(r.y + 38.0)}>{ tr(lang, "(no checkpoint yet)", "(아직 체크포인트 없음)") }</text>
+                <text class="df-storage-chk" x={f1(r.x + 14.0)} y={f1(r.y + 38.0)}>{ tr!(lang, "(no checkpoint yet)", "(아직 체크포인트 없음)") }</text>
             }
             <text class="df-storage-note" x={f1(r.x + 8.0)} y={f1(r.y + r.h - 10.0)}>{ storage_note(scene) }</text>
         </g>
@@ -440,23 +452,17 @@ pub(super) fn storage_note(scene: &Scene) -> String {
     let view = &scene.view;
     let lang = scene.lang;
     if view.storage_failing() {
-        return tr(lang, "writes failing", "쓰기 실패 중").to_string();
+        return tr!(lang, "writes failing", "쓰기 실패 중").to_string();
     }
     match view.coordinator().pending.last() {
-        Some(p) => match lang {
-            Lang::En => format!(
-                "chk-{}: {}/{} snapshots",
-                p.id,
-                p.acknowledged,
-                p.snapshots.len()
-            ),
-            Lang::Ko => format!(
-                "chk-{}: 스냅샷 {}/{}",
-                p.id,
-                p.acknowledged,
-                p.snapshots.len()
-            ),
-        },
+        Some(p) => trf!(
+            lang,
+            "chk-{id}: {acknowledged}/{snapshots} snapshots",
+            "chk-{id}: 스냅샷 {acknowledged}/{snapshots}",
+            id = p.id,
+            acknowledged = p.acknowledged,
+            snapshots = p.snapshots.len()
+        ),
         None => String::new(),
     }
 }
@@ -510,16 +516,7 @@ pub(super) fn overview_sentence(scene: &Scene) -> String {
         .count();
     let forward = scene.infos.len() - hash;
     let queued: u64 = scene.infos.iter().map(|i| u64::from(i.data)).sum();
-    match scene.lang {
-        Lang::En => format!(
-            "{} vertices, {hash} keyBy channels and {forward} forward channels; {queued} records queued in the network.",
-            graph.vertices.len()
-        ),
-        Lang::Ko => format!(
-            "버텍스 {}개, keyBy 채널 {hash}개, forward 채널 {forward}개; 네트워크에 레코드 {queued}개 대기 중.",
-            graph.vertices.len()
-        ),
-    }
+    trf!(scene.lang, "{vertices} vertices, {hash} keyBy channels and {forward} forward channels; {queued} records queued in the network.", "버텍스 {vertices}개, keyBy 채널 {hash}개, forward 채널 {forward}개; 네트워크에 레코드 {queued}개 대기 중.", forward, hash, queued, vertices = graph.vertices.len())
 }
 
 pub(super) fn channel_name(graph: &JobGraph, c: usize) -> String {
@@ -542,45 +539,38 @@ pub(super) fn summary_lines(scene: &Scene) -> Vec<String> {
         }
         let name = channel_name(graph, c);
         if info.blocked {
-            lines.push(match lang {
-                Lang::En => format!(
-                    "channel {name} blocked during alignment, {} records waiting",
-                    info.data
-                ),
-                Lang::Ko => format!("채널 {name} 정렬 중 차단, 레코드 {}개 대기", info.data),
-            });
+            lines.push(trf!(
+                lang,
+                "channel {name} blocked during alignment, {data} records waiting",
+                "채널 {name} 정렬 중 차단, 레코드 {data}개 대기",
+                name,
+                data = info.data
+            ));
         }
         for b in &info.barriers {
-            lines.push(match (lang, b.unaligned) {
-                (Lang::En, false) => format!("channel {name}: barrier of checkpoint {} behind {} records", b.checkpoint, b.ahead),
-                (Lang::Ko, false) => format!("채널 {name}: 체크포인트 {} 배리어가 레코드 {}개 뒤에 있음", b.checkpoint, b.ahead),
-                (Lang::En, true) => format!("channel {name}: unaligned barrier of checkpoint {} at the head, overtaking {} records", b.checkpoint, info.overtaken),
-                (Lang::Ko, true) => format!("채널 {name}: 체크포인트 {} 비정렬 배리어가 맨 앞에서 레코드 {}개를 추월", b.checkpoint, info.overtaken),
+            lines.push(if b.unaligned {
+                trf!(lang, "channel {name}: unaligned barrier of checkpoint {checkpoint} at the head, overtaking {overtaken} records", "채널 {name}: 체크포인트 {checkpoint} 비정렬 배리어가 맨 앞에서 레코드 {overtaken}개를 추월", name, checkpoint = b.checkpoint, overtaken = info.overtaken)
+            } else {
+                trf!(lang, "channel {name}: barrier of checkpoint {checkpoint} behind {ahead} records", "채널 {name}: 체크포인트 {checkpoint} 배리어가 레코드 {ahead}개 뒤에 있음", name, checkpoint = b.checkpoint, ahead = b.ahead)
             });
         }
         if info.persisted > 0 {
-            lines.push(match lang {
-                Lang::En => format!(
-                    "channel {name}: {} in-flight records persisted as channel state",
-                    info.persisted
-                ),
-                Lang::Ko => format!(
-                    "채널 {name}: 전송 중 레코드 {}개를 채널 상태로 저장",
-                    info.persisted
-                ),
-            });
+            lines.push(trf!(
+                lang,
+                "channel {name}: {persisted} in-flight records persisted as channel state",
+                "채널 {name}: 전송 중 레코드 {persisted}개를 채널 상태로 저장",
+                name,
+                persisted = info.persisted
+            ));
         }
         if !info.blocked && info.fill() >= 0.5 {
-            lines.push(match lang {
-                Lang::En => format!(
-                    "channel {name} {}% full: its sender is back-pressured",
-                    d0(info.fill() * 100.0)
-                ),
-                Lang::Ko => format!(
-                    "채널 {name} {}% 참: 송신자가 배압을 받음",
-                    d0(info.fill() * 100.0)
-                ),
-            });
+            lines.push(trf!(
+                lang,
+                "channel {name} {fill}% full: its sender is back-pressured",
+                "채널 {name} {fill}% 참: 송신자가 배압을 받음",
+                name,
+                fill = d0(info.fill() * 100.0)
+            ));
         }
     }
     lines
