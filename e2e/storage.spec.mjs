@@ -121,3 +121,40 @@ test('IndexedDB unavailable: a notice, and the job keeps working in memory', asy
   await expect.poll(() => numberOf(page, 'cp-count-completed'), { timeout: 60_000, message: 'checkpoints complete in memory' })
     .toBeGreaterThanOrEqual(3);
 });
+
+test('a savepoint by button: in the history, in IndexedDB and the savepoint directory; stop with savepoint finishes the job', async ({ page, takeScreenshot }) => {
+  await openApp(page, { seed: 3 });
+  await expect(page.getByTestId('tm-1')).toBeVisible({ timeout: 15_000 });
+  await page.getByTestId('speed').selectOption('100');
+  await page.getByTestId('btn-play').click();
+  await page.getByTestId('tab-checkpoints').click();
+  await expect.poll(() => numberOf(page, 'cp-count-completed'), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+  await page.getByTestId('trigger-savepoint').click();
+  await expect(page.getByTestId('jm-latest-savepoint')).toContainText('file:/tmp/flink-savepoints/savepoint-', { timeout: 30_000 });
+  await page.getByTestId('btn-pause').click();
+  const latest = await textOf(page, 'jm-latest-savepoint');
+  const id = Number(/chk-(\d+)/.exec(latest)[1]);
+  await page.getByTestId('cp-tab-history').click();
+  await page.getByTestId(`cp-row-${id}`).locator('button.dash-expand').click();
+  await expect(page.getByTestId('cp-history')).toContainText(/Checkpoint Type:?\s*savepoint/);
+  await expect(page.getByTestId('cp-history')).toContainText('file:/tmp/flink-savepoints/savepoint-');
+  let stored;
+  await expect.poll(async () => {
+    stored = await storedKeys(page);
+    return stored.checkpoints.some((key) => idOf(key) === id);
+  }, { timeout: 20_000, message: 'the savepoint in IndexedDB' }).toBe(true);
+  await page.getByTestId('tab-state').click();
+  const savepoints = page.getByTestId('sb-savepoints');
+  await expect(savepoints).toContainText('file:///tmp/flink-savepoints/');
+  await expect(savepoints.locator(`[data-testid="storage-entry"][data-checkpoint-id="${id}"] .sb-name`)).toHaveText(/^savepoint-[0-9a-f]{6}-[0-9a-f]{12}\/$/);
+  await takeScreenshot('savepoint-in-storage');
+
+  await page.getByTestId('btn-play').click();
+  await page.getByTestId('stop-with-savepoint-native').click();
+  await expect(page.getByTestId('job-state')).toHaveText('FINISHED', { timeout: 30_000 });
+  await expect(page.getByTestId('trigger-savepoint')).toBeDisabled();
+  await expect(page.getByTestId('sb-savepoints').getByTestId('storage-entry')).toHaveCount(2);
+  // Stopping deleted the job's checkpoints; its savepoints stay.
+  await expect(page.locator('.sb-job.sb-current > .sb-tree > [data-testid="storage-entry"]')).toHaveCount(0);
+  console.log(`savepoint: chk-${id}, then stop-with-savepoint FINISHED the job`);
+});

@@ -363,3 +363,70 @@ fn a_new_jobmanager_finds_the_savepoints_but_not_their_statistics() {
     assert!(view.coordinator().latest_savepoint.is_none());
     assert_eq!(view.job_status(), JobStatus::Running);
 }
+
+#[test]
+fn the_storage_browser_lists_savepoints_in_the_savepoint_directory_not_as_chk_folders() {
+    let run = run_checked(
+        SimConfig::default(),
+        1,
+        secs(60),
+        &[(secs(25), savepoint(CANONICAL))],
+    );
+    let listing = flinkscope::app::stored::storage_listing(&run.sim, &Default::default());
+    let folder = &listing.folders[0];
+    assert!(!folder.entries.is_empty(), "the retained checkpoint");
+    assert!(folder.entries.iter().all(|e| !e.savepoint
+        && e.name == format!("chk-{}/", e.id)
+        && e.path == format!("{}chk-{}/_metadata", folder.dir, e.id)));
+    let [entry] = folder.savepoints.as_slice() else {
+        panic!("one savepoint: {:?}", folder.savepoints);
+    };
+    let view = run.sim.view();
+    let metadata = &view.storage().savepoints()[0];
+    assert!(entry.savepoint);
+    assert_eq!(entry.id, metadata.checkpoint_id.0);
+    let name = metadata.external_path.rsplit('/').next().unwrap();
+    assert!(name.starts_with("savepoint-"), "{name}");
+    assert_eq!(entry.name, format!("{name}/"));
+    assert_eq!(
+        entry.path,
+        format!("file:///tmp/flink-savepoints/{name}/_metadata")
+    );
+    // The page keeps it under its archive key like a checkpoint, and it never reaches shared/.
+    assert_eq!(entry.key, format!("{}/chk-{}", view.job_id(), entry.id));
+    assert!(folder.shared_rows().is_empty());
+}
+
+#[test]
+fn a_completed_savepoint_is_marked_on_the_page_timeline() {
+    use flinkscope::app::session::MarkerKind;
+    use flinkscope::app::{Action, Session};
+    let mut session = Session::new(SimConfig::default(), 1);
+    let wall = std::cell::Cell::new(1_795_608_343_117.0);
+    let clock = || {
+        wall.set(wall.get() + 1.0);
+        wall.get()
+    };
+    session.apply(Action::SetSpeed("100".into()), &clock);
+    session.apply(Action::Play, &clock);
+    let mut t = 0.0;
+    let mut play_until = |session: &mut Session, until: SimTime| {
+        while session.sim().now() < until {
+            t += 16.7;
+            session.apply(Action::Frame { timestamp_ms: t }, &clock);
+        }
+    };
+    play_until(&mut session, secs(20));
+    session.apply(Action::Command(savepoint(CANONICAL)), &clock);
+    play_until(&mut session, secs(40));
+    let marks: Vec<MarkerKind> = session.markers().iter().map(|m| m.kind).collect();
+    assert_eq!(
+        marks
+            .iter()
+            .filter(|&&k| k == MarkerKind::Savepoint)
+            .count(),
+        1,
+        "{marks:?}"
+    );
+    assert!(marks.contains(&MarkerKind::Completed), "{marks:?}");
+}

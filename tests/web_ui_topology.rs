@@ -490,3 +490,66 @@ async fn rocksdb_levels_and_the_shared_matrix_render() {
     );
     assert!(matrix.text_content().unwrap().contains('↑'));
 }
+
+#[wasm_bindgen_test]
+async fn savepoint_buttons_send_the_chosen_format_and_the_browser_lists_the_savepoint() {
+    use flinkscope::sim::checkpoint::SavepointFormatType;
+    let model = model_at(
+        SimConfig::default(),
+        1,
+        40_000,
+        &[(
+            25_000,
+            Command::TriggerSavepoint {
+                format: SavepointFormatType::Canonical,
+            },
+        )],
+    );
+    let sent: Rc<RefCell<Vec<Command>>> = Rc::default();
+    let mut props = panel_props(&model, Lang::En);
+    props.on_command = {
+        let sent = sent.clone();
+        Callback::from(move |c: Command| sent.borrow_mut().push(c))
+    };
+    let root = mount::<ClusterView>(props).await;
+    assert!(!disabled(&root, "trigger-savepoint"));
+    assert!(
+        text(&root, "jm-latest-savepoint").contains("file:/tmp/flink-savepoints/savepoint-"),
+        "{}",
+        text(&root, "jm-latest-savepoint")
+    );
+    for id in [
+        "trigger-savepoint",
+        "trigger-savepoint-native",
+        "stop-with-savepoint",
+        "stop-with-savepoint-native",
+    ] {
+        click(&by_testid(&root, id).unwrap());
+    }
+    use SavepointFormatType::{Canonical, Native};
+    assert_eq!(
+        *sent.borrow(),
+        vec![
+            Command::TriggerSavepoint { format: Canonical },
+            Command::TriggerSavepoint { format: Native },
+            Command::StopWithSavepoint { format: Canonical },
+            Command::StopWithSavepoint { format: Native },
+        ]
+    );
+
+    let root = mount::<StorageBrowser>(panel_props(&model, Lang::En)).await;
+    let savepoints = by_testid(&root, "sb-savepoints").expect("the savepoint directory");
+    let entries = all_by_testid(&savepoints, "storage-entry");
+    assert_eq!(entries.len(), 1);
+    assert_eq!(attr(&entries[0], "data-savepoint"), "true");
+    let name = entries[0].query_selector(".sb-name").unwrap().unwrap();
+    assert!(
+        name.text_content().unwrap().starts_with("savepoint-"),
+        "{:?}",
+        name.text_content()
+    );
+    assert!(savepoints
+        .text_content()
+        .unwrap()
+        .contains("file:///tmp/flink-savepoints/"));
+}

@@ -51,6 +51,8 @@ pub enum MarkerKind {
     Failover,
     /// Tasks were restored from a checkpoint.
     Restore,
+    /// A savepoint completed.
+    Savepoint,
 }
 
 /// A marker on the timeline.
@@ -454,7 +456,16 @@ impl Session {
             Action::DownloadCheckpoint(key) => {
                 match self.stored_metadata(&key) {
                     Some(metadata) => effects.push(Effect::Download {
-                        file_name: format!("chk-{}-_metadata.json", metadata.checkpoint_id),
+                        file_name: if metadata.is_savepoint() {
+                            let name = metadata
+                                .external_path
+                                .rsplit('/')
+                                .next()
+                                .unwrap_or("savepoint");
+                            format!("{name}-_metadata.json")
+                        } else {
+                            format!("chk-{}-_metadata.json", metadata.checkpoint_id)
+                        },
                         json: serde_json::to_string(&metadata).expect("metadata always serialises"),
                     }),
                     None => self.notice = Some(format!("{key} is no longer stored")),
@@ -720,6 +731,7 @@ impl Session {
             for event in &self.scratch {
                 let kind = match event.event {
                     Event::CheckpointCompleted { .. } => MarkerKind::Completed,
+                    Event::SavepointCompleted { .. } => MarkerKind::Savepoint,
                     Event::CheckpointFailed { .. } => MarkerKind::Failed,
                     Event::JobFailed { .. } => MarkerKind::Failover,
                     Event::JobRestored {
@@ -905,6 +917,7 @@ impl Session {
         let engine = view
             .retained_checkpoints()
             .iter()
+            .chain(view.storage().savepoints())
             .find(|m| super::records::checkpoint_key(&m.job_id, m.checkpoint_id.0) == key);
         engine.cloned().or_else(|| {
             self.mirror

@@ -21,15 +21,19 @@ pub enum EntryStatus {
     InEngine,
 }
 
-/// One checkpoint as the browser lists it.
+/// One checkpoint or savepoint as the browser lists it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StorageEntry {
     /// The checkpoint id.
     pub id: u32,
-    /// `{job-id}/chk-{id}`.
+    /// `{job-id}/chk-{id}` (the archive's key; a savepoint's too).
     pub key: String,
-    /// `…/{job-id}/chk-{id}/_metadata`.
+    /// Its directory: `chk-{id}/`, or `savepoint-<6 hex>-<12 hex>/`.
+    pub name: String,
+    /// `…/{job-id}/chk-{id}/_metadata`, or `…/savepoint-…/_metadata`.
     pub path: String,
+    /// Whether it is a savepoint (in `execution.checkpointing.savepoint-dir`).
+    pub savepoint: bool,
     /// Size of `_metadata`.
     pub file_size: u64,
     /// Simulated completion time.
@@ -49,6 +53,8 @@ pub struct JobFolder {
     pub current: bool,
     /// Its checkpoints, oldest first.
     pub entries: Vec<StorageEntry>,
+    /// Its savepoints, oldest first (they live in the savepoint directory, not in this folder).
+    pub savepoints: Vec<StorageEntry>,
 }
 
 /// One file of a job folder's `shared/`: a row of the files × checkpoints matrix.
@@ -133,10 +139,27 @@ pub struct StorageListing {
 }
 
 fn entry(m: &CheckpointMetadata, dir: &str, epoch: u64, status: EntryStatus) -> StorageEntry {
+    let savepoint = m.is_savepoint();
+    let (name, path) = if savepoint {
+        // `file:/tmp/flink-savepoints/savepoint-…` as Flink prints it, listed as a URI.
+        let external = m.external_path.trim_end_matches('/');
+        let uri = match external.strip_prefix("file:") {
+            Some(rest) if !rest.starts_with("//") => format!("file://{rest}"),
+            _ => external.to_string(),
+        };
+        let name = external.rsplit('/').next().unwrap_or(external);
+        (format!("{name}/"), format!("{uri}/_metadata"))
+    } else {
+        let name = format!("chk-{}/", m.checkpoint_id);
+        let path = format!("{dir}{name}_metadata");
+        (name, path)
+    };
     StorageEntry {
         id: m.checkpoint_id.0,
         key: checkpoint_key(&m.job_id, m.checkpoint_id.0),
-        path: format!("{dir}chk-{}/_metadata", m.checkpoint_id),
+        name,
+        path,
+        savepoint,
         file_size: m.file_size(),
         completed_at: SimTime::from_ms(m.completion_timestamp.saturating_sub(epoch)),
         status,
@@ -157,17 +180,20 @@ pub fn storage_listing(sim: &Sim, mirror: &Mirror) -> StorageListing {
     let epoch = view.config().epoch_ms;
     let current = view.job_id();
     let current_dir = job_directory(base, current);
+    let engine = view
+        .retained_checkpoints()
+        .iter()
+        .chain(view.storage().savepoints());
     let Some(listing) = mirror.listing() else {
-        let entries = view
-            .retained_checkpoints()
-            .iter()
+        let (savepoints, entries) = engine
             .map(|m| entry(m, &current_dir, epoch, EntryStatus::InEngine))
-            .collect();
+            .partition(|e| e.savepoint);
         return StorageListing {
             folders: vec![JobFolder {
                 dir: current_dir,
                 current: true,
                 entries,
+                savepoints,
             }],
             problems: Vec::new(),
             archive_open: false,
@@ -185,22 +211,24 @@ pub fn storage_listing(sim: &Sim, mirror: &Mirror) -> StorageListing {
         .iter()
         .map(|job| {
             let dir = job_directory(base, job);
-            let mut entries: Vec<StorageEntry> = listing
+            let mut all: Vec<StorageEntry> = listing
                 .checkpoints_of(job)
                 .map(|c| entry(&c.metadata, &dir, epoch, EntryStatus::Persisted))
                 .collect();
             if job == current {
-                for m in view.retained_checkpoints() {
-                    if !entries.iter().any(|e| e.id == m.checkpoint_id.0) {
-                        entries.push(entry(m, &dir, epoch, EntryStatus::Writing));
+                for m in engine.clone() {
+                    if !all.iter().any(|e| e.id == m.checkpoint_id.0) {
+                        all.push(entry(m, &dir, epoch, EntryStatus::Writing));
                     }
                 }
-                crate::sim::order::sort_by_key(&mut entries, |e| e.id);
+                crate::sim::order::sort_by_key(&mut all, |e| e.id);
             }
+            let (savepoints, entries) = all.into_iter().partition(|e| e.savepoint);
             JobFolder {
                 dir,
                 current: job == current,
                 entries,
+                savepoints,
             }
         })
         .collect();

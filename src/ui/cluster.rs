@@ -152,6 +152,7 @@ fn job_manager(view: &View, lang: Lang, on_command: &Callback<Command>) -> Html 
                 <dd>{ coordinator(view, lang) }</dd>
             </dl>
             { coordinator_buttons(view, lang, on_command) }
+            { savepoint_buttons(view.job_status() == JobStatus::Running, lang, on_command) }
         </article>
     }
 }
@@ -207,10 +208,23 @@ fn coordinator(view: &View, lang: Lang) -> Html {
         ),
         None => tr!(lang, "periodic trigger stopped", "주기 트리거 멈춤").to_string(),
     };
+    let savepoint = coordinator.latest_savepoint.as_ref().map(|s| {
+        let path = s.savepoint.as_ref().map_or("", |s| s.path.as_str());
+        trf!(
+            lang,
+            "latest savepoint: chk-{id} at {path}",
+            "최근 세이브포인트: chk-{id}, {path}",
+            id = s.id,
+            path
+        )
+    });
     html! {
         <ul class="cl-facts">
             <li data-testid="jm-pending">{ pending.unwrap_or_else(|| tr!(lang, "no checkpoint pending", "진행 중인 체크포인트 없음").to_string()) }</li>
             <li data-testid="jm-next-trigger">{ next }</li>
+            if let Some(savepoint) = savepoint {
+                <li data-testid="jm-latest-savepoint">{ savepoint }</li>
+            }
             if view.storage_failing() {
                 <li class="cl-warn">{ tr!(lang, "checkpoint storage is failing", "체크포인트 저장소 장애 중") }</li>
             }
@@ -237,6 +251,29 @@ fn coordinator_buttons(view: &View, lang: Lang, on_command: &Callback<Command>) 
                 { if failing { tr!(lang, "Storage: failing (click to repair)", "저장소: 장애 중 (눌러서 복구)") }
                   else { tr!(lang, "Make storage fail", "저장소 장애 주입") } }
             </button>
+        </div>
+    }
+}
+
+/// "Trigger savepoint" (`flink savepoint <jobId>`, `POST /jobs/:jobid/savepoints`) and "Stop
+/// with savepoint" (`flink stop`, `POST /jobs/:jobid/stop`), each in canonical format (Flink's
+/// default) or native (`--type native`).
+fn savepoint_buttons(running: bool, lang: Lang, on_command: &Callback<Command>) -> Html {
+    use crate::sim::checkpoint::SavepointFormatType::{Canonical, Native};
+    let button = |command: Command, testid: &'static str, label: &'static str| {
+        html! {
+            <button type="button" data-testid={testid} onclick={command_button(on_command, command)}
+                disabled={!running}>{ label }</button>
+        }
+    };
+    html! {
+        <div class="cl-actions">
+            <span>{ tr!(lang, "Savepoint:", "세이브포인트:") }</span>
+            { button(Command::TriggerSavepoint { format: Canonical }, "trigger-savepoint", "canonical") }
+            { button(Command::TriggerSavepoint { format: Native }, "trigger-savepoint-native", "native") }
+            <span>{ tr!(lang, "Stop with savepoint:", "세이브포인트 후 중지:") }</span>
+            { button(Command::StopWithSavepoint { format: Canonical }, "stop-with-savepoint", "canonical") }
+            { button(Command::StopWithSavepoint { format: Native }, "stop-with-savepoint-native", "native") }
         </div>
     }
 }

@@ -24,6 +24,7 @@ pub fn StorageBrowser(props: &PanelProps) -> Html {
     let listing = storage_listing(session.sim(), session.mirror());
     let lang = props.lang;
     let num_retained = session.sim().view().config().num_retained;
+    let savepoint_dir = session.sim().view().config().savepoint_dir.clone();
     let memory = matches!(session.mirror().state(), ArchiveState::Memory { .. });
     drop(session);
     let dispatch = &props.dispatch;
@@ -39,7 +40,7 @@ pub fn StorageBrowser(props: &PanelProps) -> Html {
                     (false, _) => tr!(lang, "Opening IndexedDB… showing the engine's retained checkpoints.", "IndexedDB 여는 중… 엔진이 보관한 체크포인트를 보여 줍니다."),
                 }
             }</p>
-            { for listing.folders.iter().map(|folder| folder_view(folder, listing.archive_open, &open, lang, dispatch)) }
+            { for listing.folders.iter().map(|folder| folder_view(folder, listing.archive_open, &savepoint_dir, &open, lang, dispatch)) }
             if !listing.problems.is_empty() {
                 <h3>{ tr!(lang, "Records that could not be read (skipped)", "읽을 수 없는 기록 (건너뜀)") }</h3>
                 <ul class="sb-problems" data-testid="storage-problems">
@@ -64,6 +65,7 @@ pub fn StorageBrowser(props: &PanelProps) -> Html {
 fn folder_view(
     folder: &JobFolder,
     badge: bool,
+    savepoint_dir: &str,
     open: &UseStateHandle<Option<String>>,
     lang: Lang,
     dispatch: &Callback<Action>,
@@ -84,6 +86,16 @@ fn folder_view(
                 </li>
                 { for folder.entries.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, dispatch)) }
             </ul>
+            if !folder.savepoints.is_empty() {
+                <div class="sb-savepoints" data-testid="sb-savepoints">
+                    <p class="sb-dir"><code>{ format!("{}/", savepoint_dir.trim_end_matches('/')) }</code>
+                        { " (execution.checkpointing.savepoint-dir)" }</p>
+                    <p class="sb-note">{ tr!(lang, "Savepoints belong to you, not to the job: retention never subsumes them, a failover never restores them, and stopping the job leaves them here.", "세이브포인트는 잡이 아니라 사용자의 것입니다: 보관 정책이 대체하지 않고, 장애 조치가 복원하지 않으며, 잡을 멈춰도 여기 남습니다.") }</p>
+                    <ul class="sb-tree">
+                        { for folder.savepoints.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, dispatch)) }
+                    </ul>
+                </div>
+            }
         </div>
     }
 }
@@ -201,16 +213,17 @@ fn entry_item(
     );
     html! {
         <li class={classes!("sb-entry", is_open.then_some("sb-open"))} data-testid="storage-entry" data-checkpoint-id={id.to_string()}
-            data-key={key.clone()} data-status={format!("{:?}", entry.status).to_ascii_lowercase()}>
+            data-key={key.clone()} data-status={format!("{:?}", entry.status).to_ascii_lowercase()}
+            data-savepoint={entry.savepoint.to_string()}>
             <button type="button" class="sb-toggle" onclick={toggle} aria-expanded={is_open.to_string()}
                 aria-controls={format!("sb-content-{id}")} title={entry.path.clone()}>
-                <span class="sb-name">{ format!("chk-{id}/") }</span>
+                <span class="sb-name">{ entry.name.clone() }</span>
                 <span class="sb-file">{ "_metadata" }</span>
                 <span class="sb-size">{ super::format::bytes(entry.file_size) }</span>
                 <span class="sb-time">{ completed }</span>
             </button>
             <button type="button" class="sb-download" onclick={download} data-testid="storage-download"
-                aria-label={format!("{} chk-{id}", tr!(lang, "Download JSON of the metadata of", "메타데이터 JSON 내려받기:"))}>
+                aria-label={format!("{} {}", tr!(lang, "Download JSON of the metadata of", "메타데이터 JSON 내려받기:"), entry.name)}>
                 { tr!(lang, "download JSON", "JSON 내려받기") }
             </button>
             <span class={classes!("sb-status", (entry.status == EntryStatus::Persisted).then_some("sb-persisted"))}>{ status }</span>
