@@ -862,6 +862,18 @@ impl Sim {
     /// in-flight data back into the channels (input side first, then output side).
     pub(crate) fn apply_metadata(&mut self, metadata: &CheckpointMetadata) {
         let now = self.now;
+        // Keys with state that no source of this job emits (the job was rescaled) keep it.
+        let names: Vec<String> = metadata
+            .subtasks()
+            .flat_map(|s| match &s.state {
+                crate::sim::checkpoint::SubtaskState::Keyed { entries, .. } => entries.as_slice(),
+                _ => &[],
+            })
+            .map(|e| e.key.clone())
+            .collect();
+        self.graph.adopt_keys(names.iter().map(String::as_str));
+        self.key_counts.resize(self.graph.keys.len(), 0);
+        self.printed_high.resize(self.graph.keys.len(), None);
         for (v, operator) in metadata.operators.iter().enumerate() {
             for subtask in &operator.subtasks {
                 let task = TaskIndex(self.graph.vertices[v].first_task.0 + subtask.subtask);

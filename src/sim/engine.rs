@@ -266,6 +266,8 @@ pub struct Sim {
     pub(crate) unassigned_since: Option<SimTime>,
     /// JobManager failovers so far (0 for the first leader).
     pub(crate) generation: u64,
+    /// The snapshot this job was started from (`flink run -s`), if any.
+    pub(crate) restored_from: Option<crate::sim::restore::RestoredSnapshot>,
 }
 
 impl Sim {
@@ -367,12 +369,40 @@ impl Sim {
             command_log: Vec::new(),
             unassigned_since: None,
             generation: 0,
+            restored_from: None,
             graph,
             config,
         }
     }
 
-    fn start_cluster(&mut self) {
+    /// Starts the cluster of a job submitted with a snapshot to restore (the caller put it in
+    /// the job's storage, assigned to its subtasks).
+    pub(crate) fn start_restored_cluster(
+        &mut self,
+        settings: crate::sim::restore::RestoreSettings,
+    ) {
+        self.start_heartbeats_and_metrics();
+        let checkpoint = self
+            .restored_from
+            .as_ref()
+            .map(|r| r.checkpoint)
+            .expect("a restored job knows its snapshot");
+        self.emit(Event::StartedFromSnapshot { checkpoint });
+        self.set_job_status(JobStatus::Created);
+        self.set_job_status(JobStatus::Running);
+        self.restore_latest();
+        if settings.claim_mode == crate::sim::restore::RecoveryClaimMode::NoClaim {
+            // NO_CLAIM: the first checkpoint is a full one (`forceFullSnapshot`), referring to
+            // none of the snapshot's files.
+            for db in self.rocks.iter_mut().flatten() {
+                db.uploaded.clear();
+            }
+        }
+        self.schedule_all_tasks();
+        self.start_periodic_trigger();
+    }
+
+    fn start_heartbeats_and_metrics(&mut self) {
         for tm in 0..self.task_managers.len() {
             let phase = self.task_managers[tm].heartbeat_phase_us;
             let at = SimTime::ZERO.add(SimDuration(phase));
@@ -385,6 +415,10 @@ impl Sim {
             );
         }
         self.schedule_at(SimTime::from_ms(1_000), ANY_EPOCH, Timer::MetricsTick);
+    }
+
+    fn start_cluster(&mut self) {
+        self.start_heartbeats_and_metrics();
         self.set_job_status(JobStatus::Created);
         self.set_job_status(JobStatus::Running);
         self.open_state_backends(None);

@@ -274,6 +274,11 @@ pub enum Event {
         /// Backoff until the restart.
         backoff: SimDuration,
     },
+    /// The job was submitted to start from a savepoint or retained checkpoint (`flink run -s`).
+    StartedFromSnapshot {
+        /// The snapshot's id (the job's checkpoint ids continue after it).
+        checkpoint: CheckpointId,
+    },
     /// Tasks were given the state of a checkpoint (or none).
     JobRestored {
         /// The checkpoint, if one existed.

@@ -102,7 +102,8 @@ pub struct ChannelLayout {
 pub struct KeyLayout {
     /// The key (`user1`).
     pub name: String,
-    /// The source subtask that emits events for this user.
+    /// The source subtask that emits events for this user ([`NO_SOURCE`]: a key found only in
+    /// restored state, which no source of this job emits any more).
     pub source_subtask: u32,
     /// Java `String.hashCode` of the key.
     pub java_hash: i32,
@@ -139,14 +140,55 @@ pub const SOURCE_VERTEX: VertexIndex = VertexIndex(0);
 /// The index of the keyed vertex.
 pub const KEYED_VERTEX: VertexIndex = VertexIndex(1);
 
+/// [`KeyLayout::source_subtask`] of a key that only restored state holds.
+pub const NO_SOURCE: u32 = u32::MAX;
+
+/// The operator id `uid(…)` gives an operator: a hash of the uid alone, so it stays the same
+/// whatever the chaining (Flink: `StreamGraphHasherV2.generateUserSpecifiedHash`). Without a uid,
+/// Flink hashes the operator's place in the graph and its chained outputs, so switching chaining
+/// changes the ids of the keyed operator and the sink (not the source's, whose output is a keyBy).
+pub fn uid_operator_id(uid: &str) -> String {
+    derived_vertex_id(&format!("uid:{uid}"))
+}
+
+/// The uids the study job gives its operators when `simulation.operator-uids` is on.
+pub const OPERATOR_UIDS: [&str; 3] = ["random-user-event-source", "abnormal-count", "print-sink"];
+
 impl JobGraph {
+    /// Adds keys that restored state holds but no source of this job emits (after a rescale or
+    /// a change of users per subtask): Flink keeps their state in their key groups.
+    pub fn adopt_keys<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        let max_p = self.vertices[KEYED_VERTEX.index()].max_parallelism;
+        let p = self.vertices[KEYED_VERTEX.index()].parallelism;
+        for name in names {
+            if self.keys.iter().any(|k| k.name == name) {
+                continue;
+            }
+            let key_group = key_group::key_group_for_key(name, max_p);
+            self.keys.push(KeyLayout {
+                java_hash: key_group::java_string_hash(name),
+                name: name.to_string(),
+                source_subtask: NO_SOURCE,
+                key_group,
+                keyed_subtask: key_group::subtask_for_key_group(max_p, p, key_group),
+            });
+        }
+    }
+
     /// Builds the graph for `config` (which must be valid).
     pub fn build(config: &SimConfig) -> JobGraph {
         let p = config.parallelism;
         let max_p = config.effective_max_parallelism();
         assert!(p >= 1 && p <= max_p, "parallelism {p} outside 1..={max_p}");
+        let uid = |index: usize, generated: String| {
+            if config.operator_uids {
+                uid_operator_id(OPERATOR_UIDS[index])
+            } else {
+                generated
+            }
+        };
         let mut vertices = vec![JobVertex {
-            id: SOURCE_VERTEX_ID.to_string(),
+            id: uid(0, SOURCE_VERTEX_ID.to_string()),
             name: "Source: RandomUserEventSource".to_string(),
             operator_names: vec!["Source: RandomUserEventSource"],
             kind: OperatorKind::Source,
@@ -161,7 +203,7 @@ impl JobGraph {
         }];
         if config.chaining {
             vertices.push(JobVertex {
-                id: KEYED_CHAINED_VERTEX_ID.to_string(),
+                id: uid(1, KEYED_CHAINED_VERTEX_ID.to_string()),
                 name: "AbnormalAlarmFunction -> Sink: PrintSink".to_string(),
                 operator_names: vec!["AbnormalAlarmFunction", "Sink: PrintSink"],
                 kind: OperatorKind::KeyedProcess { chained_sink: true },
@@ -171,7 +213,7 @@ impl JobGraph {
             });
         } else {
             vertices.push(JobVertex {
-                id: derived_vertex_id("AbnormalAlarmFunction"),
+                id: uid(1, derived_vertex_id("AbnormalAlarmFunction")),
                 name: "AbnormalAlarmFunction".to_string(),
                 operator_names: vec!["AbnormalAlarmFunction"],
                 kind: OperatorKind::KeyedProcess {
@@ -182,7 +224,7 @@ impl JobGraph {
                 first_task: TaskIndex(p),
             });
             vertices.push(JobVertex {
-                id: derived_vertex_id("Sink: PrintSink"),
+                id: uid(2, derived_vertex_id("Sink: PrintSink")),
                 name: "Sink: PrintSink".to_string(),
                 operator_names: vec!["Sink: PrintSink"],
                 kind: OperatorKind::Sink,

@@ -56,6 +56,7 @@ pub fn category(event: &Event) -> LogCategory {
         | Event::SavepointTriggered { .. }
         | Event::SavepointCompleted { .. }
         | Event::SavepointRequestFailed { .. }
+        | Event::StartedFromSnapshot { .. }
         | Event::JobRestored { .. } => LogCategory::Checkpoints,
         Event::TaskManagerKilled { .. }
         | Event::CheckpointStorageChanged { .. }
@@ -206,6 +207,34 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
                 other.message()
             ),
         }))],
+        Event::StartedFromSnapshot { checkpoint } => {
+            const CHECKPOINTS: &str = "org.apache.flink.runtime.checkpoint.Checkpoints";
+            let Some(restored) = view.restored_from() else {
+                return Vec::new();
+            };
+            let mut lines: Vec<(LogSource, String)> = restored
+                .skipped
+                .iter()
+                .map(|(operator, state)| {
+                    let empty = if *state { "" } else { "empty " };
+                    (jm, line(CHECKPOINTS, format!("Skipping {empty}savepoint state for operator {operator}.")))
+                })
+                .collect();
+            let allowing = if restored.settings.allow_non_restored_state {
+                "allowing non restored state"
+            } else {
+                ""
+            };
+            lines.push((jm, line(COORDINATOR, format!(
+                "Starting job {jid} from savepoint {} ({allowing})",
+                restored.path
+            ))));
+            lines.push((jm, line(COORDINATOR, format!(
+                "Reset the checkpoint ID of job {jid} to {}.",
+                checkpoint.0 + 1
+            ))));
+            lines
+        }
         Event::JobRestored { checkpoint } => vec![(jm, line(COORDINATOR, match checkpoint {
             Some(id) => {
                 let restored = view.coordinator().latest_restored.as_ref();

@@ -41,6 +41,7 @@ mod queue;
 mod recovery;
 pub mod rest;
 pub mod restart;
+pub mod restore;
 pub mod rng;
 pub mod state_backend;
 pub mod storage;

@@ -22,6 +22,9 @@ pub struct SharedEntry {
     pub created_by: CheckpointId,
     /// The newest checkpoint that refers to it.
     pub last_used: CheckpointId,
+    /// Whether this job owns it (every file it uploaded; a restored snapshot's files only in
+    /// CLAIM mode). An unowned file leaves the registry when unused but is never deleted.
+    pub owned: bool,
 }
 
 /// Retained checkpoints, oldest first, and the registry of the shared files they refer to.
@@ -42,6 +45,18 @@ impl CheckpointStorage {
     /// # Panics
     /// If `metadata` is not newer than every retained checkpoint (ids only grow).
     pub fn persist(&mut self, metadata: &CheckpointMetadata) {
+        self.persist_owned(metadata, true);
+    }
+
+    /// Adds the snapshot a new job was started from to its completed checkpoints, as Flink's
+    /// `restoreSavepoint` does (`addCheckpointAndSubsumeOldestOne`): the job's failovers restore
+    /// it until a newer checkpoint subsumes it. In CLAIM mode the job owns its files (they are
+    /// deleted once unused); in NO_CLAIM mode it never deletes them.
+    pub fn persist_restored(&mut self, metadata: &CheckpointMetadata, claimed: bool) {
+        self.persist_owned(metadata, claimed);
+    }
+
+    fn persist_owned(&mut self, metadata: &CheckpointMetadata, owned: bool) {
         if let Some(last) = self.retained.last() {
             assert!(
                 last.checkpoint_id < metadata.checkpoint_id,
@@ -57,6 +72,7 @@ impl CheckpointStorage {
                     bytes,
                     created_by: id,
                     last_used: id,
+                    owned,
                 }),
             }
         }
@@ -69,14 +85,17 @@ impl CheckpointStorage {
     pub fn unregister_unused(&mut self, lowest: CheckpointId, in_use: &[String]) -> (u32, u64) {
         let before = self.shared.len();
         let mut bytes = 0;
+        let mut unowned = 0;
         self.shared.retain(|e| {
             let keep = e.last_used >= lowest || in_use.contains(&e.path);
-            if !keep {
+            if !keep && e.owned {
                 bytes += e.bytes;
+            } else if !keep {
+                unowned += 1;
             }
             keep
         });
-        let files = (before - self.shared.len()) as u32;
+        let files = (before - self.shared.len() - unowned) as u32;
         self.deleted.0 += u64::from(files);
         self.deleted.1 += bytes;
         (files, bytes)

@@ -96,6 +96,11 @@ impl<'a> SimView<'a> {
     pub fn pipeline_slots(&self) -> &'a [Option<SlotRef>] {
         &self.sim.pipeline_slots
     }
+    /// The snapshot the job was started from (`flink run -s`), if any.
+    pub fn restored_from(&self) -> Option<&'a crate::sim::restore::RestoredSnapshot> {
+        self.sim.restored_from.as_ref()
+    }
+
     /// The checkpoint coordinator's books.
     pub fn coordinator(&self) -> &'a CheckpointCoordinator {
         &self.sim.coordinator

@@ -49,7 +49,18 @@ pub fn run_checked(
     until: SimTime,
     commands: &[(SimTime, Command)],
 ) -> Run {
-    let mut sim = Sim::new(config, seed).expect("valid configuration");
+    let sim = Sim::new(config, seed).expect("valid configuration");
+    run_checked_from(sim, seed, until, commands)
+}
+
+/// [`run_checked`] of a simulation already built (a job started from a snapshot).
+#[allow(dead_code)]
+pub fn run_checked_from(
+    mut sim: Sim,
+    seed: u64,
+    until: SimTime,
+    commands: &[(SimTime, Command)],
+) -> Run {
     sim.set_verbose(true);
     let mut checker = InvariantChecker::new(&sim);
     let mut events = Vec::new();

@@ -119,6 +119,9 @@ pub struct SimConfig {
     pub max_parallelism: u32,
     /// `pipeline.operator-chaining.enabled`: 2 vertices when on, 3 when off.
     pub chaining: bool,
+    /// `simulation.operator-uids`: whether the job's code gives each operator a `uid(…)` (then
+    /// its operator id survives a change of chaining; Flink's default is none).
+    pub operator_uids: bool,
     /// `simulation.taskmanagers`: TaskManagers started with the cluster.
     pub task_managers: u32,
     /// `taskmanager.numberOfTaskSlots`.
@@ -284,6 +287,7 @@ impl SimConfig {
             parallelism: 0,
             max_parallelism: 0,
             chaining: false,
+            operator_uids: false,
             task_managers: 0,
             slots_per_task_manager: 0,
             placement: Placement::Spread,

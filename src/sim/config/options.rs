@@ -336,6 +336,18 @@ pub static OPTIONS: &[FlinkOption] = &[
         chaining
     ),
     option!(
+        "simulation.operator-uids",
+        Kind::Flag,
+        OptionValue::Flag(false),
+        Simulation,
+        None,
+        true,
+        "Operators have uid(…) (ids survive a chaining change)",
+        "연산자에 uid(…) 지정 (체이닝을 바꿔도 ID 유지)",
+        Flag,
+        operator_uids
+    ),
+    option!(
         "taskmanager.numberOfTaskSlots",
         count(1, SLOTS_MAX),
         OptionValue::Count(3),
