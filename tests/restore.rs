@@ -356,6 +356,13 @@ fn a_backend_switch_needs_a_canonical_savepoint_or_a_full_snapshot() {
     ));
     // Into RocksDB again: fine.
     restore(rocksdb(true), &checkpoint, RestoreSettings::default());
+    // A native RocksDB savepoint into HashMap: refused; a native HashMap one into RocksDB: fine
+    // (the HashMap backend writes key groups in either format).
+    let (_, native) = savepoint_of(rocksdb(true), SavepointFormatType::Native);
+    assert!(error(hashmap.clone(), &native, RestoreSettings::default()).starts_with(unexpected));
+    restore(rocksdb(false), &native, RestoreSettings::default());
+    let (_, heap_native) = savepoint_of(hashmap.clone(), SavepointFormatType::Native);
+    restore(rocksdb(true), &heap_native, RestoreSettings::default());
     // A canonical savepoint of RocksDB into HashMap, and a HashMap one into RocksDB: fine.
     let (_, canonical) = savepoint_of(rocksdb(true), SavepointFormatType::Canonical);
     let sim = restore(hashmap.clone(), &canonical, RestoreSettings::default());

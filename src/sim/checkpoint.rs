@@ -314,6 +314,12 @@ pub struct CheckpointMetadata {
     pub completion_timestamp: u64,
     /// `file:/tmp/flink-checkpoints/<jid>/chk-<id>` (one slash, as Flink prints it).
     pub external_path: String,
+    /// How a savepoint's keyed state is written (absent for checkpoints, and in records from
+    /// before savepoints): `NATIVE` only for RocksDB's own files (an
+    /// `IncrementalRemoteKeyedStateHandle`, restorable only into RocksDB); the HashMap backend
+    /// writes key groups in either format, so its native savepoints are `CANONICAL` here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub savepoint_format: Option<SavepointFormatType>,
     /// Per vertex.
     pub operators: Vec<OperatorSnapshot>,
 }

@@ -700,6 +700,15 @@ impl Sim {
             trigger_timestamp: self.epoch_ms(pending.trigger_time),
             completion_timestamp: self.epoch_ms(self.now),
             external_path,
+            savepoint_format: pending.savepoint.as_ref().map(|s| match s.format {
+                SavepointFormatType::Native
+                    if self.config.state_backend
+                        == crate::sim::state_backend::StateBackend::RocksDb =>
+                {
+                    SavepointFormatType::Native
+                }
+                _ => SavepointFormatType::Canonical,
+            }),
             operators,
         }
     }

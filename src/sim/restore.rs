@@ -199,11 +199,16 @@ impl Sim {
                 )));
             }
             if config.state_backend != StateBackend::RocksDb {
-                let native = operator.subtasks.iter().find_map(|s| match &s.handle {
-                    Some(KeyedStateHandle::Incremental { .. }) => Some(()),
-                    _ => None,
+                // RocksDB's own files: an incremental checkpoint's, or a native savepoint's (the
+                // HashMap backend writes key groups in either format).
+                let native_savepoint = snapshot.savepoint_format
+                    == Some(crate::sim::checkpoint::SavepointFormatType::Native);
+                let rocksdb_files = operator.subtasks.iter().any(|s| match &s.handle {
+                    Some(KeyedStateHandle::Incremental { .. }) => true,
+                    Some(KeyedStateHandle::Full { .. }) => native_savepoint,
+                    None => false,
                 });
-                if native.is_some() {
+                if rocksdb_files {
                     return Err(RestoreError(
                         "Unexpected state handle type, expected one of: class \
                          org.apache.flink.runtime.state.KeyGroupsStateHandle, class \
