@@ -448,3 +448,114 @@ fn savepoint_flags_write_savepoint_folders_and_stop_finishes_the_job() {
         .iter()
         .any(|c| c["checkpoint_type"] == "SAVEPOINT" && c["savepointFormat"] == "NATIVE"));
 }
+
+#[test]
+fn restore_from_a_savepoint_folder_starts_a_new_rescaled_job_or_says_why_not() {
+    let first = out_dir("restore-first");
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "2",
+        "--until",
+        "40s",
+        "--out",
+        first.to_str().unwrap(),
+        "--savepoint",
+        "25s",
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let savepoint = std::fs::read_dir(first.join("savepoints"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let old_job = std::fs::read_dir(first.join("checkpoints"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .file_name();
+    let metadata: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(savepoint.join("_metadata")).unwrap())
+            .unwrap();
+    let id = metadata["checkpoint_id"].as_u64().unwrap();
+
+    let second = out_dir("restore-second");
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "2",
+        "--until",
+        "30s",
+        "--out",
+        second.to_str().unwrap(),
+        "--restore-from",
+        savepoint.to_str().unwrap(),
+        "--set",
+        "parallelism.default=4",
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains(&format!("started from savepoint chk-{id} of job "))
+            && stdout.contains("(NO_CLAIM)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rescaled: parallelism 3 -> 4"), "{stdout}");
+    let jobs: Vec<_> = std::fs::read_dir(second.join("checkpoints"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(!jobs.contains(&old_job), "a new job id: {jobs:?}");
+    let log = std::fs::read_to_string(second.join("jobmanager.log")).unwrap_or_default();
+    assert!(
+        log.contains(&format!("to {}.", id + 1)) && log.contains("from savepoint"),
+        "the JobManager log says where the job started and where its ids continue"
+    );
+
+    // Flink's refusal, as a usage error (exit status 2).
+    let refused = out_dir("restore-refused");
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "2",
+        "--until",
+        "10s",
+        "--out",
+        refused.to_str().unwrap(),
+        "--restore-from",
+        savepoint.join("_metadata").to_str().unwrap(),
+        "--set",
+        "pipeline.max-parallelism=256",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(
+            "Max parallelism mismatch between checkpoint/savepoint state and new program"
+        ),
+        "{stderr}"
+    );
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "2",
+        "--until",
+        "10s",
+        "--out",
+        refused.to_str().unwrap(),
+        "--restore-from",
+        "/nonexistent",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read /nonexistent"));
+}

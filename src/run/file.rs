@@ -165,9 +165,14 @@ impl RunScript {
     /// Runs the script to its end, calling `observe` after each chunk of at most 100 ms of
     /// simulated time (so observers see events close to when they happened). Refused commands
     /// are skipped and returned, as everywhere ([`Replay`]).
-    pub fn run(&self, mut observe: impl FnMut(&mut Sim)) -> (Sim, Vec<Refusal>) {
+    pub fn run(&self, observe: impl FnMut(&mut Sim)) -> (Sim, Vec<Refusal>) {
         let sim = Sim::new(self.config.clone(), self.seed)
             .expect("a script's configuration is validated");
+        self.run_from(sim, observe)
+    }
+
+    /// [`RunScript::run`] from a simulation already started (a job restored from a snapshot).
+    pub fn run_from(&self, sim: Sim, mut observe: impl FnMut(&mut Sim)) -> (Sim, Vec<Refusal>) {
         let mut replay = Replay::new(sim, 0);
         let mut refused = Vec::new();
         loop {

@@ -9,7 +9,7 @@ use flinkscope::sim::config::ConfigError;
 use flinkscope::sim::event::Command;
 use flinkscope::sim::key_group;
 use flinkscope::sim::limits::RUN_LENGTH_MAX;
-use flinkscope::sim::{SimConfig, SimTime};
+use flinkscope::sim::{Sim, SimConfig, SimTime};
 use std::time::Instant;
 
 mod output;
@@ -92,8 +92,20 @@ struct RunArgs {
     #[arg(long, value_name = "RUN.json", conflicts_with_all = ["seed", "until", "config", "sets", "commands"])]
     replay: Option<String>,
     /// Write this run as a run file.
-    #[arg(long, value_name = "RUN.json")]
+    #[arg(long, value_name = "RUN.json", conflicts_with = "restore_from")]
     export: Option<String>,
+    /// Start a new job from a savepoint or retained checkpoint a run wrote (`flink run -s`):
+    /// its `_metadata` file or the folder holding it. Change the job with --set.
+    #[arg(long = "restore-from", value_name = "PATH", conflicts_with = "replay")]
+    restore_from: Option<String>,
+    /// With --restore-from: the job takes ownership of the snapshot's files (`-claimMode
+    /// CLAIM`); the default, NO_CLAIM, never deletes them and takes a full first checkpoint.
+    #[arg(long, requires = "restore_from")]
+    claim: bool,
+    /// With --restore-from: skip state no operator of the new job takes
+    /// (`--allowNonRestoredState`).
+    #[arg(long = "allow-non-restored-state", requires = "restore_from")]
+    allow_non_restored_state: bool,
     /// Trigger a savepoint at TIME (`flink savepoint`; repeatable): `p@TIME`.
     #[arg(long = "savepoint", value_name = "TIME")]
     savepoint: Vec<String>,
@@ -301,9 +313,16 @@ fn run(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<(), Failure>
         std::fs::write(path, script.to_json() + "\n")
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
     }
+    let restored = match &args.restore_from {
+        Some(path) => Some(restored_job(args, &script, path)?),
+        None => None,
+    };
     let started = Instant::now();
     let mut writer = output::OutputWriter::create(&args.out)?;
-    let (sim, refused) = script.run(|sim| writer.observe(sim));
+    let (sim, refused) = match restored {
+        Some(sim) => script.run_from(sim, |sim| writer.observe(sim)),
+        None => script.run(|sim| writer.observe(sim)),
+    };
     for refusal in refused {
         eprintln!("warning: {refusal}");
     }
@@ -311,6 +330,36 @@ fn run(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<(), Failure>
     let elapsed = started.elapsed();
     output::print_summary(&sim, &args.out, elapsed);
     Ok(())
+}
+
+/// The new job `--restore-from` starts: the snapshot read from `path` (a `_metadata` file or its
+/// folder), restored into the configured job, or why Flink would refuse it.
+fn restored_job(args: &RunArgs, script: &RunScript, path: &str) -> Result<Sim, Failure> {
+    use flinkscope::sim::restore::{RecoveryClaimMode, RestoreSettings};
+    let folder = std::path::Path::new(path);
+    let file = if folder.is_dir() {
+        folder.join("_metadata")
+    } else {
+        folder.to_path_buf()
+    };
+    let text = read(&file.display().to_string())?;
+    let metadata: flinkscope::sim::checkpoint::CheckpointMetadata = serde_json::from_str(&text)
+        .map_err(|e| {
+            Failure::Usage(format!(
+                "--restore-from: {} is not a checkpoint's or savepoint's _metadata: {e}",
+                file.display()
+            ))
+        })?;
+    let settings = RestoreSettings {
+        claim_mode: if args.claim {
+            RecoveryClaimMode::Claim
+        } else {
+            RecoveryClaimMode::NoClaim
+        },
+        allow_non_restored_state: args.allow_non_restored_state,
+    };
+    Sim::restore_job(script.config.clone(), script.seed, &metadata, settings)
+        .map_err(|e| Failure::Usage(format!("--restore-from {path}: {e}")))
 }
 
 fn keygroup(args: &KeygroupArgs) -> Result<(), Failure> {

@@ -321,6 +321,32 @@ pub fn print_summary(sim: &Sim, out: &str, elapsed: Duration) {
         view.job_status().as_str(),
         view.now().as_us() as f64 / 1e6
     );
+    if let Some(restored) = view.restored_from() {
+        let kind = if restored.savepoint {
+            "savepoint"
+        } else {
+            "checkpoint"
+        };
+        println!(
+            "started from {kind} chk-{} of job {} at {} ({}{})",
+            restored.checkpoint,
+            restored.job_id,
+            restored.path,
+            restored.settings.claim_mode.as_str(),
+            if restored.settings.allow_non_restored_state {
+                ", allowing non restored state"
+            } else {
+                ""
+            }
+        );
+        if let Some((old, new)) = restored.rescaled {
+            println!("  rescaled: parallelism {old} -> {new}, key groups re-assigned by range");
+        }
+        for (operator, state) in &restored.skipped {
+            let what = if *state { "state" } else { "empty state" };
+            println!("  skipped the {what} of operator {operator}");
+        }
+    }
     println!(
         "checkpoints: triggered {} | in progress {} | completed {} | failed {} | restored {}",
         counts.total, counts.in_progress, counts.completed, counts.failed, counts.restored
