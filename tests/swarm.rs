@@ -10,6 +10,7 @@ use flinkscope::sim::event::Command;
 use flinkscope::sim::ids::{TaskManagerId, VertexIndex};
 use flinkscope::sim::invariants::InvariantChecker;
 use flinkscope::sim::lifecycle::JobStatus;
+use flinkscope::sim::restore::{RecoveryClaimMode, RestoreSettings};
 use flinkscope::sim::rng::{RngStream, SimRng};
 use flinkscope::sim::{Sim, SimConfig, SimDuration, SimTime};
 
@@ -144,11 +145,71 @@ fn random_faults(rng: &mut SimRng, config: &SimConfig) -> Vec<(SimTime, Command)
 }
 
 /// Runs one seed; returns a description of the first violation.
+/// A third of the seeds start their job from a snapshot of a predecessor (`flink run -s`): the
+/// same job with another parallelism, chaining, uids or backend, its latest savepoint or
+/// retained checkpoint restored with a random claim mode and `--allowNonRestoredState`. A
+/// restore Flink refuses (an unmapped operator, a backend switch from RocksDB's own files, …)
+/// starts the job empty instead; either way every invariant is checked from the first event.
+fn start(
+    rng: &mut SimRng,
+    config: &mut SimConfig,
+    seed: u64,
+) -> Result<(Sim, &'static str), String> {
+    let fresh = |config: &SimConfig| Sim::new(config.clone(), seed).map_err(|e| e.to_string());
+    if rng.below(3) != 0 {
+        return Ok((fresh(config)?, "fresh"));
+    }
+    let old = SimConfig {
+        parallelism: rng.between(1, 4) as u32,
+        operator_uids: rng.below(2) == 0,
+        chaining: if rng.below(2) == 0 {
+            config.chaining
+        } else {
+            !config.chaining
+        },
+        state_backend: pick(rng, &[StateBackend::Heap, StateBackend::RocksDb]),
+        ..config.clone()
+    };
+    config.operator_uids = if rng.below(4) == 0 {
+        !old.operator_uids
+    } else {
+        old.operator_uids
+    };
+    let mut before = Sim::new(old, seed).map_err(|e| e.to_string())?;
+    let savepoint = rng.below(2) == 0;
+    let format = pick(
+        rng,
+        &[SavepointFormatType::Canonical, SavepointFormatType::Native],
+    );
+    before.advance_to(SimTime::from_ms(15_000));
+    if savepoint {
+        let _ = before.handle(Command::TriggerSavepoint { format });
+    }
+    before.advance_to(SimTime::from_ms(30_000));
+    let view = before.view();
+    let snapshot = if savepoint {
+        view.storage().savepoints().last()
+    } else {
+        view.retained_checkpoints().last()
+    };
+    let Some(snapshot) = snapshot.cloned() else {
+        return Ok((fresh(config)?, "fresh (no snapshot)"));
+    };
+    let settings = RestoreSettings {
+        claim_mode: pick(rng, &[RecoveryClaimMode::Claim, RecoveryClaimMode::NoClaim]),
+        allow_non_restored_state: rng.below(2) == 0,
+    };
+    match Sim::restore_job(config.clone(), seed, &snapshot, settings) {
+        Ok(sim) => Ok((sim, "restored")),
+        Err(_) => Ok((fresh(config)?, "fresh (restore refused)")),
+    }
+}
+
 fn run_seed(seed: u64) -> Result<String, String> {
     let mut rng = SimRng::new(seed, RngStream::Workload);
-    let config = random_config(&mut rng);
+    let mut config = random_config(&mut rng);
     let faults = random_faults(&mut rng, &config);
-    let mut sim = Sim::new(config.clone(), seed).map_err(|e| e.to_string())?;
+    let (mut sim, started) = start(&mut rng, &mut config, seed)?;
     sim.set_verbose(true);
     let mut checker = InvariantChecker::new(&sim);
     let mut batch = Vec::new();
@@ -212,7 +273,7 @@ fn run_seed(seed: u64) -> Result<String, String> {
         ));
     }
     Ok(format!(
-        "{} events, {} restores, {} duplicates",
+        "{started}: {} events, {} restores, {} duplicates",
         view.events_processed(),
         checker.restores,
         checker.duplicates

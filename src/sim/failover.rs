@@ -74,6 +74,10 @@ pub struct JobManagerState {
     pub printed_high: Vec<Option<u64>>,
     /// The command log.
     pub commands: Vec<ScheduledCommand>,
+    /// The snapshot the job was started from (in HA's job graph; its `_metadata` is among the
+    /// job's completed checkpoints though it names the job it was taken of).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restored_from: Option<crate::sim::restore::RestoredSnapshot>,
 }
 
 /// Why a saved JobManager state cannot be resumed.
@@ -131,6 +135,7 @@ impl Sim {
                     command: command.clone(),
                 })
                 .collect(),
+            restored_from: self.restored_from.clone(),
         }
     }
 
@@ -143,7 +148,20 @@ impl Sim {
         mut checkpoints: Vec<CheckpointMetadata>,
     ) -> Result<(Sim, Vec<String>), ResumeError> {
         let config = check_state(state)?;
-        let graph = JobGraph::build(&config);
+        let mut graph = JobGraph::build(&config);
+        // Keys that restored state holds but no source emits (a rescaled job) are the job's too.
+        let names: Vec<String> = checkpoints
+            .iter()
+            .flat_map(|m| m.subtasks())
+            .flat_map(|s| match &s.state {
+                crate::sim::checkpoint::SubtaskState::Keyed { entries, .. } => entries.as_slice(),
+                _ => &[],
+            })
+            .map(|e| e.key.clone())
+            .collect();
+        if state.restored_from.is_some() {
+            graph.adopt_keys(names.iter().map(String::as_str));
+        }
         let mut skipped = Vec::new();
         crate::sim::order::sort_by_key(&mut checkpoints, |m| m.checkpoint_id);
         let mut storage = CheckpointStorage::default();
@@ -151,18 +169,28 @@ impl Sim {
             let id = metadata.checkpoint_id;
             let found_twice = storage.latest().is_some_and(|m| m.checkpoint_id == id)
                 || storage.savepoint(id).is_some();
+            // The snapshot the job started from names the job it was taken of.
+            let started_from = state.restored_from.as_ref().filter(|r| {
+                r.checkpoint == id && r.job_id == metadata.job_id && !r.job_id.is_empty()
+            });
             let problem = if found_twice {
                 Err("found twice".to_string())
             } else {
-                check_compatible(
-                    &graph,
-                    &config,
-                    &state.job_id,
-                    state.next_checkpoint_id,
-                    &metadata,
-                )
+                let job_id = if started_from.is_some() {
+                    metadata.job_id.as_str()
+                } else {
+                    state.job_id.as_str()
+                };
+                check_compatible(&graph, &config, job_id, state.next_checkpoint_id, &metadata)
             };
             match problem {
+                // Among the job's completed checkpoints, as on its first start.
+                Ok(()) if started_from.is_some() => {
+                    let claimed = started_from.is_some_and(|r| {
+                        r.settings.claim_mode == crate::sim::restore::RecoveryClaimMode::Claim
+                    });
+                    storage.persist_restored(&metadata, claimed);
+                }
                 // Savepoints are files of the user's, found where they were written; the new
                 // leader never restores one on its own.
                 Ok(()) if metadata.is_savepoint() => {
@@ -190,6 +218,7 @@ impl Sim {
         self.slowdowns = state.slowdowns.clone();
         self.storage_failing = state.storage_failing;
         self.printed_high = state.printed_high.clone();
+        self.restored_from = state.restored_from.clone();
         self.command_log = state
             .commands
             .iter()

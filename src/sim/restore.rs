@@ -41,7 +41,8 @@ use crate::sim::storage::CheckpointStorage;
 use crate::sim::time::SimTime;
 
 /// `execution.state-recovery.claim-mode` (`RecoveryClaimMode`; `-claimMode` on the CLI).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum RecoveryClaimMode {
     /// The job takes ownership of the snapshot and deletes its files once unused.
     Claim,
@@ -61,7 +62,7 @@ impl RecoveryClaimMode {
 }
 
 /// How a new job starts from a snapshot.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RestoreSettings {
     /// `execution.state-recovery.claim-mode`.
     pub claim_mode: RecoveryClaimMode,
@@ -75,7 +76,7 @@ pub struct RestoreSettings {
 pub struct RestoreError(pub String);
 
 /// The snapshot a job was started from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RestoredSnapshot {
     /// Its id (the new job's ids continue after it).
     pub checkpoint: CheckpointId,
