@@ -156,7 +156,7 @@ fn start(
     seed: u64,
 ) -> Result<(Sim, &'static str), String> {
     let fresh = |config: &SimConfig| Sim::new(config.clone(), seed).map_err(|e| e.to_string());
-    if rng.below(3) != 0 {
+    if rng.below(3) != 0 || std::env::var_os("SWARM_FRESH").is_some() {
         return Ok((fresh(config)?, "fresh"));
     }
     let old = SimConfig {
@@ -215,9 +215,18 @@ fn run_seed(seed: u64) -> Result<String, String> {
     let mut batch = Vec::new();
     let mut check = |sim: &mut Sim, checker: &mut InvariantChecker| -> Result<(), String> {
         sim.drain_events(&mut batch);
-        let result = checker
-            .check(sim, &batch)
-            .map_err(|v| format!("at {:?}: {v}", sim.now()));
+        let result = checker.check(sim, &batch).map_err(|v| {
+            if std::env::var_os("SWARM_DEBUG").is_some() {
+                let journal: Vec<_> = sim.view().journal().collect();
+                for e in &journal[journal.len().saturating_sub(60)..] {
+                    eprintln!("{e:?}");
+                }
+                for e in &batch {
+                    eprintln!("batch {e:?}");
+                }
+            }
+            format!("at {:?}: {v}", sim.now())
+        });
         batch.clear();
         result
     };
@@ -280,11 +289,18 @@ fn run_seed(seed: u64) -> Result<String, String> {
     ))
 }
 
+/// Seeds beyond CI's range that once failed, run by CI too: 28090 and 82558 (100,000-seed
+/// swarm, 2026-12-02) aligned a periodic checkpoint when the barrier of a savepoint triggered
+/// right after it superseded the alignment, which left the older checkpoint's channels blocked.
+const REGRESSIONS: [u64; 2] = [28_090, 82_558];
+
 fn seeds() -> Vec<u64> {
     if let Ok(seed) = std::env::var("SIM_SEED") {
         return vec![seed.parse().expect("SIM_SEED is a number")];
     }
-    let range = std::env::var("SIM_SEEDS").unwrap_or_else(|_| "0..200".to_string());
+    let Ok(range) = std::env::var("SIM_SEEDS") else {
+        return (0..200).chain(REGRESSIONS).collect();
+    };
     let (start, end) = range
         .split_once("..")
         .expect("SIM_SEEDS is a range like 0..200");

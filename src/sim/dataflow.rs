@@ -441,6 +441,9 @@ impl Sim {
             _ => None,
         };
         if let Some(old) = superseded {
+            // The older alignment is abandoned: its blocked channels resume (Flink's barrier
+            // handler aborts it before it starts aligning the newer checkpoint).
+            self.unblock_inputs(task);
             self.drop_task_checkpoint(task, old);
             let at = now.add(self.rpc_latency());
             self.schedule(
@@ -917,6 +920,15 @@ impl Sim {
             return;
         };
         let trigger_time = pending.trigger_time;
+        // Trigger RPCs can overtake each other (a savepoint right after a periodic checkpoint):
+        // barriers must leave a source in checkpoint order, so an older trigger that arrives
+        // after a newer one is ignored ("Out of order checkpoint barrier (aborted
+        // previously?)"); its checkpoint then waits for its timeout or a subsuming completion.
+        if self.tasks[task.index()].last_injected >= checkpoint {
+            self.emit(Event::OutOfOrderTriggerIgnored { task, checkpoint });
+            return;
+        }
+        self.tasks[task.index()].last_injected = checkpoint;
         let unaligned = pending.unaligned && self.config.aligned_checkpoint_timeout.0 == 0;
         let persisted = self.inject_barrier(task, checkpoint, unaligned);
         self.emit(Event::BarrierInjected { task, checkpoint });

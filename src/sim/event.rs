@@ -274,6 +274,13 @@ pub enum Event {
         /// Backoff until the restart.
         backoff: SimDuration,
     },
+    /// A source ignored the trigger of a checkpoint older than one it already injected.
+    OutOfOrderTriggerIgnored {
+        /// The source task.
+        task: TaskIndex,
+        /// The older checkpoint.
+        checkpoint: CheckpointId,
+    },
     /// The job was submitted to start from a savepoint or retained checkpoint (`flink run -s`).
     StartedFromSnapshot {
         /// The snapshot's id (the job's checkpoint ids continue after it).

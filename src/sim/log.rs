@@ -57,6 +57,7 @@ pub fn category(event: &Event) -> LogCategory {
         | Event::SavepointCompleted { .. }
         | Event::SavepointRequestFailed { .. }
         | Event::StartedFromSnapshot { .. }
+        | Event::OutOfOrderTriggerIgnored { .. }
         | Event::JobRestored { .. } => LogCategory::Checkpoints,
         Event::TaskManagerKilled { .. }
         | Event::CheckpointStorageChanged { .. }
@@ -207,6 +208,19 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
                 other.message()
             ),
         }))],
+        Event::OutOfOrderTriggerIgnored { task, checkpoint } => {
+            let newer = view.tasks()[task.index()].last_injected;
+            let Some(tm) = view.tasks()[task.index()].task_manager else {
+                return Vec::new();
+            };
+            vec![(
+                LogSource::TaskManager(tm.0),
+                line(
+                    "org.apache.flink.streaming.runtime.tasks.SubtaskCheckpointCoordinatorImpl",
+                    format!("Out of order checkpoint barrier (aborted previously?): {newer} >= {checkpoint}"),
+                ),
+            )]
+        }
         Event::StartedFromSnapshot { checkpoint } => {
             const CHECKPOINTS: &str = "org.apache.flink.runtime.checkpoint.Checkpoints";
             let Some(restored) = view.restored_from() else {

@@ -106,6 +106,10 @@ pub struct Task {
     pub slowdown: u32,
     /// Snapshots taken by this attempt (the first is slower).
     pub snapshots_taken: u32,
+    /// Sources: the newest checkpoint whose barrier this task injected (a trigger of an older
+    /// one arriving later is out of order and ignored, as Flink's
+    /// `SubtaskCheckpointCoordinatorImpl` does).
+    pub last_injected: CheckpointId,
     /// Where the next input scan starts (round robin over ready channels).
     pub input_cursor: u32,
     /// Metrics of this attempt.
@@ -135,6 +139,7 @@ impl Task {
             snapshots: Vec::new(),
             slowdown: 1,
             snapshots_taken: 0,
+            last_injected: CheckpointId(0),
             input_cursor: 0,
             metrics: TaskMetrics::default(),
             running_since: None,
