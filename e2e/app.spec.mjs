@@ -130,6 +130,30 @@ test('a malformed link shows a message and falls back to defaults', async ({ pag
   await expect(page.getByTestId('job-state')).toHaveText('RUNNING');
 });
 
+test('scale figures: p = 32 on 8 TaskManagers, and RocksDB with 100,000 keys, at 100x', async ({ page }) => {
+  const scales = [
+    ['p = 32, 8 TaskManagers x 4 slots', { 'c.parallelism.default': 32, 'c.simulation.taskmanagers': 8, 'c.taskmanager.numberOfTaskSlots': 4 }, 'tm-8'],
+    ['RocksDB incremental, 100,000 keys', { 'c.state.backend.type': 'rocksdb', 'c.execution.checkpointing.incremental': 'true', 'c.simulation.state.keys': 100000 }, 'tm-3'],
+  ];
+  for (const [label, options, last] of scales) {
+    await openApp(page, { seed: 1, ...options });
+    await expect(page.getByTestId(last)).toBeVisible({ timeout: 30_000 });
+    expect(await textOf(page, 'notice'), `${label}: the link's options are accepted`).toBeNull();
+    await page.getByTestId('btn-play').click();
+    await selectSpeed(page, 100);
+    await page.getByTestId('tab-checkpoints').click();
+    await expect.poll(() => numberOf(page, 'cp-count-completed'), { timeout: 60_000, message: `${label}: checkpoints complete` })
+      .toBeGreaterThanOrEqual(1);
+    for (const tab of ['overview', 'checkpoints', 'state']) {
+      await page.getByTestId(`tab-${tab}`).click();
+      await page.waitForTimeout(500);
+      const { p95, frames } = await frameP95(page, 4_000);
+      console.log(`scale: ${label}: frame time at 100x on the ${tab} tab: p95 ${p95.toFixed(1)} ms over ${frames} frames`);
+    }
+    await page.getByTestId('btn-pause').click();
+  }
+});
+
 test('performance figures', async ({ page }) => {
   const files = readdirSync(distDir).filter((f) => /\.(wasm|js|css)$/.test(f));
   const gzip = files.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(distDir, f)), { level: 9 }).length, 0);

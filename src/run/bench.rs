@@ -12,17 +12,29 @@ pub enum BenchCase {
     Seed24h,
     /// 3 sources × 10,000 events/s, keyed subtask 2 slowed 10× (backpressure), 60 simulated s.
     HighRate,
+    /// RocksDB with incremental checkpoints and 100,000 keys, 3 × 1,000 events/s, 120 s.
+    RocksDb100k,
+    /// Parallelism 32 (the limit) on 8 TaskManagers × 4 slots (1,024 keyBy channels), 32 × 100
+    /// events/s, 60 s.
+    Parallelism32,
 }
 
 impl BenchCase {
     /// Every scenario.
-    pub const ALL: [BenchCase; 2] = [BenchCase::Seed24h, BenchCase::HighRate];
+    pub const ALL: [BenchCase; 4] = [
+        BenchCase::Seed24h,
+        BenchCase::HighRate,
+        BenchCase::RocksDb100k,
+        BenchCase::Parallelism32,
+    ];
 
     /// A short name for reports.
     pub fn name(self) -> &'static str {
         match self {
             BenchCase::Seed24h => "seed-24h",
             BenchCase::HighRate => "high-rate-backpressure",
+            BenchCase::RocksDb100k => "rocksdb-incremental-100k",
+            BenchCase::Parallelism32 => "parallelism-32",
         }
     }
 
@@ -34,6 +46,27 @@ impl BenchCase {
                 let config = SimConfig {
                     source_interval: SimDuration::from_us(100),
                     record_cost: SimDuration::from_us(20),
+                    ..SimConfig::default()
+                };
+                (config, SimTime::from_ms(60_000))
+            }
+            BenchCase::RocksDb100k => {
+                let config = SimConfig {
+                    state_backend: crate::sim::state_backend::StateBackend::RocksDb,
+                    incremental: true,
+                    state_keys: 100_000,
+                    source_interval: SimDuration::from_ms(1),
+                    ..SimConfig::default()
+                };
+                (config, SimTime::from_ms(120_000))
+            }
+            BenchCase::Parallelism32 => {
+                let p = 32;
+                let config = SimConfig {
+                    parallelism: p,
+                    task_managers: p / 4,
+                    slots_per_task_manager: 4,
+                    source_interval: SimDuration::from_ms(10),
                     ..SimConfig::default()
                 };
                 (config, SimTime::from_ms(60_000))
