@@ -513,3 +513,21 @@ fn a_restored_run_is_the_same_every_time() {
     .unwrap();
     assert_ne!(other.view().job_id(), hash().0);
 }
+
+#[test]
+fn a_damaged_metadata_is_refused_with_its_reason_never_a_panic() {
+    let (_, savepoint) = savepoint_of(users(), SavepointFormatType::Canonical);
+    let mut short = savepoint.clone();
+    short.operators[1].subtasks.pop();
+    let message = error(users(), &short, RestoreSettings::default());
+    assert!(message.contains("is not a valid _metadata"), "{message}");
+    assert!(
+        message.contains("2 subtasks for parallelism 3"),
+        "{message}"
+    );
+    // A source's state where the keyed operator's belongs.
+    let mut swapped = savepoint.clone();
+    swapped.operators[1].subtasks = savepoint.operators[0].subtasks.clone();
+    let message = error(users(), &swapped, RestoreSettings::default());
+    assert!(message.contains("is not of the kind"), "{message}");
+}

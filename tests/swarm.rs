@@ -2,7 +2,8 @@
 //! schedule, runs a safety phase with faults and every invariant checked after every event,
 //! then heals every fault and requires a checkpoint to complete (liveness).
 //!
-//! `SIM_SEEDS=0..1000` (a range) or `SIM_SEED=17` (one seed) choose the seeds; CI runs 0..200.
+//! `SIM_SEEDS=0..1000` (a range) or `SIM_SEED=17` (one seed) choose the seeds; CI runs 0..200
+//! and the regressions. `SWARM_DEBUG=1` prints the last events before a violation.
 mod common;
 use flinkscope::sim::checkpoint::SavepointFormatType;
 use flinkscope::sim::config::{CheckpointingMode, Placement, RestartStrategyConfig, StateBackend};
@@ -156,7 +157,7 @@ fn start(
     seed: u64,
 ) -> Result<(Sim, &'static str), String> {
     let fresh = |config: &SimConfig| Sim::new(config.clone(), seed).map_err(|e| e.to_string());
-    if rng.below(3) != 0 || std::env::var_os("SWARM_FRESH").is_some() {
+    if rng.below(3) != 0 {
         return Ok((fresh(config)?, "fresh"));
     }
     let old = SimConfig {

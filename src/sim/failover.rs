@@ -153,16 +153,18 @@ impl Sim {
         let config = check_state(state)?;
         let mut graph = JobGraph::build(&config);
         // Keys that restored state holds but no source emits (a rescaled job) are the job's too.
-        let names: Vec<String> = checkpoints
-            .iter()
-            .flat_map(|m| m.subtasks())
-            .flat_map(|s| match &s.state {
-                crate::sim::checkpoint::SubtaskState::Keyed { entries, .. } => entries.as_slice(),
-                _ => &[],
-            })
-            .map(|e| e.key.clone())
-            .collect();
         if state.restored_from.is_some() {
+            let names: Vec<String> = checkpoints
+                .iter()
+                .flat_map(|m| m.subtasks())
+                .flat_map(|s| match &s.state {
+                    crate::sim::checkpoint::SubtaskState::Keyed { entries, .. } => {
+                        entries.as_slice()
+                    }
+                    _ => &[],
+                })
+                .map(|e| e.key.clone())
+                .collect();
             graph.adopt_keys(names.iter().map(String::as_str));
         }
         let mut skipped = Vec::new();

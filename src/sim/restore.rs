@@ -109,6 +109,10 @@ impl Sim {
             .validate()
             .map_err(|e| RestoreError(format!("the new job's configuration: {e}")))?;
         let pointer = &snapshot.external_path;
+        // A `_metadata` read from disk may be anything: its shape is checked before any use.
+        snapshot
+            .check()
+            .map_err(|e| RestoreError(format!("{pointer} is not a valid _metadata: {e}")))?;
         let restored_max_p = snapshot
             .operators
             .iter()
@@ -173,9 +177,13 @@ impl Sim {
                     operator.vertex_id, operator.max_parallelism, vertex.max_parallelism
                 )));
             }
-            if kind_matches(vertex.kind, operator) {
-                mapped[v] = Some(operator);
+            if !kind_matches(vertex.kind, operator) {
+                return Err(RestoreError(format!(
+                    "{pointer}: the state of operator {} is not of the kind {} holds",
+                    operator.vertex_id, vertex.name
+                )));
             }
+            mapped[v] = Some(operator);
         }
         let rescaled = graph
             .vertices
@@ -253,9 +261,8 @@ fn has_state(operator: &OperatorSnapshot) -> bool {
         .any(|s| !s.channel_state.is_empty() || !matches!(s.state, SubtaskState::Stateless))
 }
 
-/// Whether the snapshot's state is of the kind the vertex holds (a uid reused for another
-/// operator would be a user error Flink reports at state access; the simulation's job has one
-/// operator per uid).
+/// Whether the snapshot's state is of the kind the vertex holds (operator ids are unique to an
+/// operator, so only a damaged `_metadata` fails this).
 fn kind_matches(kind: OperatorKind, operator: &OperatorSnapshot) -> bool {
     operator.subtasks.iter().all(|s| {
         matches!(

@@ -283,10 +283,11 @@ pub fn App() -> Html {
         });
     }
     let lang = edge.owner.read().view().lang;
-    if lang == crate::app::Lang::Ko {
-        edge.fetch_catalog();
-    }
+    let fetcher = edge.clone();
     use_effect_with(lang, move |lang| {
+        if *lang == crate::app::Lang::Ko {
+            fetcher.fetch_catalog();
+        }
         if let Some(root) = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.document_element())
