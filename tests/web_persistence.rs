@@ -105,7 +105,7 @@ async fn archive_mirrors_the_retained_checkpoints() {
     assert_eq!(stored, retained);
     assert_eq!(listing.jobs.len(), 1);
     assert!(listing.problems.is_empty());
-    let persisted: Vec<u32> = owner.read().mirror().persisted().iter().copied().collect();
+    let persisted: Vec<u32> = owner.read().mirror().persisted().to_vec();
     assert_eq!(
         persisted, retained,
         "each retained checkpoint is marked persisted"

@@ -367,7 +367,8 @@ impl Sim {
             .expect("checked above");
         assert!(
             pending.snapshots[task.index()].is_none(),
-            "{task:?} acknowledged {checkpoint} twice"
+            "{} acknowledged {checkpoint} twice",
+            debug_text!(task)
         );
         pending.snapshots[task.index()] = Some(stored);
         pending.acknowledged += 1;

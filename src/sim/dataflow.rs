@@ -154,7 +154,7 @@ impl Sim {
                 self.on_barrier(task, input, channel, checkpoint, unaligned);
             }
         }
-        panic!("poll loop of {task:?} did not settle");
+        panic!("poll loop of {} did not settle", debug_text!(task));
     }
 
     /// The first output channel without credit (unchained keyed task → sink).
@@ -260,7 +260,11 @@ impl Sim {
                 let subtask = self.graph.tasks[task.index()].subtask;
                 self.print_alarm(subtask, key, u32::from(count), seq);
             }
-            (kind, element) => panic!("{kind:?} task {task:?} cannot process {element:?}"),
+            (kind, _) => panic!(
+                "{} task {} cannot process this element",
+                debug_text!(kind),
+                debug_text!(task)
+            ),
         }
         let cost = SimDuration(
             self.config

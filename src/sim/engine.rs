@@ -449,8 +449,9 @@ impl Sim {
     pub fn advance_to(&mut self, until: SimTime) -> u64 {
         assert!(
             until >= self.now,
-            "advance_to({until:?}) is before now ({:?})",
-            self.now
+            "advance_to({}) is before now ({})",
+            debug_text!(until),
+            debug_text!(self.now)
         );
         let mut processed = 0;
         while self.queue.peek().is_some_and(|s| s.time <= until) {
@@ -466,8 +467,9 @@ impl Sim {
     pub fn advance_bounded(&mut self, until: SimTime, max_events: u64) -> (u64, bool) {
         assert!(
             until >= self.now,
-            "advance_bounded({until:?}) is before now ({:?})",
-            self.now
+            "advance_bounded({}) is before now ({})",
+            debug_text!(until),
+            debug_text!(self.now)
         );
         let mut processed = 0;
         while self.queue.peek().is_some_and(|s| s.time <= until) {
@@ -610,7 +612,11 @@ impl Sim {
     }
 
     pub(crate) fn schedule_at(&mut self, time: SimTime, epoch: u32, timer: Timer) {
-        assert!(time >= self.now, "timer {timer:?} scheduled in the past");
+        assert!(
+            time >= self.now,
+            "timer {} scheduled in the past",
+            debug_text!(timer)
+        );
         let seq = self.next_seq;
         self.next_seq += 1;
         self.queue.push(Scheduled {
@@ -661,7 +667,9 @@ impl Sim {
         let from = self.job_status;
         assert!(
             from.can_become(to),
-            "illegal job transition {from:?} -> {to:?}"
+            "illegal job transition {} -> {}",
+            from.as_str(),
+            to.as_str()
         );
         self.job_status = to;
         self.job_status_times.retain(|(status, _)| *status != to);
@@ -675,7 +683,10 @@ impl Sim {
         let from = t.state;
         assert!(
             from.can_become(to),
-            "illegal task transition {from:?} -> {to:?} for {task:?}"
+            "illegal task transition {} -> {} for {}",
+            debug_text!(from),
+            debug_text!(to),
+            debug_text!(task)
         );
         if from == ExecutionState::Running {
             let activity = t.activity;

@@ -18,6 +18,22 @@
 //! - Ties in the event queue break on a monotonically increasing sequence number.
 //! - Nothing here depends on the browser, threads, async or wall-clock time.
 
+/// A value as `{:?}` shows it, for the engine's invariant panics: natively the value; in the
+/// page a placeholder, so the page does not carry a `Debug` printer per type for panics that
+/// never fire (the swarm and native tests run the same code and print the values).
+macro_rules! debug_text {
+    ($value:expr) => {{
+        #[cfg(not(target_arch = "wasm32"))]
+        let text = format!("{:?}", $value);
+        #[cfg(target_arch = "wasm32")]
+        let text = {
+            let _ = &$value;
+            "(see a native run)"
+        };
+        text
+    }};
+}
+
 pub mod alignment;
 pub mod channel;
 pub mod checkpoint;

@@ -97,7 +97,9 @@ impl Ratio {
         assert!(self.denominator > 0, "ratio with zero denominator");
         assert!(
             self.numerator <= self.denominator,
-            "ratio above one: {self:?}"
+            "ratio above one: {}/{}",
+            self.numerator,
+            self.denominator
         );
         (u64::from(draw) * u64::from(self.denominator)) >> 32 < u64::from(self.numerator)
     }

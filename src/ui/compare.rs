@@ -9,6 +9,7 @@ use crate::app::Action;
 use crate::run::compare::{winner, Figure, Unit};
 use crate::sim::checkpoint::CheckpointStatus;
 use crate::sim::Sim;
+use crate::ui::dashboard::{col_head, para};
 use yew::prelude::*;
 
 fn value_text(figure: &Figure) -> String {
@@ -148,7 +149,7 @@ pub fn CompareTable(props: &PanelProps) -> Html {
     html! {
         <section class="compare-table panel" data-testid="compare-table" aria-labelledby="compare-title">
             <h2 id="compare-title">{ compare.comparison().title.get(korean) }</h2>
-            <p class="compare-description">{ compare.comparison().description.get(korean) }</p>
+            { para("compare-description", compare.comparison().description.get(korean)) }
             <div class="compare-target" role="group" aria-label={tr!(lang, "Faults and commands go to", "장애·명령 대상")}>
                 <span>{ tr!(lang, "Faults and commands go to:", "장애·명령 대상:") }</span>
                 { target_button(CommandTarget::Both, tr!(lang, "both runs", "두 실행 모두").to_string()) }
@@ -157,9 +158,9 @@ pub fn CompareTable(props: &PanelProps) -> Html {
             </div>
             <table class="cp-table">
                 <thead><tr>
-                    <th scope="col">{ tr!(lang, "At the same instant", "같은 시각") }</th>
-                    <th scope="col">{ labels[0].get(korean) }</th>
-                    <th scope="col">{ labels[1].get(korean) }</th>
+                    { col_head(tr!(lang, "At the same instant", "같은 시각")) }
+                    { col_head(labels[0].get(korean)) }
+                    { col_head(labels[1].get(korean)) }
                 </tr></thead>
                 <tbody>
                     { for rows.iter().map(|(l, r)| {

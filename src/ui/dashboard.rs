@@ -18,7 +18,6 @@ use crate::sim::rest::{
     JobDetailsVertexInfo, JobStatus, VertexBackPressureLevel,
 };
 use crate::sim::view::SimView;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -37,10 +36,10 @@ pub fn OverviewPanel(props: &PanelProps) -> Html {
             { cluster_cards(&ClusterCardsProps { overview, lang }) }
             { job_header(&job, lang) }
             <div class="dash-card dash-vertices">
-                <h3 class="dash-card-title">{ tr!(lang, "Vertices", "버텍스") }</h3>
-                <p class="dash-hint">{ tr!(lang,
+                { heading3("dash-card-title", tr!(lang, "Vertices", "버텍스")) }
+                { para("dash-hint", tr!(lang,
                     "Flink's vertex list, plus the figures Flink draws on its job graph (per-second rates, Busy (max), Backpressured (max), node colour). Expand a vertex for its subtasks.",
-                    "Flink의 버텍스 목록에 잡 그래프 노드에만 나오는 값(초당 레코드, Busy (max), Backpressured (max), 노드 색)을 더했습니다. 버텍스를 펼치면 서브태스크가 보입니다.") }</p>
+                    "Flink의 버텍스 목록에 잡 그래프 노드에만 나오는 값(초당 레코드, Busy (max), Backpressured (max), 노드 색)을 더했습니다. 버텍스를 펼치면 서브태스크가 보입니다.")) }
                 <div class="dash-scroll">
                     <table class="dash-table" data-testid="dash-vertices">
                         { vertex_head(lang) }
@@ -64,7 +63,7 @@ fn cluster_cards(props: &ClusterCardsProps) -> Html {
     html! {
         <div class="dash-cards">
             <div class="dash-card">
-                <h3 class="dash-card-title">{ tr!(lang, "Available Task Slots", "사용 가능한 태스크 슬롯") }</h3>
+                { heading3("dash-card-title", tr!(lang, "Available Task Slots", "사용 가능한 태스크 슬롯")) }
                 <div class="dash-big" data-testid="dash-slots-available">{ o.slots_available }</div>
                 <div class="dash-card-foot">
                     { tr!(lang, "Total Task Slots", "전체 태스크 슬롯") }{ " " }
@@ -75,7 +74,7 @@ fn cluster_cards(props: &ClusterCardsProps) -> Html {
                 </div>
             </div>
             <div class="dash-card">
-                <h3 class="dash-card-title">{ tr!(lang, "Running Jobs", "실행 중인 잡") }</h3>
+                { heading3("dash-card-title", tr!(lang, "Running Jobs", "실행 중인 잡")) }
                 <div class="dash-big">{ o.jobs_running }</div>
                 <div class="dash-card-foot">
                     { tr!(lang, "Finished", "완료") }{ " " }<b>{ o.jobs_finished }</b>
@@ -145,8 +144,8 @@ fn vertex_head(lang: Lang) -> Html {
     html! {
         <thead>
             <tr>
-                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr!(lang, "Expand", "펼치기") }</span></th>
-                { for cols.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
+                <th scope="col" class="dash-narrow">{ span("dash-sr", tr!(lang, "Expand", "펼치기")) }</th>
+                { for cols.iter().map(|c| html! { { col_head(*c) } }) }
             </tr>
         </thead>
     }
@@ -247,26 +246,26 @@ impl VertexRow<'_> {
         );
         html! {
             <tr data-testid={format!("dash-vertex-{i}")} class="dash-row">
-                <td>{ expand_button(self.open, format!("dash-subtasks-{i}"), label, format!("dash-vertex-expand-{i}"), on_toggle) }</td>
+                { cell(expand_button(self.open, format!("dash-subtasks-{i}"), label, format!("dash-vertex-expand-{i}"), on_toggle)) }
                 <th scope="row" class="dash-name">
                     <span class="dash-swatch" aria-hidden="true"
                         style={format!("background:{fill};border-color:{border}")}></span>
                     { &v.name }
                 </th>
                 <td><span class={badge_class(state)}>{ state }</span></td>
-                <td class="dash-num">{ format::bytes(m.read_bytes.max(0) as u64) }</td>
+                { num_cell(format::bytes(m.read_bytes.max(0) as u64)) }
                 <td class="dash-num" data-testid={format!("dash-vertex-{i}-records-in")}>{ thousands(m.read_records) }</td>
-                <td class="dash-num">{ format::bytes(m.write_bytes.max(0) as u64) }</td>
+                { num_cell(format::bytes(m.write_bytes.max(0) as u64)) }
                 <td class="dash-num" data-testid={format!("dash-vertex-{i}-records-out")}>{ thousands(m.write_records) }</td>
-                <td class="dash-num">{ v.parallelism }</td>
-                <td>{ timestamp(v.start_time_ms) }</td>
-                <td>{ duration(v.duration_ms) }</td>
-                <td>{ timestamp(v.end_time_ms) }</td>
-                <td class="dash-num">{ format::rate(load.in_per_second) }</td>
-                <td class="dash-num">{ format::rate(load.out_per_second) }</td>
-                <td>{ busy_cell(load.busy_max) }</td>
-                <td>{ ratio_cell(load.backpressured_max, "dash-bp") }</td>
-                <td>{ task_badges(&v.tasks) }</td>
+                { num_cell(v.parallelism.to_string()) }
+                { cell(timestamp(v.start_time_ms)) }
+                { cell(duration(v.duration_ms)) }
+                { cell(timestamp(v.end_time_ms)) }
+                { num_cell(format::rate(load.in_per_second)) }
+                { num_cell(format::rate(load.out_per_second)) }
+                { cell(busy_cell(load.busy_max)) }
+                { cell(ratio_cell(load.backpressured_max, "dash-bp")) }
+                { cell(task_badges(&v.tasks)) }
             </tr>
         }
     }
@@ -313,7 +312,7 @@ fn subtask_head(lang: Lang) -> Html {
         tr!(lang, "Status", "상태"),
     ];
     html! {
-        <thead><tr>{ for cols.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }</tr></thead>
+        <thead><tr>{ for cols.iter().map(|c| html! { { col_head(*c) } }) }</tr></thead>
     }
 }
 
@@ -369,20 +368,20 @@ impl SubtaskCells {
         html! {
             <tr data-testid={format!("dash-sub-{v}-{i}")}>
                 <th scope="row">{ i }</th>
-                <td class="dash-num">{ format::bytes(m.read_bytes.max(0) as u64) }</td>
+                { num_cell(format::bytes(m.read_bytes.max(0) as u64)) }
                 <td class="dash-num" data-testid={format!("dash-sub-{v}-{i}-records-in")}>{ thousands(m.read_records) }</td>
-                <td class="dash-num">{ format::bytes(m.write_bytes.max(0) as u64) }</td>
+                { num_cell(format::bytes(m.write_bytes.max(0) as u64)) }
                 <td class="dash-num" data-testid={format!("dash-sub-{v}-{i}-records-out")}>{ thousands(m.write_records) }</td>
-                <td class="dash-num">{ s.attempt }</td>
+                { num_cell(s.attempt.to_string()) }
                 <td title={s.task_manager_id.clone()}>{ &s.endpoint }</td>
                 <td>{ self.tm.map_or_else(|| "-".to_string(), |n| format!("TM {n}")) }</td>
-                <td>{ timestamp(s.start_time_ms) }</td>
-                <td>{ duration(s.duration_ms) }</td>
-                <td class="dash-num">{ format::rate(self.rates.records_in_per_second) }</td>
-                <td class="dash-num">{ format::rate(self.rates.records_out_per_second) }</td>
-                <td>{ busy_cell(busy) }</td>
-                <td>{ ratio_cell(bp, "dash-bp") }</td>
-                <td>{ level_badge(self.level) }</td>
+                { cell(timestamp(s.start_time_ms)) }
+                { cell(duration(s.duration_ms)) }
+                { num_cell(format::rate(self.rates.records_in_per_second)) }
+                { num_cell(format::rate(self.rates.records_out_per_second)) }
+                { cell(busy_cell(busy)) }
+                { cell(ratio_cell(bp, "dash-bp")) }
+                { cell(level_badge(self.level)) }
                 <td><span class={badge_class(state)}>{ state }</span></td>
             </tr>
         }
@@ -394,7 +393,7 @@ fn level_badge(level: Option<VertexBackPressureLevel>) -> Html {
         Some(VertexBackPressureLevel::Ok) => ("OK", "dash-badge dash-bp-ok"),
         Some(VertexBackPressureLevel::Low) => ("LOW", "dash-badge dash-bp-low"),
         Some(VertexBackPressureLevel::High) => ("HIGH", "dash-badge dash-bp-high"),
-        None => return html! { <span class="dash-na">{ "-" }</span> },
+        None => return html! { { span("dash-na", "-") } },
     };
     html! { <span class={class}>{ text }</span> }
 }
@@ -406,31 +405,77 @@ fn level_badge(level: Option<VertexBackPressureLevel>) -> Html {
 /// A set of expanded rows: dispatching a key toggles it. A reducer, so a click always toggles
 /// the current set, never a stale copy captured at render time.
 #[derive(Clone, Debug, PartialEq)]
-pub(crate) struct Toggles<K: Ord>(BTreeSet<K>);
+/// A `Vec`, not a `BTreeSet`: a handful of rows are open at a time, and every set type costs the
+/// page its own B-tree code (about 1.5 KB gzip each, three key types here).
+pub(crate) struct Toggles<K: PartialEq>(Vec<K>);
 
-impl<K: Ord> Default for Toggles<K> {
+impl<K: PartialEq> Default for Toggles<K> {
     fn default() -> Self {
-        Toggles(BTreeSet::new())
+        Toggles(Vec::new())
     }
 }
 
-impl<K: Ord> Toggles<K> {
+impl<K: PartialEq> Toggles<K> {
     /// Whether `key` is toggled.
     pub(crate) fn contains(&self, key: &K) -> bool {
         self.0.contains(key)
     }
 }
 
-impl<K: Ord + Clone> Reducible for Toggles<K> {
+impl<K: PartialEq + Clone> Reducible for Toggles<K> {
     type Action = K;
 
     fn reduce(self: Rc<Self>, key: K) -> Rc<Self> {
         let mut set = self.0.clone();
-        if !set.remove(&key) {
-            set.insert(key);
+        match set.iter().position(|open| *open == key) {
+            Some(index) => {
+                set.swap_remove(index);
+            }
+            None => set.push(key),
         }
         Rc::new(Toggles(set))
     }
+}
+
+/// A right-aligned number cell of Flink's tables. One function, not a `<td>` per column: each
+/// written-out cell is its own copy of the element's construction in the page's code.
+pub(crate) fn num_cell(text: String) -> Html {
+    html! { { cell_of("dash-num", text) } }
+}
+
+/// A plain cell (see [`num_cell`]).
+pub(crate) fn cell(content: impl Into<Html>) -> Html {
+    html! { <td>{ content.into() }</td> }
+}
+
+/// A `<span>` of a class around text (see [`num_cell`]).
+pub(crate) fn span(class: &'static str, content: impl Into<Html>) -> Html {
+    html! { <span class={class}>{ content.into() }</span> }
+}
+
+/// A `<p>` of a class around text (see [`num_cell`]).
+pub(crate) fn para(class: &'static str, content: impl Into<Html>) -> Html {
+    html! { <p class={class}>{ content.into() }</p> }
+}
+
+/// A cell of a class (see [`num_cell`]).
+pub(crate) fn cell_of(class: &'static str, content: impl Into<Html>) -> Html {
+    html! { <td class={class}>{ content.into() }</td> }
+}
+
+/// An `<h3>` of a class (see [`num_cell`]).
+pub(crate) fn heading3(class: &'static str, content: impl Into<Html>) -> Html {
+    html! { <h3 class={class}>{ content.into() }</h3> }
+}
+
+/// A column header cell (see [`num_cell`]).
+pub(crate) fn col_head(content: impl Into<Html>) -> Html {
+    html! { <th scope="col">{ content.into() }</th> }
+}
+
+/// A term and its description in a `<dl>` (see [`num_cell`]).
+pub(crate) fn term(label: &str, value: impl Into<Html>) -> Html {
+    html! { <><dt>{ label.to_string() }</dt><dd>{ value.into() }</dd></> }
 }
 
 /// The "+"/"−" button of Flink's expandable rows, with its ARIA state.

@@ -3,7 +3,9 @@
 //! Flink's UI cannot show: the job statuses (RESTARTING lasts about a second and Flink's 3-second
 //! polling skips it), the TaskManager loss and the checkpoint each restart restored.
 
-use super::dashboard::{expand_button, timestamp, Toggles};
+use super::dashboard::{
+    cell, cell_of, col_head, expand_button, heading3, para, span, timestamp, Toggles,
+};
 use super::{format, tr, Lang, PanelProps};
 use crate::sim::event::Event;
 use crate::sim::rest::{build, RootExceptionInfo};
@@ -150,11 +152,11 @@ fn history_table(
                 <caption class="dash-sr">{ tr!(lang, "Exception history, newest first", "예외 기록 (최신순)") }</caption>
                 <thead>
                     <tr>
-                        <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr!(lang, "Expand", "펼치기") }</span></th>
-                        <th scope="col">{ tr!(lang, "Time", "시각") }</th>
-                        <th scope="col">{ tr!(lang, "Exception", "예외") }</th>
-                        <th scope="col">{ tr!(lang, "Task Name", "태스크 이름") }</th>
-                        <th scope="col">{ tr!(lang, "Location", "위치") }</th>
+                        <th scope="col" class="dash-narrow">{ span("dash-sr", tr!(lang, "Expand", "펼치기")) }</th>
+                        { col_head(tr!(lang, "Time", "시각")) }
+                        { col_head(tr!(lang, "Exception", "예외")) }
+                        { col_head(tr!(lang, "Task Name", "태스크 이름")) }
+                        { col_head(tr!(lang, "Location", "위치")) }
                     </tr>
                 </thead>
                 { for rows }
@@ -187,11 +189,11 @@ fn history_group(
     html! {
         <tbody key={key} class={classes!("cp-group", open.then_some("cp-group-open"))}>
             <tr data-testid={format!("exc-row-{i}")} class="exc-row">
-                <td>{ button }</td>
-                <td class="exc-time">{ timestamp(e.timestamp_ms) }</td>
+                { cell(button) }
+                { cell_of("exc-time", timestamp(e.timestamp_ms)) }
                 <th scope="row" class="exc-class" data-testid={format!("exc-class-{i}")}>{ &e.exception_name }</th>
-                <td class="exc-task">{ e.task_name.clone().unwrap_or_else(|| "-".into()) }</td>
-                <td class="exc-location">{ location(entry) }</td>
+                { cell_of("exc-task", e.task_name.clone().unwrap_or_else(|| "-".into())) }
+                { cell_of("exc-location", location(entry)) }
             </tr>
             if open {
                 <tr id={region} class="cp-detail-row">
@@ -263,10 +265,10 @@ fn timeline(view: &SimView<'_>, lang: Lang) -> Html {
     });
     html! {
         <div class="exc-timeline" data-testid="exc-timeline">
-            <h3 class="cp-subtitle">{ tr!(lang, "Recovery timeline (not in Flink's UI)", "복구 타임라인 (Flink UI에는 없음)") }</h3>
-            <p class="cp-note">{ tr!(lang,
+            { heading3("cp-subtitle", tr!(lang, "Recovery timeline (not in Flink's UI)", "복구 타임라인 (Flink UI에는 없음)")) }
+            { para("cp-note", tr!(lang,
                 "Simulated time. Flink's UI polls every 3 s, so a RESTARTING of about a second is rarely seen there.",
-                "시뮬레이션 시간입니다. Flink UI는 3초마다 갱신하므로 1초 남짓한 RESTARTING은 거의 보이지 않습니다.") }</p>
+                "시뮬레이션 시간입니다. Flink UI는 3초마다 갱신하므로 1초 남짓한 RESTARTING은 거의 보이지 않습니다.")) }
             <ol class="exc-tl" tabindex="0" aria-label={tr!(lang, "Recovery timeline", "복구 타임라인")}>{ for rows }</ol>
         </div>
     }

@@ -4,6 +4,7 @@
 use super::{tr, Lang, PanelProps};
 use crate::app::{Action, Stop};
 use crate::run::speed::{speed_label, SPEEDS_MILLI};
+use crate::ui::dashboard::span;
 use yew::prelude::*;
 
 type Event_ = yew::events::Event;
@@ -51,7 +52,7 @@ pub fn header(props: &PanelProps) -> Html {
         <header class="header">
             <div class="brand">
                 <h1>{ "flinkscope" }</h1>
-                <span class="subtitle">{ tr!(lang, "Apache Flink 2.3 cluster, simulated in your browser", "브라우저 안에서 시뮬레이션하는 Apache Flink 2.3 클러스터") }</span>
+                { span("subtitle", tr!(lang, "Apache Flink 2.3 cluster, simulated in your browser", "브라우저 안에서 시뮬레이션하는 Apache Flink 2.3 클러스터")) }
             </div>
             <div class="controls" role="toolbar" aria-label={tr!(lang, "Run controls", "실행 제어")}>
                 if m.playing() {
@@ -92,7 +93,7 @@ pub fn header(props: &PanelProps) -> Html {
                     { super::format::sim_clock(view.now()) }
                 </span>
                 if m.behind() {
-                    <span class="warning">{ tr!(lang, "behind: the engine cannot keep up with this speed", "지연: 이 속도를 따라가지 못합니다") }</span>
+                    { span("warning", tr!(lang, "behind: the engine cannot keep up with this speed", "지연: 이 속도를 따라가지 못합니다")) }
                 }
             </div>
             if let Some(notice) = m.notice().map(str::to_string) {

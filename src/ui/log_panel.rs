@@ -4,6 +4,7 @@ use super::{format, tr, Lang, PanelProps};
 use crate::sim::event::{Event, TimedEvent};
 use crate::sim::log::{self, LogCategory};
 use crate::sim::view::SimView;
+use crate::ui::dashboard::{para, span};
 use yew::prelude::*;
 
 /// Lines shown at most (the page keeps more events; the DOM stays small).
@@ -246,7 +247,7 @@ pub fn LogPanel(props: &PanelProps) -> Html {
                 <li key={id} class={classes!("log-line", category_class(category), duplicate.then_some("duplicate"))}
                     data-duplicate={duplicate.to_string()}>
                     <time>{ format::sim_clock(e.time) }</time>
-                    <span class="log-text">{ text }</span>
+                    { span("log-text", text) }
                     if duplicate {
                         <span class="dup-badge" title={tr!(lang, "Printed again after the restore: the print sink is not transactional", "복구 후 다시 출력됨: print 싱크는 트랜잭션이 아닙니다")}>
                             { tr!(lang, "duplicate", "중복") }
@@ -268,7 +269,7 @@ pub fn LogPanel(props: &PanelProps) -> Html {
                     </label>
                 }) }
             </fieldset>
-            <p class="hint">{ tr!(lang, "Newest first: the last 60 matching lines of the 3,000 events kept (pause to read).", "최신 순: 보관 중인 이벤트 3,000개 중 조건에 맞는 최근 60줄 (읽으려면 일시정지).") }</p>
+            { para("hint", tr!(lang, "Newest first: the last 60 matching lines of the 3,000 events kept (pause to read).", "최신 순: 보관 중인 이벤트 3,000개 중 조건에 맞는 최근 60줄 (읽으려면 일시정지).")) }
             <ol class="log" data-testid="log" aria-live="off" tabindex="0" aria-label={tr!(lang, "Live log", "실시간 로그")}>{ for lines }</ol>
         </section>
     }
@@ -302,9 +303,9 @@ pub fn SinkOutput(props: &PanelProps) -> Html {
                 { tr!(lang, "Print sink (stdout)", "Print 싱크 (stdout)") }
                 <span class="counts">{ format!(" {total} {} · {duplicates} {}", tr!(lang, "alarms", "알람"), tr!(lang, "duplicates", "중복")) }</span>
             </h2>
-            <p class="hint">{ tr!(lang,
+            { para("hint", tr!(lang,
                 "Newest first. Keyed state is exactly-once; this output is not: alarms printed between the restored checkpoint and the failure are printed again.",
-                "최신 순. 키 상태는 정확히 한 번이지만 이 출력은 아닙니다: 복구된 체크포인트와 장애 사이에 출력된 알람은 다시 출력됩니다.") }</p>
+                "최신 순. 키 상태는 정확히 한 번이지만 이 출력은 아닙니다: 복구된 체크포인트와 장애 사이에 출력된 알람은 다시 출력됩니다.")) }
             <div class="sink-output" data-testid="sink-output" role="log" aria-live="polite"
                 tabindex="0" aria-label={tr!(lang, "Print sink output", "Print 싱크 출력")}
                 data-last-checkpoint-ms={last_checkpoint_ms} data-sim-time-ms={view.now().as_ms().to_string()}>
@@ -315,7 +316,7 @@ pub fn SinkOutput(props: &PanelProps) -> Html {
                         <time>{ format::sim_clock(line.time) }</time>
                         <code>{ log::sink_line(graph, line.subtask, line.key, line.count, line.seq) }</code>
                         if line.duplicate {
-                            <span class="dup-badge">{ tr!(lang, "duplicate", "중복") }</span>
+                            { span("dup-badge", tr!(lang, "duplicate", "중복")) }
                         }
                     </div>
                 }) }

@@ -4,6 +4,7 @@
 use super::{format, tr, PanelProps};
 use crate::app::mirror::ArchiveState;
 use crate::app::Action;
+use crate::ui::dashboard::para;
 use yew::prelude::*;
 
 /// The banner.
@@ -62,9 +63,9 @@ pub fn ResumeBanner(props: &PanelProps) -> Html {
                     None => tr!(lang, "no completed checkpoint stored", "저장된 완료 체크포인트 없음").to_string(),
                 } }
             </p>
-            <p class="hint">{ tr!(lang,
+            { para("hint", tr!(lang,
                 "Reloading the page is what a JobManager crash is to Flink: resuming lets a new JobManager recover the job from the latest completed checkpoint (ids continue, statistics start over).",
-                "페이지 새로고침은 Flink에서 JobManager 장애와 같습니다. 재개하면 새 JobManager가 최근 완료 체크포인트에서 잡을 복구합니다 (ID는 이어지고 통계는 새로 시작).") }</p>
+                "페이지 새로고침은 Flink에서 JobManager 장애와 같습니다. 재개하면 새 JobManager가 최근 완료 체크포인트에서 잡을 복구합니다 (ID는 이어지고 통계는 새로 시작).")) }
             if !offer.problems.is_empty() {
                 <ul class="problems" data-testid="storage-problems">
                     { for offer.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }

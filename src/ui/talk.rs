@@ -5,6 +5,7 @@ use super::{tr, Lang, PanelProps};
 use crate::app::session::TalkMove;
 use crate::app::Action;
 use crate::run::talk::Text;
+use crate::ui::dashboard::span;
 use yew::prelude::*;
 
 fn text(text: &Text, lang: Lang) -> &str {
@@ -250,7 +251,7 @@ pub fn presenter_view(props: &PanelProps) -> Html {
                         tr!(lang, "talk", "전체"), clock_text(talk_ms)) }
                 </span>
                 if mode.blank() {
-                    <span class="badge">{ tr!(lang, "audience screen blanked", "청중 화면 가림") }</span>
+                    { span("badge", tr!(lang, "audience screen blanked", "청중 화면 가림")) }
                 }
             </header>
             <section class="presenter-now">

@@ -3,15 +3,15 @@
 
 use super::archive::{encoded, ArchiveError, CheckpointArchive, Write};
 use crate::app::records::{self, Listing};
+use litemap::LiteMap;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Records kept in memory (lost with the page).
 #[derive(Clone, Default)]
 pub struct MemoryArchive {
-    jobs: Rc<RefCell<BTreeMap<String, String>>>,
-    checkpoints: Rc<RefCell<BTreeMap<String, String>>>,
+    jobs: Rc<RefCell<LiteMap<String, String>>>,
+    checkpoints: Rc<RefCell<LiteMap<String, String>>>,
 }
 
 impl MemoryArchive {

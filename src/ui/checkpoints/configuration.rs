@@ -2,6 +2,7 @@
 //! effect that Flink's table leaves out.
 
 use super::*;
+use crate::ui::dashboard::{col_head, heading3};
 
 #[derive(Properties, PartialEq)]
 pub(super) struct ConfigProps {
@@ -43,7 +44,7 @@ pub(super) fn config_tab(props: &ConfigProps) -> Html {
                     <tbody>{ for rows.into_iter().map(|(k, v, id)| option_row(k, v, id)) }</tbody>
                 </table>
             </div>
-            <h3 class="cp-subtitle">{ tr!(lang, "Also in effect (not in Flink's table)", "함께 적용되는 설정 (Flink 표에는 없음)") }</h3>
+            { heading3("cp-subtitle", tr!(lang, "Also in effect (not in Flink's table)", "함께 적용되는 설정 (Flink 표에는 없음)")) }
             <div class="cp-scroll">
                 <table class="cp-table cp-kv-table">
                     { option_head(lang) }
@@ -57,8 +58,8 @@ pub(super) fn config_tab(props: &ConfigProps) -> Html {
 pub(super) fn option_head(lang: Lang) -> Html {
     html! {
         <thead><tr>
-            <th scope="col">{ tr!(lang, "Option", "옵션") }</th>
-            <th scope="col">{ tr!(lang, "Value", "값") }</th>
+            { col_head(tr!(lang, "Option", "옵션")) }
+            { col_head(tr!(lang, "Value", "값")) }
         </tr></thead>
     }
 }

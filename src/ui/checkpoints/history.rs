@@ -1,6 +1,7 @@
 //! History: the latest checkpoints, each expandable into its operators and their subtasks.
 
 use super::*;
+use crate::ui::dashboard::{cell, cell_of, col_head, num_cell, para, span};
 
 pub(super) const HISTORY_COLUMNS: usize = 11;
 
@@ -55,8 +56,8 @@ pub(super) fn history_head(lang: Lang) -> Html {
     html! {
         <thead>
             <tr>
-                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr!(lang, "Expand", "펼치기") }</span></th>
-                { for cols.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
+                <th scope="col" class="dash-narrow">{ span("dash-sr", tr!(lang, "Expand", "펼치기")) }</th>
+                { for cols.iter().map(|c| html! { { col_head(*c) } }) }
             </tr>
         </thead>
     }
@@ -112,7 +113,7 @@ pub(super) fn history_row(b: &CheckpointStatisticsBase, button: Html) -> Html {
     html! {
         <tr data-testid={format!("cp-row-{}", b.id)} class="cp-row"
             data-checkpointed={b.checkpointed_size_bytes.to_string()} data-full={b.state_size_bytes.to_string()}>
-            <td>{ button }</td>
+            { cell(button) }
             <th scope="row" class="dash-num">{ b.id }</th>
             <td><span class={badge_class(status)}>{ status }</span></td>
             <td class="cp-acked">
@@ -122,12 +123,12 @@ pub(super) fn history_row(b: &CheckpointStatisticsBase, button: Html) -> Html {
                     { progress(pct) }
                 }
             </td>
-            <td>{ timestamp(b.trigger_timestamp_ms) }</td>
-            <td>{ ack_time(b.latest_ack_timestamp_ms) }</td>
-            <td>{ ms_or_na(b.end_to_end_duration_ms) }</td>
-            <td class="dash-num">{ bytes(b.checkpointed_size_bytes) }</td>
-            <td class="dash-num">{ bytes(b.state_size_bytes) }</td>
-            <td class="dash-num">{ processed_persisted(b.processed_data_bytes, b.persisted_data_bytes) }</td>
+            { cell(timestamp(b.trigger_timestamp_ms)) }
+            { cell(ack_time(b.latest_ack_timestamp_ms)) }
+            { cell(ms_or_na(b.end_to_end_duration_ms)) }
+            { num_cell(bytes(b.checkpointed_size_bytes)) }
+            { num_cell(bytes(b.state_size_bytes)) }
+            { num_cell(processed_persisted(b.processed_data_bytes, b.persisted_data_bytes)) }
             <td><span class={classes!("cp-tag", unaligned.then_some("cp-tag-unaligned"))}>{ unaligned.to_string() }</span></td>
         </tr>
     }
@@ -182,7 +183,7 @@ pub(super) fn operators(ctx: &Ctx<'_>, id: i64) -> Html {
     let lang = ctx.lang;
     let Some(details) = build::checkpoint_details(ctx.view, CheckpointId(id as u32)) else {
         return html! {
-            <p class="cp-note">{ tr!(lang, "The details of this checkpoint have left the history.", "이 체크포인트의 상세 정보는 기록에서 빠졌습니다.") }</p>
+            { para("cp-note", tr!(lang, "The details of this checkpoint have left the history.", "이 체크포인트의 상세 정보는 기록에서 빠졌습니다.")) }
         };
     };
     let tasks = &details.base().tasks;
@@ -230,8 +231,8 @@ pub(super) fn operator_head(lang: Lang) -> Html {
     html! {
         <thead>
             <tr>
-                <th scope="col" class="dash-narrow"><span class="dash-sr">{ tr!(lang, "Expand", "펼치기") }</span></th>
-                { for cols.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
+                <th scope="col" class="dash-narrow">{ span("dash-sr", tr!(lang, "Expand", "펼치기")) }</th>
+                { for cols.iter().map(|c| html! { { col_head(*c) } }) }
             </tr>
         </thead>
     }
@@ -259,14 +260,14 @@ pub(super) fn operator_group(
     html! {
         <tbody key={vertex.to_string()} class="cp-group">
             <tr data-testid={format!("cp-op-{id}-{vertex}")} class="cp-op-row">
-                <td>{ button }</td>
+                { cell(button) }
                 <th scope="row">{ name.to_string() }</th>
                 <td>{ format!("{}/{} ({pct}%)", t.num_acknowledged_subtasks, t.num_subtasks) }</td>
-                <td>{ ack_time(t.latest_ack_timestamp_ms) }</td>
-                <td>{ ms_or_na(t.end_to_end_duration_ms) }</td>
-                <td class="dash-num">{ bytes(t.checkpointed_size_bytes) }</td>
-                <td class="dash-num">{ bytes(t.state_size_bytes) }</td>
-                <td class="dash-num">{ processed_persisted(t.processed_data_bytes, t.persisted_data_bytes) }</td>
+                { cell(ack_time(t.latest_ack_timestamp_ms)) }
+                { cell(ms_or_na(t.end_to_end_duration_ms)) }
+                { num_cell(bytes(t.checkpointed_size_bytes)) }
+                { num_cell(bytes(t.state_size_bytes)) }
+                { num_cell(processed_persisted(t.processed_data_bytes, t.persisted_data_bytes)) }
             </tr>
             if open {
                 <tr id={region} class="cp-detail-row">
@@ -325,14 +326,14 @@ pub(super) fn subtask_head(lang: Lang, per_subtask: bool) -> Html {
         <thead>
             <tr>
                 if per_subtask {
-                    <th scope="col">{ "ID" }</th>
-                    <th scope="col">{ tr!(lang, "Acknowledged", "확인(ack)") }</th>
+                    { col_head("ID") }
+                    { col_head(tr!(lang, "Acknowledged", "확인(ack)")) }
                 } else {
-                    <th scope="col"><span class="dash-sr">{ tr!(lang, "Statistic", "통계") }</span></th>
+                    <th scope="col">{ span("dash-sr", tr!(lang, "Statistic", "통계")) }</th>
                 }
-                { for middle.iter().map(|c| html! { <th scope="col">{ *c }</th> }) }
+                { for middle.iter().map(|c| html! { { col_head(*c) } }) }
                 if per_subtask {
-                    <th scope="col">{ tr!(lang, "Unaligned Checkpoint", "비정렬 체크포인트") }</th>
+                    { col_head(tr!(lang, "Unaligned Checkpoint", "비정렬 체크포인트")) }
                 }
             </tr>
         </thead>
@@ -385,22 +386,22 @@ pub(super) fn subtask_row(id: i64, vertex: u32, s: &SubtaskCheckpointStatistics)
         SubtaskCheckpointStatistics::Completed(c) => html! {
             <tr data-testid={format!("cp-sub-{id}-{vertex}-{}", c.index)}>
                 <th scope="row">{ c.index }</th>
-                <td>{ timestamp(c.ack_timestamp_ms) }</td>
-                <td>{ duration(c.end_to_end_duration_ms) }</td>
-                <td class="dash-num">{ bytes(c.checkpointed_size_bytes) }</td>
-                <td class="dash-num">{ bytes(c.state_size_bytes) }</td>
-                <td>{ duration(c.checkpoint.sync_ms) }</td>
-                <td>{ duration(c.checkpoint.async_ms) }</td>
-                <td class="dash-num">{ processed_persisted(c.alignment.processed_bytes, c.alignment.persisted_bytes) }</td>
-                <td>{ duration(c.alignment.duration_ms) }</td>
-                <td>{ duration(c.start_delay_ms) }</td>
+                { cell(timestamp(c.ack_timestamp_ms)) }
+                { cell(duration(c.end_to_end_duration_ms)) }
+                { num_cell(bytes(c.checkpointed_size_bytes)) }
+                { num_cell(bytes(c.state_size_bytes)) }
+                { cell(duration(c.checkpoint.sync_ms)) }
+                { cell(duration(c.checkpoint.async_ms)) }
+                { num_cell(processed_persisted(c.alignment.processed_bytes, c.alignment.persisted_bytes)) }
+                { cell(duration(c.alignment.duration_ms)) }
+                { cell(duration(c.start_delay_ms)) }
                 <td><span class={classes!("cp-tag", c.unaligned_checkpoint.then_some("cp-tag-unaligned"))}>{ c.unaligned_checkpoint.to_string() }</span></td>
             </tr>
         },
         SubtaskCheckpointStatistics::Pending(p) => html! {
             <tr data-testid={format!("cp-sub-{id}-{vertex}-{}", p.index)} class="cp-pending-row">
                 <th scope="row">{ p.index }</th>
-                { for (0..10).map(|_| html! { <td class="cp-muted">{ "n/a" }</td> }) }
+                { for (0..10).map(|_| html! { { cell_of("cp-muted", "n/a") } }) }
             </tr>
         },
     }

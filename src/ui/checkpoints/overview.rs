@@ -2,6 +2,7 @@
 //! Flink cannot show (the pending checkpoint's acknowledgements as they arrive).
 
 use super::*;
+use crate::ui::dashboard::{heading3, para, span};
 
 pub(super) fn overview_tab(ctx: &Ctx<'_>, stats: &CheckpointingStatistics) -> Html {
     let lang = ctx.lang;
@@ -35,7 +36,7 @@ pub(super) fn field(label: &'static str, value: Html) -> Html {
 }
 
 pub(super) fn none(lang: Lang) -> Html {
-    html! { <span class="cp-none">{ tr!(lang, "None", "없음") }</span> }
+    html! { { span("cp-none", tr!(lang, "None", "없음")) } }
 }
 
 pub(super) fn counts_row(c: &CheckpointingCounts, lang: Lang) -> Html {
@@ -102,7 +103,7 @@ pub(super) fn latest_failed(ctx: &Ctx<'_>, failed: Option<&FailedCheckpointStati
                 <span class="cp-fields">
                     { field("ID", html! { { f.base.id } }) }
                     { field(tr!(lang, "Failure Time", "실패 시각"), html! { { timestamp(f.failure_timestamp_ms) } }) }
-                    { field(tr!(lang, "Cause", "원인"), html! { <span class="cp-cause">{ cause }</span> }) }
+                    { field(tr!(lang, "Cause", "원인"), html! { { span("cp-cause", cause) } }) }
                 </span>
                 if !ctx.compact {
                     { detail_box(lang, &CheckpointStatistics::Failed(f.clone())) }
@@ -173,9 +174,9 @@ pub(super) fn live_section(ctx: &Ctx<'_>, stats: &CheckpointingStatistics) -> Ht
         .map(|at| duration(at.saturating_since(view.now()).as_ms() as i64));
     html! {
         <div class="cp-live" data-testid="cp-live">
-            <h3 class="cp-live-title">{ tr!(lang, "Live (not in Flink's UI)", "실시간 (Flink UI에는 없음)") }</h3>
+            { heading3("cp-live-title", tr!(lang, "Live (not in Flink's UI)", "실시간 (Flink UI에는 없음)")) }
             if pending.is_empty() {
-                <p class="cp-none">{ tr!(lang, "No checkpoint in progress.", "진행 중인 체크포인트가 없습니다.") }</p>
+                { para("cp-none", tr!(lang, "No checkpoint in progress.", "진행 중인 체크포인트가 없습니다.")) }
             }
             { for pending.iter().map(|b| pending_acks(ctx, b)) }
             <p class="cp-fields">
@@ -214,7 +215,7 @@ pub(super) fn pending_acks(ctx: &Ctx<'_>, b: &CheckpointStatisticsBase) -> Html 
                 </span>
             }
         });
-        html! { <span class="cp-vertex-acks"><span class="cp-vertex-name">{ &vertex.name }</span>{ for squares }</span> }
+        html! { <span class="cp-vertex-acks">{ span("cp-vertex-name", &vertex.name) }{ for squares }</span> }
     });
     html! {
         <div class="cp-pending" data-testid={format!("cp-pending-{}", b.id)}>

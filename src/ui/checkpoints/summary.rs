@@ -2,6 +2,8 @@
 //! checkpoints, with percentiles.
 
 use super::*;
+use crate::ui::dashboard::col_head;
+use crate::ui::dashboard::span;
 
 #[derive(Properties, PartialEq)]
 pub(super) struct SummaryProps {
@@ -59,11 +61,11 @@ pub(super) fn summary_head(lang: Lang) -> Html {
     html! {
         <thead>
             <tr>
-                <th scope="col"><span class="dash-sr">{ tr!(lang, "Statistic", "통계") }</span></th>
-                <th scope="col">{ tr!(lang, "End to End Duration", "종단 간 소요 시간") }</th>
-                <th scope="col">{ tr!(lang, "Checkpointed Data Size", "체크포인트 데이터 크기") }</th>
-                <th scope="col">{ tr!(lang, "Full Checkpoint Data Size", "전체 체크포인트 데이터 크기") }</th>
-                <th scope="col">{ tr!(lang, "Processed (persisted) in-flight data", "처리된(저장된) in-flight 데이터") }</th>
+                <th scope="col">{ span("dash-sr", tr!(lang, "Statistic", "통계")) }</th>
+                { col_head(tr!(lang, "End to End Duration", "종단 간 소요 시간")) }
+                { col_head(tr!(lang, "Checkpointed Data Size", "체크포인트 데이터 크기")) }
+                { col_head(tr!(lang, "Full Checkpoint Data Size", "전체 체크포인트 데이터 크기")) }
+                { col_head(tr!(lang, "Processed (persisted) in-flight data", "처리된(저장된) in-flight 데이터")) }
             </tr>
         </thead>
     }
