@@ -38,6 +38,7 @@ fn scenario(
         config,
         commands: commands.to_vec(),
         until,
+        from: None,
     };
     let retained = sim.view().retained_checkpoints().to_vec();
     (script.to_file(), sim.jobmanager_state(), retained)

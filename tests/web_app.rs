@@ -62,6 +62,7 @@ fn frames_are_deterministic_across_frame_intervals() {
         config: SimConfig::default(),
         commands: vec![(SimTime::from_ms(40_000), kill)],
         until: SimTime::from_ms(130_000),
+        from: None,
     };
     let straight = script.run(|_| {}).0.view().trace_hash();
     let run = |frames_ms: &[f64]| {
@@ -101,6 +102,8 @@ async fn config_editor_validates_beside_the_field() {
         lang: Lang::En,
         config: SimConfig::default(),
         on_apply: Callback::noop(),
+        snapshots: Vec::new(),
+        on_restore: Callback::noop(),
     };
     let root = mount::<ConfigEditor>(props).await;
     assert!(text(&root, "java-snippet").contains(
@@ -129,6 +132,71 @@ async fn config_editor_validates_beside_the_field() {
     assert!(
         java_snippet(&unaligned).contains("conf.set(CheckpointingOptions.ENABLE_UNALIGNED, true);")
     );
+}
+
+/// Choosing a snapshot in "Start from" shows Flink's restore options and turns Apply into a
+/// restore request carrying the edited configuration, the snapshot and the options.
+#[wasm_bindgen_test]
+async fn config_editor_starts_a_new_job_from_a_chosen_snapshot() {
+    use flinkscope::app::RestoreRequest;
+    use flinkscope::sim::restore::RecoveryClaimMode;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    let requests: Rc<RefCell<Vec<RestoreRequest>>> = Rc::default();
+    let applied: Rc<RefCell<u32>> = Rc::default();
+    let props = ConfigEditorProps {
+        lang: Lang::En,
+        config: SimConfig::default(),
+        on_apply: {
+            let applied = applied.clone();
+            Callback::from(move |_| *applied.borrow_mut() += 1)
+        },
+        snapshots: vec![
+            (3, "chk-3 (retained checkpoint)".to_string()),
+            (4, "savepoint-a1b2c3-0123456789ab (savepoint)".to_string()),
+        ],
+        on_restore: {
+            let requests = requests.clone();
+            Callback::from(move |r| requests.borrow_mut().push(r))
+        },
+    };
+    let root = mount::<ConfigEditor>(props).await;
+    assert!(by_testid(&root, "cfg-execution.state-recovery.claim-mode").is_none());
+    let choose = |id: &str, value: &str| {
+        let select: web_sys::HtmlSelectElement =
+            wasm_bindgen::JsCast::dyn_into(by_testid(&root, id).unwrap()).unwrap();
+        select.set_value(value);
+        select
+            .dispatch_event(&web_sys::Event::new("change").unwrap())
+            .unwrap();
+    };
+    choose("cfg-execution.state-recovery.path", "4");
+    yew::scheduler::flush().await;
+    choose("cfg-execution.state-recovery.claim-mode", "CLAIM");
+    let parallelism: web_sys::HtmlInputElement =
+        wasm_bindgen::JsCast::dyn_into(by_testid(&root, "cfg-parallelism.default").unwrap())
+            .unwrap();
+    parallelism.set_value("4");
+    parallelism
+        .dispatch_event(&web_sys::InputEvent::new("input").unwrap())
+        .unwrap();
+    yew::scheduler::flush().await;
+    let apply: web_sys::HtmlElement =
+        wasm_bindgen::JsCast::dyn_into(by_testid(&root, "cfg-apply").unwrap()).unwrap();
+    assert_eq!(
+        apply.text_content().unwrap().trim(),
+        "Start the new job from the snapshot"
+    );
+    apply.click();
+    yew::scheduler::flush().await;
+    let requests = requests.borrow();
+    assert_eq!(requests.len(), 1, "one restore request");
+    assert_eq!(*applied.borrow(), 0, "not a fresh run");
+    let request = &requests[0];
+    assert_eq!(request.checkpoint.0, 4);
+    assert_eq!(request.settings.claim_mode, RecoveryClaimMode::Claim);
+    assert!(!request.settings.allow_non_restored_state);
+    assert_eq!(request.config.parallelism, 4);
 }
 
 /// The panic report names the failure and where it happened.

@@ -201,6 +201,7 @@ async fn storage_browser_reads_the_archive() {
         config,
         commands: Vec::new(),
         until: SimTime::from_ms(60_000),
+        from: None,
     };
     owner.apply(
         Action::Import(Ok(serde_json::to_string(&script.to_file()).unwrap())),

@@ -62,6 +62,17 @@ pub enum Stop {
     Checkpoint,
 }
 
+/// A new job from a snapshot of the current run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RestoreRequest {
+    /// The new job's configuration (parallelism, max parallelism, chaining, uids, backend …).
+    pub config: SimConfig,
+    /// The retained checkpoint or savepoint.
+    pub checkpoint: crate::sim::ids::CheckpointId,
+    /// The restore mode and `--allowNonRestoredState`.
+    pub settings: crate::sim::restore::RestoreSettings,
+}
+
 /// Everything that changes the page's state.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
@@ -94,6 +105,9 @@ pub enum Action {
     Command(Command),
     /// Start over with a configuration (the editor validated it; it is validated again).
     ApplyConfig(Box<SimConfig>),
+    /// Start a new job from a retained checkpoint or savepoint of the current run (the restore
+    /// dialog: `flink run -s <path>` with another configuration).
+    RestoreJob(Box<RestoreRequest>),
     /// A run file's text to load, or why it could not be read.
     Import(Result<String, String>),
     /// Copy the link of the run at the cursor; `base` is the page's address without query.

@@ -15,7 +15,7 @@
 use super::records::{checkpoint_key, Listing, StoredCheckpoint, StoredJob};
 use crate::sim::event::{Event, TimedEvent};
 use crate::sim::Sim;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// Archive operations queued at most (older job-state saves are coalesced first).
 pub const PENDING_OPS_MAX: usize = 256;
@@ -79,8 +79,10 @@ pub enum ArchiveState {
 #[derive(Clone, Debug)]
 pub struct Mirror {
     state: ArchiveState,
-    /// Checkpoint ids of the current job written to the archive.
-    persisted: BTreeSet<u32>,
+    /// Checkpoint ids of the current job written to the archive, ascending. A sorted `Vec`: it
+    /// holds the retained checkpoints and savepoints of one job (a few), and a `BTreeSet<u32>`
+    /// would bring the page its own B-tree code.
+    persisted: Vec<u32>,
     pending: VecDeque<ArchiveOp>,
     busy: bool,
     last_error: Option<String>,
@@ -93,7 +95,7 @@ impl Default for Mirror {
     fn default() -> Self {
         Mirror {
             state: ArchiveState::Opening,
-            persisted: BTreeSet::new(),
+            persisted: Vec::new(),
             pending: VecDeque::new(),
             busy: false,
             last_error: None,
@@ -116,8 +118,15 @@ impl Mirror {
     }
 
     /// Checkpoint ids of the current job known to be written.
-    pub fn persisted(&self) -> &BTreeSet<u32> {
+    pub fn persisted(&self) -> &[u32] {
         &self.persisted
+    }
+
+    /// Notes `id` as written, keeping the list ascending and free of duplicates.
+    fn persist(&mut self, id: u32) {
+        if let Err(index) = self.persisted.binary_search(&id) {
+            self.persisted.insert(index, id);
+        }
     }
 
     /// Operations waiting.
@@ -194,7 +203,9 @@ impl Mirror {
                 }
                 Event::CheckpointDiscarded { checkpoint } => {
                     let key = checkpoint_key(sim.view().job_id(), checkpoint.0);
-                    self.persisted.remove(&checkpoint.0);
+                    if let Ok(index) = self.persisted.binary_search(&checkpoint.0) {
+                        self.persisted.remove(index);
+                    }
                     let before = self.pending.len();
                     self.pending
                         .retain(|op| !matches!(op, ArchiveOp::PutCheckpoint(c) if c.key() == key));
@@ -269,10 +280,9 @@ impl Mirror {
     /// A new run starts beside the stored records (start fresh, or a resume): what the archive
     /// holds of it is `retained`.
     pub fn start_run(&mut self, retained: impl IntoIterator<Item = u32>) {
-        // Inserted one by one: collecting sorts first, with a sort of its own (`sim::order`).
         self.persisted.clear();
         for id in retained {
-            self.persisted.insert(id);
+            self.persist(id);
         }
     }
 
@@ -356,7 +366,7 @@ impl Mirror {
                 for op in batch {
                     match op {
                         ArchiveOp::PutCheckpoint(record) if record.job_id == current_job => {
-                            self.persisted.insert(record.checkpoint_id);
+                            self.persist(record.checkpoint_id);
                         }
                         ArchiveOp::Clear => self.persisted.clear(),
                         _ => {}
@@ -373,7 +383,18 @@ impl Mirror {
 
 fn offer_from(listing: &Listing) -> Option<ResumeOffer> {
     let job = listing.jobs.first()?.clone();
-    let checkpoints = listing.checkpoints_of(&job.job_id).cloned().collect();
+    let mut checkpoints: Vec<StoredCheckpoint> =
+        listing.checkpoints_of(&job.job_id).cloned().collect();
+    // A job started from a snapshot of an earlier job keeps it among its checkpoints (its
+    // fallback until a checkpoint of its own completes); it is stored under the earlier job.
+    if let Some(from) = &job.state.restored_from {
+        checkpoints.extend(
+            listing
+                .checkpoints_of(&from.job_id)
+                .filter(|c| c.metadata.checkpoint_id == from.checkpoint)
+                .cloned(),
+        );
+    }
     let problems = listing
         .problems
         .iter()
@@ -390,6 +411,7 @@ fn offer_from(listing: &Listing) -> Option<ResumeOffer> {
 mod tests {
     use super::*;
     use crate::sim::{SimConfig, SimTime};
+    use std::collections::BTreeSet;
 
     fn open_mirror() -> Mirror {
         let mut mirror = Mirror::default();

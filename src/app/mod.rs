@@ -33,7 +33,7 @@ pub mod stored;
 pub mod url;
 pub mod verification;
 
-pub use action::{Action, Effect, Outcome, Redraw, Stop, Tab};
+pub use action::{Action, Effect, Outcome, Redraw, RestoreRequest, Stop, Tab};
 pub use lang::Lang;
 pub use session::Session;
 pub use shared::{SessionOwner, SessionRef};

@@ -6,13 +6,14 @@
 //! comes back as actions, downloads and the clipboard go out as [`Effect`]s. So the whole page
 //! logic runs and is tested natively.
 
-use super::action::{Action, Effect, Outcome, Redraw, Stop, Tab};
+use super::action::{Action, Effect, Outcome, Redraw, RestoreRequest, Stop, Tab};
 use super::clock::{Clock, EVENTS_PER_FRAME_MAX};
 use super::lang::Lang;
 use super::mirror::{ArchiveOp, Mirror};
 use super::motion::RecordSampler;
 use super::url::UrlOptions;
 use super::verification::{Verification, VERIFY_EVENTS_PER_FRAME};
+use crate::run::file::{Predecessor, LINEAGE_MAX};
 use crate::run::replay::Progress;
 use crate::run::speed::parse_speed;
 use crate::run::{RunScript, TimeMachine};
@@ -53,6 +54,8 @@ pub enum MarkerKind {
     Restore,
     /// A savepoint completed.
     Savepoint,
+    /// The job was started from a savepoint or retained checkpoint.
+    Started,
 }
 
 /// A marker on the timeline.
@@ -167,9 +170,13 @@ impl Session {
         let mut session = Session::new(run.config.clone(), run.seed);
         // Nothing is mirrored yet (the archive opens later), so no wall stamp is stored.
         session.load(
-            run.config.clone(),
-            run.seed,
-            run.commands.clone(),
+            RunScript {
+                seed: run.seed,
+                config: run.config.clone(),
+                commands: run.commands.clone(),
+                until: SimTime::ZERO,
+                from: run.from.clone(),
+            },
             run.cursor,
             0.0,
         );
@@ -309,6 +316,7 @@ impl Session {
             self.machine.commands(),
             Some(self.sim().now()),
             self.clock.speed_milli(),
+            self.machine.from(),
         );
         format!("{base}?{query}")
     }
@@ -409,6 +417,10 @@ impl Session {
                     }
                     Err(error) => self.notice = Some(format!("configuration refused: {error}")),
                 }
+                Redraw::All
+            }
+            Action::RestoreJob(request) => {
+                self.restore_job(*request, wall_ms());
                 Redraw::All
             }
             Action::Import(text) => {
@@ -737,6 +749,7 @@ impl Session {
                     Event::JobRestored {
                         checkpoint: Some(_),
                     } => MarkerKind::Restore,
+                    Event::StartedFromSnapshot { .. } => MarkerKind::Started,
                     _ => continue,
                 };
                 if self.markers.len() == MARKERS_MAX {
@@ -784,10 +797,15 @@ impl Session {
         log: Vec<(SimTime, Command)>,
         now_ms: f64,
     ) {
+        self.start_machine(fresh_machine(config, seed, log), now_ms);
+    }
+
+    /// [`Session::start_run`] with the timeline already made.
+    fn start_machine(&mut self, machine: TimeMachine, now_ms: f64) {
         let old_job = self.sim().view().job_id().to_string();
         self.leave_talk();
         self.compare = None;
-        self.replace_machine(fresh_machine(config, seed, log), now_ms);
+        self.replace_machine(machine, now_ms);
         if self.mirror.forget_run(&old_job) {
             self.notice = Some(format!(
                 "new run: the stored checkpoints of the previous run (job {old_job}) are being removed"
@@ -797,21 +815,88 @@ impl Session {
 
     /// Loads a run (a link or a run file): a fresh start with its commands as the recorded
     /// future, then fast-forwards to `cursor`.
-    fn load(
-        &mut self,
-        config: SimConfig,
-        seed: u64,
-        commands: Vec<(SimTime, Command)>,
-        cursor: Option<SimTime>,
-        now_ms: f64,
-    ) {
-        self.start_run(config, seed, commands, now_ms);
+    fn load(&mut self, script: RunScript, cursor: Option<SimTime>, now_ms: f64) {
+        match &script.from {
+            None => self.start_run(script.config, script.seed, script.commands, now_ms),
+            Some(_) => match TimeMachine::of_script(&script) {
+                Ok(mut machine) => {
+                    machine.set_verbose(true);
+                    self.start_machine(machine, now_ms);
+                }
+                Err(problem) => {
+                    self.start_run(script.config, script.seed, script.commands, now_ms);
+                    self.notice = Some(format!(
+                        "the run's job cannot start from its snapshot ({problem}); a fresh job started instead"
+                    ));
+                }
+            },
+        }
         if let Some(cursor) = cursor {
             while self.sim().now() < cursor {
                 let step = SimTime(self.sim().now().as_us().saturating_add(10_000_000)).min(cursor);
                 let progress = self.machine.advance(step, u64::MAX);
                 self.after_advance(progress, now_ms);
             }
+        }
+    }
+
+    /// A new job of `request.config` from a retained checkpoint or savepoint of the current job,
+    /// at this instant (`flink run -s <path>`): the current run becomes the new run's earlier
+    /// run, so links, run files and the determinism check reproduce the restore. The earlier
+    /// job's stored records stay (the new job may refer to their files); Flink's refusal, if
+    /// any, becomes the notice and the current run goes on.
+    fn restore_job(&mut self, request: RestoreRequest, now_ms: f64) {
+        if !self.mirroring() {
+            self.notice = Some(
+                "restoring starts your own job from your run's snapshots; leave the talk or comparison first"
+                    .to_string(),
+            );
+            return;
+        }
+        let now = self.sim().now();
+        let from = Predecessor {
+            run: self.machine.script(now),
+            checkpoint: request.checkpoint,
+            settings: request.settings,
+        };
+        if from.depth() > LINEAGE_MAX {
+            self.notice = Some(format!(
+                "restore refused: a run keeps at most {LINEAGE_MAX} earlier runs in its links and files; start a fresh run first"
+            ));
+            return;
+        }
+        if let Err(error) = request.config.validate() {
+            self.notice = Some(format!("restore refused: {error}"));
+            return;
+        }
+        let seed = self.machine.seed();
+        match from.restore(self.sim(), request.config, seed) {
+            Ok(sim) => {
+                let old_job = self.sim().view().job_id().to_string();
+                let mut machine = TimeMachine::starting_from(sim, seed, Vec::new());
+                machine.set_from(Box::new(from));
+                machine.set_verbose(true);
+                self.replace_machine(machine, now_ms);
+                self.mirror.start_run([]);
+                self.mirror.save_job(self.machine.sim(), now_ms);
+                let view = self.sim().view();
+                let restored = view.restored_from().expect("a restored job");
+                self.notice = Some(format!(
+                    "job {} started from {} {} of job {old_job} ({}){}",
+                    view.job_id(),
+                    if restored.savepoint {
+                        "savepoint"
+                    } else {
+                        "checkpoint"
+                    },
+                    restored.path,
+                    restored.settings.claim_mode.as_str(),
+                    restored.rescaled.map_or(String::new(), |(a, b)| {
+                        format!("; rescaled: parallelism {a} → {b}")
+                    })
+                ));
+            }
+            Err(problem) => self.notice = Some(format!("restore refused: {problem}")),
         }
     }
 
@@ -842,10 +927,13 @@ impl Session {
             .cloned()
             .collect();
         self.verification = Some(Verification::start(
-            self.machine.config(),
-            self.machine.seed(),
-            commands,
-            target,
+            RunScript {
+                seed: self.machine.seed(),
+                config: self.machine.config().clone(),
+                commands,
+                until: target,
+                from: self.machine.from().cloned().map(Box::new),
+            },
             self.sim().view().trace_hash(),
         ));
     }
@@ -891,19 +979,12 @@ impl Session {
         };
         match outcome {
             Ok(script) => {
-                let count = script.commands.len();
-                self.load(
-                    script.config,
-                    script.seed,
-                    script.commands,
-                    Some(script.until),
-                    now_ms,
-                );
+                let (count, seed, until) = (script.commands.len(), script.seed, script.until);
+                self.load(script, Some(until), now_ms);
                 let refused = self.notice.take();
                 self.notice = Some(format!(
-                    "imported the run: seed {}, {count} commands, at {} ms{}",
-                    script.seed,
-                    script.until.as_ms(),
+                    "imported the run: seed {seed}, {count} commands, at {} ms{}",
+                    until.as_ms(),
                     refused.map_or(String::new(), |r| format!("; {r}"))
                 ));
             }
@@ -1196,6 +1277,7 @@ mod tests {
             config: SimConfig::default(),
             commands: vec![(SimTime::from_ms(20_000), kill(3))],
             until: SimTime::from_ms(50_000),
+            from: None,
         };
         let text = serde_json::to_string(&script.to_file()).unwrap();
         session.apply(Action::Import(Ok(text)), &clock);

@@ -2,8 +2,9 @@
 //! frame, and its trace hash compared with the one the page showed.
 
 use crate::run::replay::Replay;
+use crate::run::RunScript;
 use crate::sim::event::Command;
-use crate::sim::{Sim, SimConfig, SimTime};
+use crate::sim::{Sim, SimTime};
 
 /// Engine events a determinism check replays per frame.
 pub const VERIFY_EVENTS_PER_FRAME: u64 = 200_000;
@@ -24,19 +25,18 @@ pub struct Verification {
 }
 
 impl Verification {
-    /// A check that `config`, `seed` and `commands` reach `expected` at `target`.
-    pub fn start(
-        config: &SimConfig,
-        seed: u64,
-        commands: Vec<(SimTime, Command)>,
-        target: SimTime,
-        expected: u64,
-    ) -> Verification {
-        let sim = Sim::new(config.clone(), seed).expect("the run's configuration is valid");
+    /// A check that `script` (a fresh job, or one restored from its earlier run, which is
+    /// replayed again) reaches `expected` at its `until`.
+    pub fn start(script: RunScript, expected: u64) -> Verification {
+        // The run started once on this page, so its start is valid; if not, a fresh one
+        // reports the mismatch rather than a panic.
+        let sim = script.start().unwrap_or_else(|_| {
+            Sim::new(script.config.clone(), script.seed).expect("the run's configuration is valid")
+        });
         Verification {
             replay: Replay::new(sim, 0),
-            commands,
-            target,
+            commands: script.commands,
+            target: script.until,
             expected,
             result: None,
             replayed: 0,
@@ -73,6 +73,7 @@ impl Verification {
 mod tests {
     use super::*;
     use crate::sim::ids::TaskManagerId;
+    use crate::sim::SimConfig;
 
     #[test]
     fn a_check_replays_in_slices_and_compares_the_hash() {
@@ -86,8 +87,14 @@ mod tests {
         let mut replay = Replay::new(Sim::new(SimConfig::default(), 8).unwrap(), 0);
         replay.advance(&commands, target, u64::MAX);
         let expected = replay.sim().view().trace_hash();
-        let mut check =
-            Verification::start(&SimConfig::default(), 8, commands.clone(), target, expected);
+        let script = RunScript {
+            seed: 8,
+            config: SimConfig::default(),
+            commands,
+            until: target,
+            from: None,
+        };
+        let mut check = Verification::start(script.clone(), expected);
         let mut slices = 0;
         while check.running() {
             check.step(50);
@@ -95,7 +102,7 @@ mod tests {
         }
         assert!(slices > 3, "{slices} slices");
         assert_eq!(check.result, Some(true));
-        let mut wrong = Verification::start(&SimConfig::default(), 8, commands, target, 1);
+        let mut wrong = Verification::start(script, 1);
         wrong.step(u64::MAX);
         assert_eq!(wrong.result, Some(false));
     }

@@ -10,7 +10,9 @@
 use super::command;
 use super::replay::{Refusal, Replay};
 use crate::sim::event::{Command, ScheduledCommand};
+use crate::sim::ids::CheckpointId;
 use crate::sim::limits::{COMMAND_LOG_MAX, RUN_LENGTH_MAX};
+use crate::sim::restore::RestoreSettings;
 use crate::sim::time::{parse_duration, SimDuration, SimTime};
 use crate::sim::{Sim, SimConfig};
 use serde::{Deserialize, Serialize};
@@ -36,6 +38,51 @@ pub struct RunFile {
     pub commands: Vec<FileCommand>,
     /// How far to run (a duration string such as `10 min`).
     pub until: String,
+    /// The earlier run whose snapshot this run's job starts from (absent: a fresh start).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<Box<FromFile>>,
+}
+
+/// A run file's `from`: the earlier run (up to the instant the new job was started) and the
+/// snapshot of it the new job restores, as `flink run -s <path>` does.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FromFile {
+    /// The checkpoint or savepoint id (in the earlier run's job).
+    pub checkpoint: u32,
+    /// `execution.state-recovery.claim-mode` and `--allowNonRestoredState`.
+    #[serde(default)]
+    pub settings: RestoreSettings,
+    /// The earlier run.
+    pub run: RunFile,
+}
+
+/// Read through `serde_json::Value` with the readers the run file already has: a derived reader
+/// here is a second copy of `RunFile`'s (nested in itself) for the page to carry.
+impl<'de> Deserialize<'de> for FromFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let value = Value::deserialize(deserializer)?;
+        let field =
+            |name: &'static str| value.get(name).ok_or_else(|| D::Error::missing_field(name));
+        let checkpoint = field("checkpoint")?
+            .as_u64()
+            .and_then(|id| u32::try_from(id).ok())
+            .ok_or_else(|| {
+                D::Error::custom("checkpoint: expected a checkpoint id (0 to 4294967295)")
+            })?;
+        let settings = match value.get("settings") {
+            None => RestoreSettings::default(),
+            Some(settings) => RestoreSettings::deserialize(settings)
+                .map_err(|e| D::Error::custom(format!("settings: {e}")))?,
+        };
+        let run = RunFile::deserialize(field("run")?)
+            .map_err(|e| D::Error::custom(format!("run: {e}")))?;
+        Ok(FromFile {
+            checkpoint,
+            settings,
+            run,
+        })
+    }
 }
 
 /// One command of a run file.
@@ -73,6 +120,50 @@ pub struct RunScript {
     pub commands: Vec<(SimTime, Command)>,
     /// The end of the run.
     pub until: SimTime,
+    /// The earlier run whose snapshot the job starts from (`None`: a fresh start).
+    pub from: Option<Box<Predecessor>>,
+}
+
+/// Generations of `from` a run may have (a restore of a restore of …).
+pub const LINEAGE_MAX: usize = 4;
+
+/// Where a restored run's job comes from: an earlier run, replayed to the instant the new job
+/// was started, and the retained checkpoint or savepoint of it the new job restores. Replaying
+/// is deterministic, so the snapshot — and the new job — are the same everywhere.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Predecessor {
+    /// The earlier run, up to the restore.
+    pub run: RunScript,
+    /// The snapshot's checkpoint id.
+    pub checkpoint: CheckpointId,
+    /// How it is restored.
+    pub settings: RestoreSettings,
+}
+
+impl Predecessor {
+    /// The new job of `config` and `seed` started from the snapshot in `earlier` (the earlier
+    /// run at the instant of the restore), or why it cannot start.
+    pub fn restore(&self, earlier: &Sim, config: SimConfig, seed: u64) -> Result<Sim, String> {
+        let view = earlier.view();
+        let storage = view.storage();
+        let metadata = storage
+            .get(self.checkpoint)
+            .or_else(|| storage.savepoint(self.checkpoint))
+            .ok_or_else(|| {
+                format!(
+                    "job {} holds no retained checkpoint or savepoint {} at {}",
+                    view.job_id(),
+                    self.checkpoint.0,
+                    SimDuration(earlier.now().as_us())
+                )
+            })?;
+        Sim::restore_job(config, seed, metadata, self.settings).map_err(|e| e.0)
+    }
+
+    /// The generations behind this one, this one included.
+    pub fn depth(&self) -> usize {
+        1 + self.run.from.as_ref().map_or(0, |p| p.depth())
+    }
 }
 
 /// Why a run file was rejected.
@@ -94,6 +185,13 @@ impl RunScript {
                 .map(|(at, c)| FileCommand::Text(command::format(*at, c)))
                 .collect(),
             until: SimDuration(self.until.as_us()).to_string(),
+            from: self.from.as_ref().map(|p| {
+                Box::new(FromFile {
+                    checkpoint: p.checkpoint.0,
+                    settings: p.settings,
+                    run: p.run.to_file(),
+                })
+            }),
         }
     }
 
@@ -109,10 +207,15 @@ impl RunScript {
         // the page instead of one per JSON reader (the syntax error keeps its line and column).
         let file =
             serde_json::from_str::<Value>(text).and_then(|value| RunFile::deserialize(&value));
-        let file = match file {
-            Ok(file) => file,
-            Err(e) => return fail(format!("not a flinkscope run file: {e}")),
-        };
+        match file {
+            Ok(file) => RunScript::from_file(file, 0),
+            Err(e) => fail(format!("not a flinkscope run file: {e}")),
+        }
+    }
+
+    /// Validates a read run file (`depth`: generations of `from` above it).
+    fn from_file(file: RunFile, depth: usize) -> Result<RunScript, RunFileError> {
+        let fail = |message: String| Err(RunFileError(message));
         if file.format != RUN_FORMAT {
             return fail(format!(
                 "format is '{}', expected '{RUN_FORMAT}'",
@@ -154,21 +257,60 @@ impl RunScript {
             });
         }
         crate::sim::order::sort_by_key(&mut commands, |(at, _)| *at);
+        let from = match file.from {
+            None => None,
+            Some(_) if depth + 1 > LINEAGE_MAX => {
+                return fail(format!(
+                    "from: more than {LINEAGE_MAX} generations of restored runs"
+                ))
+            }
+            Some(from) => {
+                let run = RunScript::from_file(from.run, depth + 1)
+                    .map_err(|e| RunFileError(format!("from.run: {}", e.0)))?;
+                Some(Box::new(Predecessor {
+                    run,
+                    checkpoint: CheckpointId(from.checkpoint),
+                    settings: from.settings,
+                }))
+            }
+        };
         Ok(RunScript {
             seed: file.seed,
             config,
             commands,
             until: SimTime(until.as_us()),
+            from,
         })
+    }
+
+    /// The run's job at its start: a fresh one, or the new job restored from the earlier run's
+    /// snapshot (the earlier runs replayed first), or why it cannot start.
+    pub fn start(&self) -> Result<Sim, String> {
+        match &self.from {
+            None => Sim::new(self.config.clone(), self.seed).map_err(|e| e.to_string()),
+            Some(from) => {
+                let (earlier, _) = from.run.try_run(|_| {})?;
+                from.restore(&earlier, self.config.clone(), self.seed)
+                    .map_err(|e| format!("restoring checkpoint {}: {e}", from.checkpoint.0))
+            }
+        }
+    }
+
+    /// [`RunScript::run`], or why the run cannot start (its restore is refused).
+    pub fn try_run(&self, observe: impl FnMut(&mut Sim)) -> Result<(Sim, Vec<Refusal>), String> {
+        Ok(self.run_from(self.start()?, observe))
     }
 
     /// Runs the script to its end, calling `observe` after each chunk of at most 100 ms of
     /// simulated time (so observers see events close to when they happened). Refused commands
     /// are skipped and returned, as everywhere ([`Replay`]).
+    ///
+    /// # Panics
+    /// If the run starts from a snapshot that cannot be restored ([`RunScript::try_run`] says
+    /// why instead).
     pub fn run(&self, observe: impl FnMut(&mut Sim)) -> (Sim, Vec<Refusal>) {
-        let sim = Sim::new(self.config.clone(), self.seed)
-            .expect("a script's configuration is validated");
-        self.run_from(sim, observe)
+        self.try_run(observe)
+            .expect("a script's configuration is validated")
     }
 
     /// [`RunScript::run`] from a simulation already started (a job restored from a snapshot).
@@ -206,6 +348,7 @@ mod tests {
                 },
             )],
             until: SimTime::from_ms(120_000),
+            from: None,
         }
     }
 

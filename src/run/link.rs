@@ -8,9 +8,12 @@
 //! executed from a link.
 
 use super::command::{self, instant_text, parse_instant};
+use super::file::{Predecessor, RunScript, LINEAGE_MAX};
 use super::speed::{parse_speed, speed_label};
 use crate::sim::config::SimConfig;
 use crate::sim::event::Command;
+use crate::sim::ids::CheckpointId;
+use crate::sim::restore::{RecoveryClaimMode, RestoreSettings};
 use crate::sim::time::{SimDuration, SimTime};
 
 /// Commands a link may carry.
@@ -35,6 +38,10 @@ pub struct SharedRun {
     pub lang: Option<String>,
     /// One message per rejected part.
     pub problems: Vec<String>,
+    /// The earlier run whose snapshot the run's job starts from (`from=`).
+    pub from: Option<Box<Predecessor>>,
+    /// Inside a `from=`: the snapshot to restore and how (`cp=`, `claim=1`, `nrs=1`).
+    pub restore: Option<(CheckpointId, RestoreSettings)>,
 }
 
 impl Default for SharedRun {
@@ -48,7 +55,23 @@ impl Default for SharedRun {
             autoplay: false,
             lang: None,
             problems: Vec::new(),
+            from: None,
+            restore: None,
         }
+    }
+}
+
+impl SharedRun {
+    /// The run's timeline at its start — a fresh job, or the new job restored from its
+    /// `from=` — with its commands as the recorded future, or why it cannot start.
+    pub fn machine(&self) -> Result<super::time_machine::TimeMachine, String> {
+        super::time_machine::TimeMachine::of_script(&RunScript {
+            seed: self.seed,
+            config: self.config.clone(),
+            commands: self.commands.clone(),
+            until: self.cursor.unwrap_or(SimTime::ZERO),
+            from: self.from.clone(),
+        })
     }
 }
 
@@ -101,6 +124,7 @@ pub fn encode(
     commands: &[(SimTime, Command)],
     cursor: Option<SimTime>,
     speed_milli: u64,
+    from: Option<&Predecessor>,
 ) -> String {
     let mut parts = vec![format!("seed={seed}")];
     let defaults = SimConfig::default().to_json();
@@ -122,12 +146,36 @@ pub fn encode(
     if speed_milli != 1_000 {
         parts.push(format!("speed={}", speed_label(speed_milli)));
     }
+    if let Some(from) = from {
+        let run = &from.run;
+        let mut inner = encode(
+            run.seed,
+            &run.config,
+            &run.commands,
+            Some(run.until),
+            1_000,
+            run.from.as_deref(),
+        );
+        inner.push_str(&format!("&cp={}", from.checkpoint.0));
+        if from.settings.claim_mode == RecoveryClaimMode::Claim {
+            inner.push_str("&claim=1");
+        }
+        if from.settings.allow_non_restored_state {
+            inner.push_str("&nrs=1");
+        }
+        parts.push(format!("from={}", encode_value(&inner)));
+    }
     parts.join("&")
 }
 
 /// Reads a query string field by field.
 #[inline(never)] // called from links, talks and comparisons: one copy in the page
 pub fn decode(query: &str) -> SharedRun {
+    decode_at(query, 0)
+}
+
+/// [`decode`] of a link `depth` generations of `from=` deep.
+fn decode_at(query: &str, depth: usize) -> SharedRun {
     let mut run = SharedRun::default();
     let mut config_sets: Vec<(String, String)> = Vec::new();
     for pair in query
@@ -156,6 +204,25 @@ pub fn decode(query: &str) -> SharedRun {
                 Err(e) => run.problems.push(format!("t: {e}; ignored")),
             },
             "cmds" => decode_commands(&value, &mut run),
+            "from" if depth < LINEAGE_MAX => decode_from(&value, depth, &mut run),
+            "from" => run.problems.push(format!(
+                "from: more than {LINEAGE_MAX} generations of restored runs; the run starts fresh"
+            )),
+            "cp" | "claim" | "nrs" if depth == 0 => run
+                .problems
+                .push(format!("'{key}' belongs inside from=; ignored")),
+            "cp" => match value.parse::<u32>() {
+                Ok(id) => run.restore.get_or_insert_with(Default::default).0 = CheckpointId(id),
+                Err(_) => run.problems.push(format!("cp '{value}' is no checkpoint id")),
+            },
+            "claim" => {
+                run.restore.get_or_insert_with(Default::default).1.claim_mode =
+                    if value == "1" { RecoveryClaimMode::Claim } else { RecoveryClaimMode::NoClaim }
+            }
+            "nrs" => {
+                run.restore.get_or_insert_with(Default::default).1.allow_non_restored_state =
+                    value == "1"
+            }
             // The page's own parameters (talk and compare mode), read by `app::url`.
             "talk" | "step" | "compare" | "presenter" | "talk-url" => {}
             _ if key.starts_with("c.") => config_sets.push((key[2..].to_string(), value)),
@@ -164,6 +231,31 @@ pub fn decode(query: &str) -> SharedRun {
     }
     run.config = decode_config(&config_sets, &mut run.problems);
     run
+}
+
+/// `from=`: the earlier run (its `t` is the instant of the restore) and its snapshot.
+fn decode_from(value: &str, depth: usize, run: &mut SharedRun) {
+    let earlier = decode_at(value, depth + 1);
+    run.problems
+        .extend(earlier.problems.iter().map(|p| format!("from: {p}")));
+    let (Some(until), Some((checkpoint, settings))) = (earlier.cursor, earlier.restore) else {
+        run.problems.push(
+            "from: needs t= (the instant of the restore) and cp= (the snapshot); the run starts fresh"
+                .to_string(),
+        );
+        return;
+    };
+    run.from = Some(Box::new(Predecessor {
+        run: RunScript {
+            seed: earlier.seed,
+            config: earlier.config,
+            commands: earlier.commands,
+            until,
+            from: earlier.from,
+        },
+        checkpoint,
+        settings,
+    }));
 }
 
 fn decode_commands(value: &str, run: &mut SharedRun) {
@@ -296,6 +388,7 @@ mod tests {
             &commands,
             Some(SimTime::from_ms(150_000)),
             10_000,
+            None,
         );
         let run = decode(&query);
         assert!(run.problems.is_empty(), "{:?}", run.problems);
@@ -374,6 +467,7 @@ mod tests {
             &commands,
             Some(SimTime::from_ms(400_000)),
             1_000,
+            None,
         );
         assert!(query.len() < 200, "{} characters: {query}", query.len());
     }

@@ -934,12 +934,18 @@ pub struct SceneResolution {
 /// Resolves the moments of `scene`'s steps, in order: each is found from the previous one on
 /// the same scene. A step whose moment is not found leaves the scene where it was.
 pub fn resolve_scene(talk: &Talk, scene: &Scene) -> SceneResolution {
+    // A run that cannot start (its `from=` snapshot is refused) starts fresh, and each of the
+    // scene's steps says why.
+    let mut refused = None;
     let mut sides: Vec<TimeMachine> = talk
         .scene_runs(scene)
         .into_iter()
         .map(|run| {
-            TimeMachine::new(run.config.clone(), run.seed, run.commands.clone())
-                .expect("a decoded run's configuration is valid")
+            run.machine().unwrap_or_else(|problem| {
+                refused = Some(problem);
+                TimeMachine::new(run.config.clone(), run.seed, run.commands.clone())
+                    .expect("a decoded run's configuration is valid")
+            })
         })
         .collect();
     let mut steps = Vec::new();
@@ -949,6 +955,13 @@ pub fn resolve_scene(talk: &Talk, scene: &Scene) -> SceneResolution {
         .enumerate()
         .filter(|(_, s)| s.scene == *scene)
     {
+        if let Some(problem) = &refused {
+            steps.push((
+                index,
+                Err(format!("the scene's run cannot start: {problem}")),
+            ));
+            continue;
+        }
         let before = sides[0].sim().now();
         match moment::place(&mut sides[0], &step.moment) {
             Ok(at) => {

@@ -10,7 +10,7 @@
 //! Memory is bounded: at most [`SNAPSHOTS_MAX`] snapshots; when full, every other one is dropped
 //! and the spacing doubles, so any seek re-simulates at most one spacing of events.
 
-use super::file::RunScript;
+use super::file::{Predecessor, RunScript};
 use super::replay::{Progress, Replay};
 use crate::sim::engine::CommandError;
 use crate::sim::event::{Command, TimedEvent};
@@ -45,6 +45,8 @@ pub struct TimeMachine {
     head: SimTime,
     /// Instants where the timeline was forked (for the scrubber's markers).
     forks: Vec<SimTime>,
+    /// The earlier run whose snapshot the job was started from.
+    from: Option<Box<Predecessor>>,
 }
 
 impl TimeMachine {
@@ -79,7 +81,27 @@ impl TimeMachine {
             spacing_events: SPACING_EVENTS,
             head: start,
             forks: Vec::new(),
+            from: None,
         }
+    }
+
+    /// The run of `script` (fresh or restored from its earlier run's snapshot) at its start,
+    /// with its commands as the recorded future, or why it cannot start.
+    pub fn of_script(script: &RunScript) -> Result<TimeMachine, String> {
+        let mut machine =
+            TimeMachine::starting_from(script.start()?, script.seed, script.commands.clone());
+        machine.from = script.from.clone();
+        Ok(machine)
+    }
+
+    /// Records the earlier run whose snapshot the job (already restored) was started from.
+    pub fn set_from(&mut self, from: Box<Predecessor>) {
+        self.from = Some(from);
+    }
+
+    /// The earlier run whose snapshot the job was started from.
+    pub fn from(&self) -> Option<&Predecessor> {
+        self.from.as_deref()
     }
 
     /// The live simulation.
@@ -278,6 +300,7 @@ impl TimeMachine {
                 .cloned()
                 .collect(),
             until,
+            from: self.from.clone(),
         }
     }
 }

@@ -76,10 +76,7 @@ pub struct JobManagerState {
     pub commands: Vec<ScheduledCommand>,
     /// The snapshot the job was started from (in HA's job graph; its `_metadata` is among the
     /// job's completed checkpoints though it names the job it was taken of).
-    /// (Not in the page's records: the page never starts a job from a snapshot, and reading it
-    /// cost the page 3.0 KB of gzipped decoder, measured.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(target_arch = "wasm32", serde(skip))]
     pub restored_from: Option<crate::sim::restore::RestoredSnapshot>,
 }
 
@@ -390,8 +387,8 @@ fn check_subtask_state(
             let range = crate::sim::key_group::key_group_range(max_p, p, subtask.subtask);
             if *key_group_range != [range.0, range.1] {
                 return Err(format!(
-                    "keyed subtask {} holds key groups {key_group_range:?}, expected {range:?}",
-                    subtask.subtask
+                    "keyed subtask {} holds key groups [{}, {}], expected [{}, {}]",
+                    subtask.subtask, key_group_range[0], key_group_range[1], range.0, range.1
                 ));
             }
             for entry in entries {
@@ -412,11 +409,22 @@ fn check_subtask_state(
                 }
             }
         }
+        // Named, not `Debug`-printed: that would carry every state type's printer into the page.
         (state, kind) => {
+            let held = match state {
+                SubtaskState::Source { .. } => "source offsets",
+                SubtaskState::Keyed { .. } => "keyed state",
+                SubtaskState::Stateless => "no state",
+            };
             return Err(format!(
-                "subtask {} of a {kind:?} vertex holds {state:?}",
-                subtask.subtask
-            ))
+                "subtask {} of a {} vertex holds {held}",
+                subtask.subtask,
+                match kind {
+                    OperatorKind::Source => "source",
+                    OperatorKind::KeyedProcess { .. } => "keyed",
+                    OperatorKind::Sink => "sink",
+                }
+            ));
         }
     }
     for channel in &subtask.channel_state {
@@ -434,8 +442,13 @@ fn check_subtask_state(
                 Element::Barrier { .. } => false,
             };
             if !fits {
+                let what = match element {
+                    Element::Record { seq, .. } => format!("record seq {seq}"),
+                    Element::Alarm { seq, .. } => format!("alarm seq {seq}"),
+                    Element::Barrier { .. } => "a barrier".to_string(),
+                };
                 return Err(format!(
-                    "in-flight element {element:?} does not fit channel {}→{}",
+                    "in-flight {what} does not fit channel {}→{}",
                     channel.sender_subtask, channel.receiver_subtask
                 ));
             }

@@ -63,6 +63,7 @@ impl RecoveryClaimMode {
 
 /// How a new job starts from a snapshot.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct RestoreSettings {
     /// `execution.state-recovery.claim-mode`.
     pub claim_mode: RecoveryClaimMode,
@@ -76,7 +77,7 @@ pub struct RestoreSettings {
 pub struct RestoreError(pub String);
 
 /// The snapshot a job was started from.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct RestoredSnapshot {
     /// Its id (the new job's ids continue after it).
     pub checkpoint: CheckpointId,
@@ -94,6 +95,77 @@ pub struct RestoredSnapshot {
     pub adopted_max_parallelism: Option<u32>,
     /// Parallelism of the snapshot's keyed operator, and the new job's.
     pub rescaled: Option<(u32, u32)>,
+}
+
+/// A JSON array of exactly two values.
+fn pair(v: &serde_json::Value) -> Option<(&serde_json::Value, &serde_json::Value)> {
+    match v.as_array().map(Vec::as_slice) {
+        Some([a, b]) => Some((a, b)),
+        _ => None,
+    }
+}
+
+/// Read through `serde_json::Value` with readers the page has anyway: the derived reader (tuples,
+/// nested options) was 2.4 KB of gzipped code in the page, which reads it with a stored job.
+impl<'de> serde::Deserialize<'de> for RestoredSnapshot {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        use serde_json::Value;
+        let value = Value::deserialize(deserializer)?;
+        let field =
+            |name: &'static str| value.get(name).ok_or_else(|| D::Error::missing_field(name));
+        let bad = |name: &str| D::Error::custom(format!("restored_from.{name} has the wrong type"));
+        let id = |v: &Value| v.as_u64().and_then(|n| u32::try_from(n).ok());
+        let text = |name: &'static str| -> Result<String, D::Error> {
+            field(name)?
+                .as_str()
+                .map(str::to_string)
+                .ok_or_else(|| bad(name))
+        };
+        let skipped = match value.get("skipped") {
+            None => Vec::new(),
+            Some(list) => list
+                .as_array()
+                .ok_or_else(|| bad("skipped"))?
+                .iter()
+                .map(|entry| {
+                    let (op, empty) = pair(entry).ok_or_else(|| bad("skipped"))?;
+                    Ok((
+                        op.as_str().ok_or_else(|| bad("skipped"))?.to_string(),
+                        empty.as_bool().ok_or_else(|| bad("skipped"))?,
+                    ))
+                })
+                .collect::<Result<Vec<_>, D::Error>>()?,
+        };
+        let optional = |name: &'static str| value.get(name).filter(|v| !v.is_null());
+        Ok(RestoredSnapshot {
+            checkpoint: CheckpointId(id(field("checkpoint")?).ok_or_else(|| bad("checkpoint"))?),
+            path: text("path")?,
+            savepoint: field("savepoint")?
+                .as_bool()
+                .ok_or_else(|| bad("savepoint"))?,
+            job_id: text("job_id")?,
+            settings: match value.get("settings") {
+                None => RestoreSettings::default(),
+                Some(v) => RestoreSettings::deserialize(v).map_err(D::Error::custom)?,
+            },
+            skipped,
+            adopted_max_parallelism: match optional("adopted_max_parallelism") {
+                None => None,
+                Some(v) => Some(id(v).ok_or_else(|| bad("adopted_max_parallelism"))?),
+            },
+            rescaled: match optional("rescaled") {
+                None => None,
+                Some(v) => {
+                    let (a, b) = pair(v).ok_or_else(|| bad("rescaled"))?;
+                    Some((
+                        id(a).ok_or_else(|| bad("rescaled"))?,
+                        id(b).ok_or_else(|| bad("rescaled"))?,
+                    ))
+                }
+            },
+        })
+    }
 }
 
 impl Sim {

@@ -17,6 +17,8 @@ use crate::sim::ids::{TaskIndex, TaskManagerId};
 use crate::sim::lifecycle::{ExecutionState, JobStatus};
 use crate::sim::view::SimView;
 use crate::sim::SimTime;
+use crate::ui::dashboard::span;
+use crate::ui::dashboard::term;
 use yew::prelude::*;
 
 /// The view of the page's engine.
@@ -144,12 +146,9 @@ fn job_manager(view: &View, lang: Lang, on_command: &Callback<Command>) -> Html 
             <dl class="cl-roles">
                 <dt>{ "Dispatcher" }</dt>
                 <dd>{ format!("{} · {}", view.config().job_name, view.job_status().as_str()) }</dd>
-                <dt>{ "ResourceManager" }</dt>
-                <dd>{ rm }</dd>
-                <dt>{ "JobMaster" }</dt>
-                <dd>{ job_master(view, lang) }</dd>
-                <dt>{ "CheckpointCoordinator" }</dt>
-                <dd>{ coordinator(view, lang) }</dd>
+                { term("ResourceManager", rm) }
+                { term("JobMaster", job_master(view, lang)) }
+                { term("CheckpointCoordinator", coordinator(view, lang)) }
             </dl>
             { coordinator_buttons(view, lang, on_command) }
             { savepoint_buttons(view.job_status() == JobStatus::Running, lang, on_command) }
@@ -172,9 +171,23 @@ fn job_master(view: &View, lang: Lang) -> Html {
         _ => None,
     };
     let restored_text = trf!(lang, "restored {restored}×", "복구 {restored}회", restored);
+    // `flink run -s <path>`: the snapshot this job was submitted with.
+    let started = view.restored_from().map(|r| {
+        trf!(
+            lang,
+            "started from {path} of job {job} ({mode})",
+            "{path}에서 시작 (잡 {job}, {mode})",
+            path = r.path,
+            job = r.job_id,
+            mode = r.settings.claim_mode.as_str()
+        )
+    });
     html! {
         <ul class="cl-facts">
             <li data-testid="jm-status">{ view.job_status().as_str() }</li>
+            if let Some(text) = started {
+                <li data-testid="jm-started-from">{ text }</li>
+            }
             if let Some(text) = backoff {
                 <li class="cl-backoff" data-testid="jm-backoff">{ text }</li>
             }
@@ -380,8 +393,8 @@ fn slot_item(
     let Some(pipeline) = pipeline else {
         return html! {
             <li class="cl-slot cl-slot-free" data-testid="slot">
-                <span class="cl-slot-label">{ label }</span>
-                <span class="cl-free">{ tr!(lang, "free", "비어 있음") }</span>
+                { span("cl-slot-label", label) }
+                { span("cl-free", tr!(lang, "free", "비어 있음")) }
             </li>
         };
     };
@@ -390,7 +403,7 @@ fn slot_item(
         .collect();
     html! {
         <li class="cl-slot cl-slot-used" data-testid="slot" data-pipeline={pipeline.to_string()}>
-            <span class="cl-slot-label">{ label }</span>
+            { span("cl-slot-label", label) }
             { for tasks.into_iter().map(|task| task_chip(view, task, tm.is_alive(), lang, on_command)) }
         </li>
     }
@@ -412,7 +425,7 @@ fn stale_tasks(view: &View, tm: &TaskManager, lang: Lang) -> Html {
     }
     html! {
         <div class="cl-stale">
-            <span class="cl-stale-label">{ tr!(lang, "last attempts here:", "이곳의 마지막 시도:") }</span>
+            { span("cl-stale-label", tr!(lang, "last attempts here:", "이곳의 마지막 시도:")) }
             { for stale.into_iter().map(|task| {
                 let t = &view.tasks()[task.index()];
                 html! {
@@ -459,8 +472,8 @@ fn task_chip(
     html! {
         <div class={classes} title={full.clone()} data-testid="task-chip" data-task={task.0.to_string()}
             data-state={t.state.as_str()}>
-            <span class="cl-task-name">{ name }</span>
-            <span class="cl-task-state">{ t.state.as_str() }</span>
+            { span("cl-task-name", name) }
+            { span("cl-task-state", t.state.as_str()) }
             if slowdown > 1 {
                 <span class="cl-task-slow">{ format!("×{slowdown}") }</span>
             }

@@ -34,8 +34,8 @@ pub fn help_overlay(props: &HelpProps) -> Html {
             "_metadata는 JSON으로 보여 줍니다. Flink는 같은 내용을 바이너리 파일(매직 0x4960672D, 버전 6)로 씁니다."),
         tr!(lang, "The dataflow animation slows records down so they can be seen; the numbers are simulated exactly.",
             "데이터 흐름 애니메이션은 보이도록 느리게 그립니다. 수치는 정확히 시뮬레이션합니다."),
-        tr!(lang, "One job, HashMapStateBackend only; the JobManager itself does not fail (a page reload plays that role).",
-            "잡 하나와 HashMapStateBackend만 다룹니다. JobManager 자체 장애는 페이지 새로고침이 그 역할을 합니다."),
+        tr!(lang, "One job at a time (a job started from a snapshot takes the place of the one it came from); RocksDB is modelled by its files and sizes, not run; the JobManager itself does not fail (a page reload plays that role).",
+            "잡은 한 번에 하나입니다 (스냅샷에서 시작한 잡이 원래 잡을 대신합니다). RocksDB는 실행하지 않고 파일과 크기로 모델링합니다. JobManager 자체 장애는 페이지 새로고침이 그 역할을 합니다."),
     ];
     html! {
         <div class="overlay" role="dialog" aria-modal="true" aria-labelledby="help-title">

@@ -64,6 +64,36 @@ pub fn Page(props: &PageProps) -> Html {
         }))
         .clone()
     };
+    let on_restore = {
+        let dispatch = props.dispatch.clone();
+        (*use_memo((), move |_| {
+            dispatch.reform(|request| Action::RestoreJob(Box::new(request)))
+        }))
+        .clone()
+    };
+    // The current job's snapshots a new job can start from (only listed on the editor's tab).
+    let snapshots: Vec<(u32, String)> = if view.tab == Tab::Configuration {
+        let session = props.session.read();
+        let sim_view = session.sim().view();
+        let storage = sim_view.storage();
+        storage
+            .retained()
+            .iter()
+            .chain(storage.savepoints())
+            .map(|m| {
+                let dir = m.external_path.trim_end_matches("/_metadata");
+                let name = dir.rsplit('/').next().unwrap_or(dir);
+                let kind = if m.is_savepoint() {
+                    tr!(lang, "savepoint", "savepoint (세이브포인트)")
+                } else {
+                    tr!(lang, "retained checkpoint", "보관 체크포인트")
+                };
+                (m.checkpoint_id.0, format!("{name} ({kind})"))
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let tab_button = |tab: Tab| {
         let selected = view.tab == tab;
         let onclick = props
@@ -156,7 +186,7 @@ pub fn Page(props: &PageProps) -> Html {
                                 },
                                 Tab::Exceptions => html! { <super::exceptions::ExceptionsPanel ..slow.clone() /> },
                                 Tab::Configuration => html! {
-                                    <super::config_editor::ConfigEditor lang={lang} config={current_config} on_apply={on_apply_config} />
+                                    <super::config_editor::ConfigEditor lang={lang} config={current_config} on_apply={on_apply_config} snapshots={snapshots} on_restore={on_restore} />
                                 },
                             }
                         }

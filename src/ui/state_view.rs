@@ -9,6 +9,7 @@ use crate::app::fixed::{d0, d1};
 use crate::sim::graph::{JobGraph, KeyLayout, KEYED_VERTEX};
 use crate::sim::ids::KeyIndex;
 use crate::sim::key_group::key_group_range;
+use crate::ui::dashboard::{cell, cell_of, col_head, para, span};
 use yew::prelude::*;
 
 /// Keys listed per subtask before "+N more".
@@ -51,6 +52,7 @@ pub fn StatePanel(props: &PanelProps) -> Html {
             <h2 id="st-title">{ tr!(lang, "Keyed state and key groups", "키 상태와 키 그룹") }</h2>
             <p class="st-explain" data-testid="st-explain">{ explanation(view.graph(), lang) }</p>
             { key_group_bar(&view, lang) }
+            { rescale(&view, lang) }
             <div class="st-subtasks">
                 { for (0..p).map(|s| subtask_card(&view, s, lang)) }
             </div>
@@ -119,9 +121,9 @@ fn subtask_card(view: &View, subtask: u32, lang: Lang) -> Html {
         <article class={classes!("st-subtask", format!("st-r{}", subtask % 4), keys.is_empty().then_some("st-empty"))}
             data-testid={format!("keyed-subtask-{subtask}")} data-keys={keys.len().to_string()}>
             <h3>{ heading }</h3>
-            <p class="st-range">{ range }</p>
+            { para("st-range", range) }
             if keys.is_empty() {
-                <p class="st-none">{ tr!(lang, "no keys: this subtask holds no keyed state", "키 없음: 이 서브태스크에는 키 상태가 없습니다") }</p>
+                { para("st-none", tr!(lang, "no keys: this subtask holds no keyed state", "키 없음: 이 서브태스크에는 키 상태가 없습니다")) }
             } else {
                 { key_table(view, &keys[..keys.len().min(KEYS_LISTED_MAX)], lang) }
             }
@@ -162,7 +164,7 @@ fn backend_block(
                 { for files.iter().map(|f| html! {
                     <span class="st-sst" title={format!("{} · {}", f.name(), super::format::bytes(f.bytes))}>{ f.name() }</span>
                 }) }
-                <span class="st-level-size">{ super::format::bytes(bytes) }</span>
+                { span("st-level-size", super::format::bytes(bytes)) }
             </li>
         }
     };
@@ -170,16 +172,16 @@ fn backend_block(
     let note = trf!(lang, "{keys} keys ≈ {data} · {flushes} flushes, {compactions} compactions · L0 compacts into L1 at {trigger} files ({l0} now)", "키 {keys}개 ≈ {data} · 플러시 {flushes}회, 컴팩션 {compactions}회 · L0 파일이 {trigger}개가 되면 L1로 컴팩션 (지금 {l0}개)", data, keys, l0, flushes = db.flushes, compactions = db.compactions, trigger = crate::sim::state_backend::L0_COMPACTION_TRIGGER);
     html! {
         <div class="st-backend" data-testid="st-backend" data-backend="rocksdb">
-            <p class="st-backend-title">{ tr!(lang, "RocksDB", "RocksDB") }</p>
+            { para("st-backend-title", tr!(lang, "RocksDB", "RocksDB")) }
             <ul class="st-levels">
                 <li class="st-level" data-testid="st-memtable">
-                    <span class="st-level-name">{ tr!(lang, "memtable", "멤테이블") }</span>
-                    <span class="st-level-size">{ super::format::bytes(db.memtable_bytes) }</span>
+                    { span("st-level-name", tr!(lang, "memtable", "멤테이블")) }
+                    { span("st-level-size", super::format::bytes(db.memtable_bytes)) }
                 </li>
                 { level(0) }
                 { level(1) }
             </ul>
-            <p class="st-more">{ note }</p>
+            { para("st-more", note) }
         </div>
     }
 }
@@ -188,18 +190,18 @@ fn key_table(view: &View, keys: &[(KeyIndex, &KeyLayout)], lang: Lang) -> Html {
     html! {
         <table class="st-keys">
             <thead><tr>
-                <th scope="col">{ tr!(lang, "key", "키") }</th>
+                { col_head(tr!(lang, "key", "키")) }
                 <th scope="col" title={tr!(lang, "ValueState<Integer> abnormalCount", "ValueState<Integer> abnormalCount")}>{ tr!(lang, "count", "카운트") }</th>
-                <th scope="col">{ "hashCode" }</th>
-                <th scope="col">{ tr!(lang, "key group", "키 그룹") }</th>
+                { col_head("hashCode") }
+                { col_head(tr!(lang, "key group", "키 그룹")) }
             </tr></thead>
             <tbody>
                 { for keys.iter().map(|(index, key)| html! {
                     <tr data-testid="st-key" data-key={key.name.clone()}>
                         <th scope="row">{ key.name.clone() }</th>
                         <td class="st-num" data-testid="st-count">{ view.key_count(*index) }</td>
-                        <td class="st-num">{ key.java_hash }</td>
-                        <td class="st-num">{ key.key_group }</td>
+                        { cell_of("st-num", key.java_hash) }
+                        { cell_of("st-num", key.key_group) }
                     </tr>
                 }) }
             </tbody>
@@ -279,6 +281,64 @@ fn key_group_bar(view: &View, lang: Lang) -> Html {
     }
 }
 
+/// A job restored with another parallelism: for each old subtask and new subtask whose
+/// key-group ranges overlap, the key groups and the keys that went from one to the other
+/// (`StateAssignmentOperation` hands each new subtask the old state of its range).
+fn rescale(view: &View, lang: Lang) -> Html {
+    let Some((before, after)) = view.restored_from().and_then(|r| r.rescaled) else {
+        return Html::default();
+    };
+    let graph = view.graph();
+    let (max_p, _) = keyed_shape(graph);
+    let mut rows = Vec::new();
+    for to in 0..after {
+        let (a0, a1) = key_group_range(max_p, after, to);
+        for from in 0..before {
+            let (b0, b1) = key_group_range(max_p, before, from);
+            let (start, end) = (a0.max(b0), a1.min(b1));
+            if start > end {
+                continue;
+            }
+            let keys: Vec<&str> = graph
+                .keys
+                .iter()
+                .filter(|k| k.keyed_subtask == to && (start..=end).contains(&k.key_group))
+                .map(|k| k.name.as_str())
+                .collect();
+            rows.push((from, to, start, end, keys));
+        }
+    }
+    let caption = trf!(lang, "Rescaled from parallelism {before} to {after}: each new keyed subtask took the state of its key-group range from the old subtasks that held it", "병렬도 {before}에서 {after}로 재조정: 새 키 서브태스크마다 자기 키 그룹 범위의 상태를 그 범위를 가졌던 옛 서브태스크에서 받았습니다", after, before);
+    html! {
+        <table class="st-compare st-rescale" data-testid="st-rescale">
+            <caption>{ caption }</caption>
+            <thead><tr>
+                { col_head(tr!(lang, "before", "이전")) }
+                { col_head(tr!(lang, "after", "이후")) }
+                { col_head(tr!(lang, "key groups", "키 그룹")) }
+                { col_head(tr!(lang, "keys", "키")) }
+            </tr></thead>
+            <tbody>
+                { for rows.into_iter().map(|(from, to, start, end, keys)| {
+                    let moved = from != to;
+                    let count = keys.len();
+                    let listed = keys.iter().take(KEYS_LISTED_MAX).copied().collect::<Vec<_>>().join(", ");
+                    let more = count.saturating_sub(KEYS_LISTED_MAX);
+                    html! {
+                        <tr class={classes!(moved.then_some("st-moved"))} data-testid="st-move"
+                            data-from={from.to_string()} data-to={to.to_string()} data-keys={count.to_string()}>
+                            <td>{ format!("#{from} ({}/{before})", from + 1) }</td>
+                            <td>{ format!("{} #{to} ({}/{after})", if moved { "→" } else { "=" }, to + 1) }</td>
+                            <td>{ format!("[{start}, {end}]") }</td>
+                            <td>{ listed }{ if more > 0 { format!(" +{more}") } else { String::new() } }</td>
+                        </tr>
+                    }
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
 /// The talk's picture (user i on TaskManager i) beside where the keys really are.
 fn comparison(view: &View, lang: Lang) -> Html {
     let graph = view.graph();
@@ -287,9 +347,9 @@ fn comparison(view: &View, lang: Lang) -> Html {
         <table class="st-compare" data-testid="st-compare">
             <caption>{ tr!(lang, "The talk's picture versus the real assignment", "발표 그림과 실제 배정 비교") }</caption>
             <thead><tr>
-                <th scope="col">{ tr!(lang, "key", "키") }</th>
-                <th scope="col">{ tr!(lang, "talk's picture", "발표 그림") }</th>
-                <th scope="col">{ tr!(lang, "real: key group → keyed subtask", "실제: 키 그룹 → 키 서브태스크") }</th>
+                { col_head(tr!(lang, "key", "키")) }
+                { col_head(tr!(lang, "talk's picture", "발표 그림")) }
+                { col_head(tr!(lang, "real: key group → keyed subtask", "실제: 키 그룹 → 키 서브태스크")) }
             </tr></thead>
             <tbody>
                 { for graph.keys.iter().take(COMPARE_ROWS_MAX).map(|k| {
@@ -300,7 +360,7 @@ fn comparison(view: &View, lang: Lang) -> Html {
                     html! {
                         <tr class={classes!(moved.then_some("st-moved"))}>
                             <th scope="row">{ k.name.clone() }</th>
-                            <td>{ naive }</td>
+                            { cell(naive) }
                             <td>{ format!("{} → {} ({}/{p}){tm}", k.key_group, k.keyed_subtask, k.keyed_subtask + 1) }</td>
                         </tr>
                     }

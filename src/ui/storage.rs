@@ -14,6 +14,7 @@ use crate::app::mirror::ArchiveState;
 use crate::app::stored::{storage_listing, EntryStatus, JobFolder, StorageEntry, SHARED_ROWS_MAX};
 use crate::app::Action;
 use crate::sim::checkpoint::{CheckpointMetadata, KeyedStateHandle, SubtaskSnapshot, SubtaskState};
+use crate::ui::dashboard::{cell, cell_of, col_head, para, span, term};
 use yew::prelude::*;
 
 /// The storage browser.
@@ -76,13 +77,13 @@ fn folder_view(
                 <code>{ folder.dir.clone() }</code>
             </p>
             if folder.current && badge {
-                <p class="sb-badge">{ tr!(lang, "this run", "현재 실행") }</p>
+                { para("sb-badge", tr!(lang, "this run", "현재 실행")) }
             }
             <ul class="sb-tree">
                 { shared_folder(folder, lang) }
                 <li class="sb-folder">
-                    <span class="sb-name">{ "taskowned/" }</span>
-                    <span class="sb-note">{ tr!(lang, "empty", "비어 있음") }</span>
+                    { span("sb-name", "taskowned/") }
+                    { span("sb-note", tr!(lang, "empty", "비어 있음")) }
                 </li>
                 { for folder.entries.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, dispatch)) }
             </ul>
@@ -90,7 +91,7 @@ fn folder_view(
                 <div class="sb-savepoints" data-testid="sb-savepoints">
                     <p class="sb-dir"><code>{ format!("{}/", savepoint_dir.trim_end_matches('/')) }</code>
                         { " (execution.checkpointing.savepoint-dir)" }</p>
-                    <p class="sb-note">{ tr!(lang, "Savepoints belong to you, not to the job: retention never subsumes them, a failover never restores them, and stopping the job leaves them here.", "세이브포인트는 잡이 아니라 사용자의 것입니다: 보관 정책이 대체하지 않고, 장애 조치가 복원하지 않으며, 잡을 멈춰도 여기 남습니다.") }</p>
+                    { para("sb-note", tr!(lang, "Savepoints belong to you, not to the job: retention never subsumes them, a failover never restores them, and stopping the job leaves them here.", "세이브포인트는 잡이 아니라 사용자의 것입니다: 보관 정책이 대체하지 않고, 장애 조치가 복원하지 않으며, 잡을 멈춰도 여기 남습니다.")) }
                     <ul class="sb-tree">
                         { for folder.savepoints.iter().rev().map(|entry| entry_item(entry, open.as_deref() == Some(entry.key.as_str()), open, lang, dispatch)) }
                     </ul>
@@ -108,8 +109,8 @@ fn shared_folder(folder: &JobFolder, lang: Lang) -> Html {
     if rows.is_empty() {
         return html! {
             <li class="sb-folder" data-testid="sb-shared">
-                <span class="sb-name">{ "shared/" }</span>
-                <span class="sb-note">{ tr!(lang, "empty: state below the inline threshold (execution.checkpointing.data-inline-threshold) is inlined into _metadata", "비어 있음: 인라인 임계값(execution.checkpointing.data-inline-threshold) 미만의 상태는 _metadata 안에 인라인됩니다") }</span>
+                { span("sb-name", "shared/") }
+                { span("sb-note", tr!(lang, "empty: state below the inline threshold (execution.checkpointing.data-inline-threshold) is inlined into _metadata", "비어 있음: 인라인 임계값(execution.checkpointing.data-inline-threshold) 미만의 상태는 _metadata 안에 인라인됩니다")) }
             </li>
         };
     }
@@ -125,20 +126,20 @@ fn shared_folder(folder: &JobFolder, lang: Lang) -> Html {
     );
     html! {
         <li class="sb-folder" data-testid="sb-shared">
-            <span class="sb-name">{ "shared/" }</span>
-            <span class="sb-note">{ summary }</span>
+            { span("sb-name", "shared/") }
+            { span("sb-note", summary) }
             <table class="sb-matrix" data-testid="sb-shared-matrix">
                 <caption>{ tr!(lang, "Which retained checkpoint refers to which shared file (↑ uploaded by it, ● referred to). Newer checkpoints refer to older files, so a chk-N/ folder alone is not a checkpoint, and no file here may be deleted by hand: the registry deletes a file once no retained checkpoint refers to it.", "어느 보관 체크포인트가 어느 공유 파일을 참조하는지 (↑ 그 체크포인트가 업로드, ● 참조). 새 체크포인트가 오래된 파일을 참조하므로 chk-N/ 폴더만으로는 체크포인트가 아니며, 여기의 파일을 손으로 지우면 안 됩니다. 어떤 보관 체크포인트도 참조하지 않게 되면 레지스트리가 지웁니다.") }</caption>
                 <thead><tr>
-                    <th scope="col">{ tr!(lang, "file", "파일") }</th>
-                    <th scope="col">{ tr!(lang, "size", "크기") }</th>
+                    { col_head(tr!(lang, "file", "파일")) }
+                    { col_head(tr!(lang, "size", "크기")) }
                     { for ids.iter().map(|id| html! { <th scope="col">{ format!("chk-{id}") }</th> }) }
                 </tr></thead>
                 <tbody>
                     { for rows.iter().take(SHARED_ROWS_MAX).map(|row| html! {
                         <tr data-testid="sb-shared-file" data-refs={row.referenced_by.len().to_string()}>
                             <th scope="row"><code title={row.path.clone()}>{ row.name.clone() }</code></th>
-                            <td class="sb-num">{ super::format::bytes(row.bytes) }</td>
+                            { cell_of("sb-num", super::format::bytes(row.bytes)) }
                             { for ids.iter().map(|id| {
                                 let (mark, label) = if row.uploaded_by == Some(*id) {
                                     ("↑", tr!(lang, "uploaded", "업로드"))
@@ -217,10 +218,10 @@ fn entry_item(
             data-savepoint={entry.savepoint.to_string()}>
             <button type="button" class="sb-toggle" onclick={toggle} aria-expanded={is_open.to_string()}
                 aria-controls={format!("sb-content-{id}")} title={entry.path.clone()}>
-                <span class="sb-name">{ entry.name.clone() }</span>
-                <span class="sb-file">{ "_metadata" }</span>
-                <span class="sb-size">{ super::format::bytes(entry.file_size) }</span>
-                <span class="sb-time">{ completed }</span>
+                { span("sb-name", entry.name.clone()) }
+                { span("sb-file", "_metadata") }
+                { span("sb-size", super::format::bytes(entry.file_size)) }
+                { span("sb-time", completed) }
             </button>
             <button type="button" class="sb-download" onclick={download} data-testid="storage-download"
                 aria-label={format!("{} {}", tr!(lang, "Download JSON of the metadata of", "메타데이터 JSON 내려받기:"), entry.name)}>
@@ -232,9 +233,9 @@ fn entry_item(
             }
             { for JobFolder::exclusive_files(entry).into_iter().map(|(name, bytes)| html! {
                 <p class="sb-exclusive" data-testid="sb-exclusive-file">
-                    <span class="sb-file">{ name }</span>
-                    <span class="sb-size">{ super::format::bytes(bytes) }</span>
-                    <span class="sb-note">{ tr!(lang, "a full snapshot's stream (exclusive to this checkpoint)", "전체 스냅샷 스트림 (이 체크포인트 전용)") }</span>
+                    { span("sb-file", name) }
+                    { span("sb-size", super::format::bytes(bytes)) }
+                    { span("sb-note", tr!(lang, "a full snapshot's stream (exclusive to this checkpoint)", "전체 스냅샷 스트림 (이 체크포인트 전용)")) }
                 </p>
             }) }
             if is_open {
@@ -253,23 +254,19 @@ fn metadata_view(m: &CheckpointMetadata, lang: Lang) -> Html {
             <dl class="sb-header">
                 <dt>{ tr!(lang, "magic / version", "매직 / 버전") }</dt>
                 <dd><code>{ format!("{:#010X} / {}", m.magic, m.format_version) }</code></dd>
-                <dt>{ tr!(lang, "type", "유형") }</dt>
-                <dd>{ m.checkpoint_type.clone() }</dd>
-                <dt>{ "external_path" }</dt>
-                <dd><code>{ m.external_path.clone() }</code></dd>
-                <dt>{ tr!(lang, "checkpointed size (written by this checkpoint)", "체크포인트 크기 (이 체크포인트가 쓴 양)") }</dt>
-                <dd>{ super::format::bytes(m.checkpointed_size()) }</dd>
-                <dt>{ tr!(lang, "full size (the state it represents)", "전체 크기 (나타내는 상태 전체)") }</dt>
-                <dd>{ super::format::bytes(m.state_size()) }</dd>
+                { term(tr!(lang, "type", "유형"), m.checkpoint_type.clone()) }
+                { term("external_path", html! { <code>{ m.external_path.clone() }</code> }) }
+                { term(tr!(lang, "checkpointed size (written by this checkpoint)", "체크포인트 크기 (이 체크포인트가 쓴 양)"), super::format::bytes(m.checkpointed_size())) }
+                { term(tr!(lang, "full size (the state it represents)", "전체 크기 (나타내는 상태 전체)"), super::format::bytes(m.state_size())) }
             </dl>
             { for m.operators.iter().map(|op| html! {
                 <table class="sb-operator">
                     <caption>{ format!("{} ({})", op.name, op.vertex_id) }</caption>
                     <thead><tr>
-                        <th scope="col">{ tr!(lang, "subtask", "서브태스크") }</th>
-                        <th scope="col">{ tr!(lang, "state", "상태") }</th>
-                        <th scope="col">{ tr!(lang, "in-flight channel state", "전송 중 채널 상태") }</th>
-                        <th scope="col">{ tr!(lang, "size", "크기") }</th>
+                        { col_head(tr!(lang, "subtask", "서브태스크")) }
+                        { col_head(tr!(lang, "state", "상태")) }
+                        { col_head(tr!(lang, "in-flight channel state", "전송 중 채널 상태")) }
+                        { col_head(tr!(lang, "size", "크기")) }
                     </tr></thead>
                     <tbody>{ for op.subtasks.iter().map(|s| subtask_row(s, lang)) }</tbody>
                 </table>
@@ -363,8 +360,8 @@ fn subtask_row(s: &SubtaskSnapshot, lang: Lang) -> Html {
     html! {
         <tr>
             <th scope="row">{ s.subtask }</th>
-            <td>{ state }</td>
-            <td>{ in_flight }</td>
+            { cell(state) }
+            { cell(in_flight) }
             <td class="sb-num">{ super::format::bytes(s.state_bytes + s.channel_state_bytes) }
                 if s.checkpointed_bytes() != s.state_bytes + s.channel_state_bytes {
                     <br /><span class="sb-note">{ format!("{} {}", tr!(lang, "written", "씀"), super::format::bytes(s.checkpointed_bytes())) }</span>

@@ -97,7 +97,7 @@ pub fn timeline_bar(props: &PanelProps) -> Html {
     // The scrubber's end moves in steps of 10 s, so marker positions change rarely; markers are
     // one SVG path per kind however many there are.
     let end = SimTime::from_ms(head.as_ms().div_ceil(10_000).max(1) * 10_000);
-    let mut paths: [(String, &str); 7] = Default::default();
+    let mut paths: [(String, &str); 8] = Default::default();
     let kinds = [
         "mk-completed",
         "mk-failed",
@@ -106,6 +106,7 @@ pub fn timeline_bar(props: &PanelProps) -> Html {
         "mk-fault",
         "mk-fork",
         "mk-savepoint",
+        "mk-started",
     ];
     for (slot, kind) in paths.iter_mut().zip(kinds) {
         slot.1 = kind;
@@ -121,6 +122,7 @@ pub fn timeline_bar(props: &PanelProps) -> Html {
             MarkerKind::Failover => 2,
             MarkerKind::Restore => 3,
             MarkerKind::Savepoint => 6,
+            MarkerKind::Started => 7,
         };
         mark(index, marker.time);
     }

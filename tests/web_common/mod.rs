@@ -33,6 +33,7 @@ pub fn model_at(
             .map(|(at, c)| (SimTime::from_ms(*at), c.clone()))
             .collect(),
         until: SimTime::from_ms(until_ms),
+        from: None,
     };
     let text = serde_json::to_string(&script.to_file()).unwrap();
     owner.apply(Action::Import(Ok(text)), &wall);

@@ -449,6 +449,7 @@ impl Session {
             self.machine.commands(),
             None,
             1_000,
+            self.machine.from(),
         );
         // Microseconds sorted as u64 (one sort instantiation in the page, shared with the figures).
         let mut micros: Vec<u64> = self.bookmarks.iter().map(|t| t.as_us()).collect();

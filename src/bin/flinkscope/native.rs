@@ -304,6 +304,7 @@ fn script_of(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<RunScr
         config,
         commands,
         until,
+        from: None,
     })
 }
 
@@ -313,16 +314,17 @@ fn run(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<(), Failure>
         std::fs::write(path, script.to_json() + "\n")
             .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
     }
-    let restored = match &args.restore_from {
-        Some(path) => Some(restored_job(args, &script, path)?),
-        None => None,
+    // The job at its start: restored from `--restore-from`, from a run file's earlier run
+    // (`from`), or fresh.
+    let start = match &args.restore_from {
+        Some(path) => restored_job(args, &script, path)?,
+        None => script
+            .start()
+            .map_err(|e| Failure::Usage(format!("the run cannot start: {e}")))?,
     };
     let started = Instant::now();
     let mut writer = output::OutputWriter::create(&args.out)?;
-    let (sim, refused) = match restored {
-        Some(sim) => script.run_from(sim, |sim| writer.observe(sim)),
-        None => script.run(|sim| writer.observe(sim)),
-    };
+    let (sim, refused) = script.run_from(start, |sim| writer.observe(sim));
     for refusal in refused {
         eprintln!("warning: {refusal}");
     }
