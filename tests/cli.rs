@@ -559,3 +559,89 @@ fn restore_from_a_savepoint_folder_starts_a_new_rescaled_job_or_says_why_not() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("cannot read /nonexistent"));
 }
+
+/// A run file whose `from` names an earlier run and its savepoint replays as the restored job
+/// (the page's export of a job started from a snapshot), and a broken `from` is a usage error.
+#[test]
+fn replay_of_a_run_file_with_from_starts_the_restored_job() {
+    use flinkscope::run::file::Predecessor;
+    use flinkscope::run::RunScript;
+    use flinkscope::sim::checkpoint::SavepointFormatType;
+    use flinkscope::sim::event::Command as SimCommand;
+    use flinkscope::sim::restore::RestoreSettings;
+    use flinkscope::sim::{SimConfig, SimTime};
+    let earlier = RunScript {
+        seed: 2,
+        config: SimConfig::default(),
+        commands: vec![(
+            SimTime::from_ms(25_000),
+            SimCommand::TriggerSavepoint {
+                format: SavepointFormatType::Canonical,
+            },
+        )],
+        until: SimTime::from_ms(40_000),
+        from: None,
+    };
+    let (earlier_sim, _) = earlier.run(|_| {});
+    let savepoint = earlier_sim.view().storage().savepoints()[0].checkpoint_id;
+    let mut script = RunScript {
+        seed: 2,
+        config: SimConfig {
+            parallelism: 4,
+            ..SimConfig::default()
+        },
+        commands: Vec::new(),
+        until: SimTime::from_ms(30_000),
+        from: Some(Box::new(Predecessor {
+            run: earlier,
+            checkpoint: savepoint,
+            settings: RestoreSettings::default(),
+        })),
+    };
+    let expected = script.run(|_| {}).0.view().trace_hash();
+    let dir = out_dir("replay-from");
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("restored.json");
+    std::fs::write(&file, script.to_json()).unwrap();
+    let out = dir.join("out");
+    let output = flinkscope(&[
+        "run",
+        "--replay",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        stdout.contains(&format!(
+            "started from savepoint chk-{} of job ",
+            savepoint.0
+        )),
+        "{stdout}"
+    );
+    assert!(stdout.contains("rescaled: parallelism 3 -> 4"), "{stdout}");
+    assert_eq!(trace_hash(&output.stdout), format!("{expected:016x}"));
+
+    // A snapshot the earlier run never took.
+    script.from.as_mut().unwrap().checkpoint.0 = 99;
+    std::fs::write(&file, script.to_json()).unwrap();
+    let output = flinkscope(&[
+        "run",
+        "--replay",
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("holds no retained checkpoint or savepoint 99"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

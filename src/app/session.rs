@@ -1261,6 +1261,89 @@ mod tests {
         );
     }
 
+    /// The restore dialog's request starts a new job from the chosen snapshot; the share link
+    /// carries the earlier run, so opening it shows the same job; refusals change nothing.
+    #[test]
+    fn restoring_into_a_changed_job_starts_a_new_job_and_links_its_lineage() {
+        use crate::sim::checkpoint::SavepointFormatType;
+        use crate::sim::restore::RestoreSettings;
+        let clock = wall();
+        let mut session = Session::new(SimConfig::default(), 4);
+        play_until(&mut session, SimTime::from_ms(20_000), &clock);
+        session.apply(
+            Action::Command(Command::TriggerSavepoint {
+                format: SavepointFormatType::Canonical,
+            }),
+            &clock,
+        );
+        play_until(&mut session, SimTime::from_ms(30_000), &clock);
+        session.apply(Action::Pause, &clock);
+        let old_job = session.sim().view().job_id().to_string();
+        let savepoint = session.sim().view().storage().savepoints()[0].checkpoint_id;
+        let changed = |edit: fn(&mut SimConfig)| {
+            let mut config = SimConfig::default();
+            edit(&mut config);
+            config
+        };
+
+        // Another max parallelism: Flink refuses, and the running job stays.
+        let before = session.sim().view().trace_hash();
+        session.apply(
+            Action::RestoreJob(Box::new(RestoreRequest {
+                config: changed(|c| c.max_parallelism = 256),
+                checkpoint: savepoint,
+                settings: RestoreSettings::default(),
+            })),
+            &clock,
+        );
+        let notice = session.notice().unwrap().to_string();
+        assert!(notice.starts_with("restore refused: "), "{notice}");
+        assert!(notice.contains("max parallelism"), "{notice}");
+        assert_eq!(session.sim().view().job_id(), old_job);
+        assert_eq!(session.sim().view().trace_hash(), before);
+
+        // Parallelism 4: a new job, rescaled by key group.
+        session.apply(
+            Action::RestoreJob(Box::new(RestoreRequest {
+                config: changed(|c| c.parallelism = 4),
+                checkpoint: savepoint,
+                settings: RestoreSettings::default(),
+            })),
+            &clock,
+        );
+        let notice = session.notice().unwrap().to_string();
+        let new_job = session.sim().view().job_id().to_string();
+        assert_ne!(new_job, old_job);
+        assert!(
+            notice.starts_with(&format!("job {new_job} started from savepoint ")),
+            "{notice}"
+        );
+        assert!(
+            notice.contains(&format!("of job {old_job} (NO_CLAIM)")),
+            "{notice}"
+        );
+        assert!(notice.ends_with("rescaled: parallelism 3 → 4"), "{notice}");
+        assert_eq!(session.sim().now(), SimTime::ZERO);
+        assert_eq!(
+            session.machine().from().map(|f| f.checkpoint),
+            Some(savepoint)
+        );
+        play_until(&mut session, SimTime::from_ms(25_000), &clock);
+        session.apply(Action::Pause, &clock);
+
+        let link = session.share_link("http://localhost/");
+        assert!(link.contains("from="), "{link}");
+        let query = link.split_once('?').unwrap().1;
+        let opened = Session::from_url(&UrlOptions::parse(query));
+        assert_eq!(opened.sim().view().job_id(), new_job);
+        assert_eq!(opened.sim().now(), session.sim().now());
+        assert_eq!(
+            opened.sim().view().trace_hash(),
+            session.sim().view().trace_hash(),
+            "the link reproduces the restored job"
+        );
+    }
+
     #[test]
     fn imports_are_validated_and_loaded() {
         let clock = wall();
