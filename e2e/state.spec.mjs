@@ -40,3 +40,56 @@ test('RocksDB incremental: both sizes in the history, levels and the shared/ mat
   await takeScreenshot('rocksdb-state-and-storage');
   expect(await seriousAxe(page, 'state & storage (RocksDB)'), 'no serious axe finding').toEqual([]);
 });
+
+// Restore into a changed job: the Configuration tab's "Start from" picks the savepoint of the
+// running job, parallelism 4 rescales it; the new job says where it came from, the state tab
+// which key groups moved, and the share link carries the earlier run (from=) so it reopens as
+// the same job.
+test('restore into a changed job: a savepoint, parallelism 3 → 4, key groups moving, a link with from=', async ({ page, takeScreenshot }) => {
+  await page.goto('/?seed=4&cmds=p@25s&t=40s', { waitUntil: 'load' });
+  await expect(page.getByTestId('sim-time')).toHaveText('40000', { timeout: 60_000 });
+  await page.getByTestId('tab-configuration').click();
+  const source = page.getByTestId('cfg-execution.state-recovery.path');
+  const options = await source.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
+  console.log(`restore: Start from offers ${JSON.stringify(options)}`);
+  const savepoint = options.find(([, label]) => label.includes('(savepoint)'));
+  expect(savepoint, 'the savepoint is offered').toBeTruthy();
+  await source.selectOption(savepoint[0]);
+  await expect(page.getByTestId('cfg-execution.state-recovery.claim-mode')).toHaveValue('NO_CLAIM');
+  await page.getByTestId('cfg-parallelism.default').fill('4');
+  await expect(page.getByTestId('cfg-apply')).toHaveText('Start the new job from the snapshot');
+  expect(await seriousAxe(page, 'configuration with restore options'), 'no serious axe finding').toEqual([]);
+  await page.getByTestId('cfg-apply').click();
+  const notice = page.getByTestId('notice');
+  await expect(notice).toContainText(`started from savepoint`);
+  await expect(notice).toContainText('rescaled: parallelism 3 → 4');
+  const [, newJob, oldJob] = (await notice.textContent()).match(/job ([0-9a-f]{32}) started from savepoint \S+ of job ([0-9a-f]{32})/);
+  expect(newJob, 'a new job id').not.toBe(oldJob);
+  const startedFrom = page.getByTestId('jm-started-from');
+  await expect(startedFrom).toContainText(`savepoint-${oldJob.slice(0, 6)}-`);
+  await expect(startedFrom).toContainText(`of job ${oldJob} (NO_CLAIM)`);
+  await page.getByTestId('btn-play').click();
+  await expect.poll(async () => Number(await page.getByTestId('sim-time').textContent()), { timeout: 60_000 })
+    .toBeGreaterThan(15_000);
+  await page.getByTestId('btn-pause').click();
+  await page.getByTestId('tab-state').click();
+  const rescale = page.getByTestId('st-rescale');
+  await expect(rescale).toContainText('Rescaled from parallelism 3 to 4');
+  const moves = await rescale.getByTestId('st-move').evaluateAll((rs) => rs.map((r) => ({
+    from: Number(r.dataset.from), to: Number(r.dataset.to), keys: Number(r.dataset.keys),
+  })));
+  console.log(`restore: key-group moves ${JSON.stringify(moves)}`);
+  expect(new Set(moves.map((m) => m.to)).size, 'every new subtask takes a range').toBe(4);
+  expect(moves.some((m) => m.from !== m.to), 'some key groups change subtask').toBe(true);
+  expect(await seriousAxe(page, 'state after a rescale'), 'no serious axe finding').toEqual([]);
+  await takeScreenshot('restore-rescaled-state');
+  // The link reopens the restored job at the same instant.
+  const now = await page.getByTestId('sim-time').textContent();
+  const startedText = await startedFrom.textContent();
+  await page.getByTestId('btn-share').click();
+  const shared = await page.getByTestId('share-url').inputValue();
+  expect(shared, 'the link carries the earlier run').toContain('from=');
+  await page.goto(shared.slice(shared.indexOf('/?')), { waitUntil: 'load' });
+  await expect(page.getByTestId('sim-time')).toHaveText(now, { timeout: 60_000 });
+  await expect(page.getByTestId('jm-started-from'), 'the same restored job').toHaveText(startedText);
+});
