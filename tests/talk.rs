@@ -485,3 +485,53 @@ fn a_fetched_comparisons_file_is_read_with_its_problems_noticed() {
     let built_in = talk::comparisons().unwrap().0;
     assert!(built_in.iter().any(|c| c.id == "hashmap-vs-rocksdb"));
 }
+
+/// The state chapter's savepoint and rescale steps: what their prose says (checkpoints 1 and 2,
+/// then savepoint 3, the next checkpoint 4; a new job rescaled 3 → 4 whose ids continue) is what
+/// their runs do.
+#[test]
+fn the_savepoint_and_rescale_steps_show_what_their_prose_says() {
+    use flinkscope::run::link::decode;
+    let file: serde_json::Value = serde_json::from_str(talk::STUDY_TALK).unwrap();
+    let run = |id: &str| {
+        let shared = decode(file["runs"][id].as_str().unwrap());
+        assert!(shared.problems.is_empty(), "{id}: {:?}", shared.problems);
+        let until = shared.cursor.unwrap_or(SimTime::from_ms(40_000));
+        let mut machine = shared.machine().unwrap();
+        machine.advance(until, u64::MAX);
+        (shared, machine)
+    };
+    let (_, savepoint) = run("savepoint");
+    let view = savepoint.sim().view();
+    let ids: Vec<u32> = view
+        .storage()
+        .savepoints()
+        .iter()
+        .map(|m| m.checkpoint_id.0)
+        .collect();
+    assert_eq!(ids, vec![3], "one savepoint, id 3");
+    let history: Vec<u32> = view.checkpoint_history().map(|c| c.id.0).collect();
+    assert!(
+        history.contains(&4),
+        "the next checkpoint is 4: {history:?}"
+    );
+
+    let (shared, mut rescaled) = run("rescaled");
+    assert_eq!(shared.from.as_ref().map(|f| f.checkpoint.0), Some(3));
+    rescaled.advance(SimTime::from_ms(20_000), u64::MAX);
+    let view = rescaled.sim().view();
+    let from = view.restored_from().expect("started from the savepoint");
+    assert_eq!(
+        (from.checkpoint.0, from.savepoint, from.rescaled),
+        (3, true, Some((3, 4)))
+    );
+    assert_ne!(from.job_id, view.job_id(), "a new job");
+    assert_eq!(view.graph().vertices[1].max_parallelism, 128);
+    let own: Vec<u32> = view
+        .retained_checkpoints()
+        .iter()
+        .map(|m| m.checkpoint_id.0)
+        .filter(|id| *id != 3)
+        .collect();
+    assert!(!own.is_empty() && own.iter().all(|id| *id >= 4), "{own:?}");
+}
