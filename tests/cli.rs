@@ -128,7 +128,7 @@ fn invalid_input_exits_with_status_two() {
                 "--set",
                 "parallelism.default=0",
             ],
-            "parallelism.default: 0 is not allowed; allowed: 1 ..= 32",
+            "parallelism.default: 0 is not allowed; allowed: 1 ..= 128",
         ),
         (
             &[

@@ -14,18 +14,22 @@ pub enum BenchCase {
     HighRate,
     /// RocksDB with incremental checkpoints and 100,000 keys, 3 × 1,000 events/s, 120 s.
     RocksDb100k,
-    /// Parallelism 32 (the limit) on 8 TaskManagers × 4 slots (1,024 keyBy channels), 32 × 100
+    /// Parallelism 32 on 8 TaskManagers × 4 slots (1,024 keyBy channels), 32 × 100
     /// events/s, 60 s.
     Parallelism32,
+    /// Parallelism 128 (the limit) on 32 TaskManagers × 4 slots (16,384 keyBy channels), 128 ×
+    /// 100 events/s, 60 s.
+    Parallelism128,
 }
 
 impl BenchCase {
     /// Every scenario.
-    pub const ALL: [BenchCase; 4] = [
+    pub const ALL: [BenchCase; 5] = [
         BenchCase::Seed24h,
         BenchCase::HighRate,
         BenchCase::RocksDb100k,
         BenchCase::Parallelism32,
+        BenchCase::Parallelism128,
     ];
 
     /// A short name for reports.
@@ -35,6 +39,7 @@ impl BenchCase {
             BenchCase::HighRate => "high-rate-backpressure",
             BenchCase::RocksDb100k => "rocksdb-incremental-100k",
             BenchCase::Parallelism32 => "parallelism-32",
+            BenchCase::Parallelism128 => "parallelism-128",
         }
     }
 
@@ -60,8 +65,12 @@ impl BenchCase {
                 };
                 (config, SimTime::from_ms(120_000))
             }
-            BenchCase::Parallelism32 => {
-                let p = 32;
+            BenchCase::Parallelism32 | BenchCase::Parallelism128 => {
+                let p = if self == BenchCase::Parallelism32 {
+                    32
+                } else {
+                    128
+                };
                 let config = SimConfig {
                     parallelism: p,
                     task_managers: p / 4,

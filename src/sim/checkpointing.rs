@@ -297,6 +297,7 @@ impl Sim {
         for index in 0..self.channels.len() {
             if let Some(overtaken) = self.channels[index].promote_barrier(checkpoint, now) {
                 self.channels[index].overtaken_stash = overtaken;
+                self.refresh_head(index);
                 let receiver = self.graph.channels[index].receiver;
                 self.wake_at(receiver, now);
             }
@@ -548,6 +549,7 @@ impl Sim {
         for channel in &mut self.channels {
             channel.clear();
         }
+        self.refresh_heads();
         self.set_job_status(JobStatus::Finished);
         while let Some(old) = self.coordinator.retained.pop_front() {
             self.storage.discard(old);
@@ -738,6 +740,7 @@ impl Sim {
                 for channel in inputs {
                     self.channels[channel.index()].blocked = false;
                     self.channels[channel.index()].overtaken_stash.clear();
+                    self.refresh_head(channel.index());
                 }
                 let now = self.now;
                 self.wake_at(task, now);
@@ -790,6 +793,7 @@ impl Sim {
         for channel in &mut self.channels {
             channel.clear();
         }
+        self.refresh_heads();
         self.open_state_backends(latest.as_ref());
         let Some(metadata) = latest else {
             for index in 0..self.tasks.len() {
@@ -914,6 +918,7 @@ impl Sim {
                         for element in &state.elements {
                             self.channels[channel].push(*element, now, now);
                         }
+                        self.refresh_head(channel);
                     }
                 }
             }

@@ -3,7 +3,7 @@
 //! snapshot (sync phase, async phase, acknowledgement).
 
 use crate::sim::alignment::BarrierOutcome;
-use crate::sim::channel::{Element, BARRIER_BYTES};
+use crate::sim::channel::{Channel, Element, BARRIER_BYTES};
 use crate::sim::checkpoint::{
     element_bytes, keyed_state_bytes, ChannelSide, KeyedStateEntry, KeyedStateHandle,
     PersistedElement, SavepointFormatType, SubtaskState, SOURCE_STATE_BYTES,
@@ -20,6 +20,48 @@ use crate::sim::time::{SimDuration, SimTime};
 
 /// Alarm threshold of `AbnormalAlarmFunction`.
 pub const ALARM_THRESHOLD: u32 = 3;
+
+/// A task's copies of its input channels' heads, by input position, and how many of them are
+/// priority barriers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct GateHeads {
+    pub(crate) heads: Vec<InputHead>,
+    pub(crate) priority: u32,
+}
+
+/// What an input gate needs to know of one input channel: when its head element can be read
+/// (`SimTime::MAX` when the channel is empty or blocked by alignment) and whether that head is
+/// a priority (unaligned) barrier, which the gate reads first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct InputHead {
+    pub(crate) at: SimTime,
+    pub(crate) priority: bool,
+}
+
+impl InputHead {
+    /// Nothing readable.
+    pub(crate) const NONE: InputHead = InputHead {
+        at: SimTime::MAX,
+        priority: false,
+    };
+
+    /// The head of `channel` as its receiver's input gate sees it.
+    pub(crate) fn of(channel: &Channel) -> InputHead {
+        match channel.iter().next() {
+            Some(head) if !channel.blocked => InputHead {
+                at: head.available_at,
+                priority: matches!(
+                    head.element,
+                    Element::Barrier {
+                        unaligned: true,
+                        ..
+                    }
+                ),
+            },
+            _ => InputHead::NONE,
+        }
+    }
+}
 
 impl Sim {
     /// A source subtask's timer: emit the next event, or wait for a credit.
@@ -77,6 +119,7 @@ impl Sim {
         let now = self.now;
         let arrives = now.add(self.channel_latency());
         self.channels[channel.index()].push(element, now, arrives);
+        self.refresh_head(channel.index());
         let bytes = element_bytes(&element, self.config.record_bytes);
         let metrics = &mut self.tasks[sender.index()].metrics;
         metrics.records_out += 1;
@@ -131,17 +174,21 @@ impl Sim {
                 t.set_activity(Activity::BackPressured, now);
                 return;
             }
-            let Some(input) = self.select_input(task) else {
-                self.tasks[task.index()].set_activity(Activity::Idle, now);
-                if let Some(next) = self.next_input_arrival(task) {
-                    self.wake_at(task, next);
+            let input = match self.select_input(task) {
+                Ok(input) => input,
+                Err(next) => {
+                    self.tasks[task.index()].set_activity(Activity::Idle, now);
+                    if let Some(next) = next {
+                        self.wake_at(task, next);
+                    }
+                    return;
                 }
-                return;
             };
             let channel = self.graph.tasks[task.index()].inputs[input as usize];
             let queued = self.channels[channel.index()]
                 .pop()
                 .expect("selected channel has a head");
+            self.refresh_head(channel.index());
             if queued.element.is_data() {
                 self.return_credit(channel);
                 self.process_data(task, input, channel, queued.element);
@@ -175,44 +222,53 @@ impl Sim {
     }
 
     /// Picks the next input like Flink's input gate: a channel whose head is a priority
-    /// (unaligned) barrier first, otherwise round robin over the readable, unblocked channels.
-    fn select_input(&mut self, task: TaskIndex) -> Option<u32> {
+    /// (unaligned) barrier first, otherwise round robin over the readable, unblocked channels;
+    /// when none is readable, when the next head arrives.
+    fn select_input(&mut self, task: TaskIndex) -> Result<u32, Option<SimTime>> {
         let now = self.now;
-        let inputs = &self.graph.tasks[task.index()].inputs;
-        let n = inputs.len() as u32;
+        let gate = &self.input_heads[task.index()];
+        let n = gate.heads.len() as u32;
         let cursor = self.tasks[task.index()].input_cursor;
         let mut first_ready = None;
-        for k in 0..n {
-            let position = (cursor + k) % n;
-            let channel = &self.channels[inputs[position as usize].index()];
-            if channel.blocked {
-                continue;
-            }
-            if let Some(head) = channel.peek_available(now) {
-                if matches!(
-                    head.element,
-                    Element::Barrier {
-                        unaligned: true,
-                        ..
-                    }
-                ) {
-                    return Some(position);
+        let mut next = SimTime::MAX;
+        // Round robin from the cursor (without a division per input); the whole gate only
+        // while some head is a priority barrier, which goes first wherever it is.
+        for position in (cursor..n).chain(0..cursor.min(n)) {
+            let head = gate.heads[position as usize];
+            if head.at <= now {
+                if head.priority {
+                    return Ok(position);
                 }
                 first_ready.get_or_insert(position);
+                if gate.priority == 0 {
+                    break;
+                }
+            } else {
+                next = next.min(head.at);
             }
         }
-        let position = first_ready?;
+        let Some(position) = first_ready else {
+            return Err((next != SimTime::MAX).then_some(next));
+        };
         self.tasks[task.index()].input_cursor = (position + 1) % n;
-        Some(position)
+        Ok(position)
     }
 
-    fn next_input_arrival(&self, task: TaskIndex) -> Option<SimTime> {
-        self.graph.tasks[task.index()]
-            .inputs
-            .iter()
-            .filter(|c| !self.channels[c.index()].blocked)
-            .filter_map(|c| self.channels[c.index()].head_arrival())
-            .min()
+    /// Copies channel `channel`'s head into its receiver's [`InputHead`]s; called after every
+    /// change of a channel's queue or `blocked` flag (the invariants check the copies).
+    pub(crate) fn refresh_head(&mut self, channel: usize) {
+        let layout = self.graph.channels[channel];
+        let gate = &mut self.input_heads[layout.receiver.index()];
+        let head = InputHead::of(&self.channels[channel]);
+        let old = std::mem::replace(&mut gate.heads[layout.input_position as usize], head);
+        gate.priority = gate.priority + u32::from(head.priority) - u32::from(old.priority);
+    }
+
+    /// [`Sim::refresh_head`] for every channel (after a failover, a restore or the job's end).
+    pub(crate) fn refresh_heads(&mut self) {
+        for channel in 0..self.channels.len() {
+            self.refresh_head(channel);
+        }
     }
 
     /// A credit went back to the sender of `channel`: a sender blocked on it resumes.
@@ -512,6 +568,7 @@ impl Sim {
         match outcome {
             BarrierOutcome::Started { .. } | BarrierOutcome::Progress => {
                 self.channels[channel.index()].blocked = true;
+                self.refresh_head(channel.index());
             }
             BarrierOutcome::Complete {
                 first_barrier_at,
@@ -599,6 +656,7 @@ impl Sim {
         for position in 0..self.graph.tasks[task.index()].inputs.len() {
             let channel = self.graph.tasks[task.index()].inputs[position];
             any |= std::mem::replace(&mut self.channels[channel.index()].blocked, false);
+            self.refresh_head(channel.index());
         }
         if any {
             let now = self.now;
@@ -665,6 +723,7 @@ impl Sim {
             } else {
                 self.channels[channel.index()].push(barrier, now, arrives);
             }
+            self.refresh_head(channel.index());
             let receiver = self.graph.channels[channel.index()].receiver;
             let available = if unaligned {
                 arrives

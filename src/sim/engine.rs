@@ -234,6 +234,11 @@ pub struct Sim {
     pub(crate) slowdowns: Vec<u32>,
     pub(crate) totals: Vec<TaskSample>,
     pub(crate) channels: Vec<Channel>,
+    /// Each task's input gate's view of its channels' heads, by input position: a copy of
+    /// [`InputHead::of`] for every channel, kept beside the task so that choosing an input and
+    /// finding the next arrival scan a few contiguous words rather than every channel's queue
+    /// (p = 128 has 128 inputs per keyed task; see `Sim::refresh_head`).
+    pub(crate) input_heads: Vec<crate::sim::dataflow::GateHeads>,
     pub(crate) key_counts: Vec<u32>,
     /// Keyed subtasks' RocksDB instances (by task index; `None` for other tasks and with the
     /// HashMap backend), opened by each restore.
@@ -339,6 +344,14 @@ impl Sim {
                 .channels
                 .iter()
                 .map(|_| Channel::new(capacity))
+                .collect(),
+            input_heads: graph
+                .tasks
+                .iter()
+                .map(|t| crate::sim::dataflow::GateHeads {
+                    heads: vec![crate::sim::dataflow::InputHead::NONE; t.inputs.len()],
+                    priority: 0,
+                })
                 .collect(),
             key_counts: vec![0; graph.keys.len()],
             rocks: vec![None; task_count],

@@ -156,7 +156,23 @@ impl InvariantChecker {
             coordinator.pending.windows(2).all(|w| w[0].id < w[1].id),
             || "pending ids out of order".into(),
         )?;
+        for (task, gate) in sim.input_heads.iter().enumerate() {
+            let priority = gate.heads.iter().filter(|h| h.priority).count() as u32;
+            ensure(gate.priority == priority, || {
+                format!(
+                    "task {task}'s gate counts {} priority heads of {priority}",
+                    gate.priority
+                )
+            })?;
+        }
         for (index, channel) in sim.channels.iter().enumerate() {
+            let layout = sim.graph.channels[index];
+            let cached =
+                sim.input_heads[layout.receiver.index()].heads[layout.input_position as usize];
+            ensure(
+                cached == crate::sim::dataflow::InputHead::of(channel),
+                || format!("the input gate's copy of channel {index}'s head is stale"),
+            )?;
             ensure(channel.data_len() <= 2 * channel.capacity(), || {
                 format!(
                     "channel {index} holds {} > 2×{}",

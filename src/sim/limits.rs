@@ -35,7 +35,7 @@ pub const SUMMARY_WINDOW_MAX: usize = 10_000;
 // ---- The configuration ----
 
 /// Largest `parallelism.default`.
-pub const PARALLELISM_MAX: u32 = 32;
+pub const PARALLELISM_MAX: u32 = 128;
 /// Largest `simulation.taskmanagers`.
 pub const TASK_MANAGERS_MAX: u32 = 32;
 /// Largest `taskmanager.numberOfTaskSlots`.

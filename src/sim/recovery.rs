@@ -223,6 +223,7 @@ impl Sim {
         for channel in &mut self.channels {
             channel.clear();
         }
+        self.refresh_heads();
         match self
             .restart
             .on_failure(self.now, &mut self.rng_coordination)

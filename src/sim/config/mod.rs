@@ -485,7 +485,7 @@ mod tests {
         let error = SimConfig::from_json(r#"{"parallelism.default": 0}"#).unwrap_err();
         assert_eq!(
             error.to_string(),
-            "parallelism.default: 0 is not allowed; allowed: 1 ..= 32"
+            "parallelism.default: 0 is not allowed; allowed: 1 ..= 128"
         );
         let error =
             SimConfig::from_json(r#"{"execution.checkpointng.interval": "5 s"}"#).unwrap_err();
