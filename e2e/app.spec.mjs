@@ -130,9 +130,10 @@ test('a malformed link shows a message and falls back to defaults', async ({ pag
   await expect(page.getByTestId('job-state')).toHaveText('RUNNING');
 });
 
-test('scale figures: p = 32 on 8 TaskManagers, and RocksDB with 100,000 keys, at 100x', async ({ page }) => {
+test('scale figures: p = 32 on 8 TaskManagers, p = 128 on 32, and RocksDB with 100,000 keys, at 100x', async ({ page }) => {
   const scales = [
     ['p = 32, 8 TaskManagers x 4 slots', { 'c.parallelism.default': 32, 'c.simulation.taskmanagers': 8, 'c.taskmanager.numberOfTaskSlots': 4 }, 'tm-8'],
+    ['p = 128, 32 TaskManagers x 4 slots', { 'c.parallelism.default': 128, 'c.simulation.taskmanagers': 32, 'c.taskmanager.numberOfTaskSlots': 4 }, 'tm-32'],
     ['RocksDB incremental, 100,000 keys', { 'c.state.backend.type': 'rocksdb', 'c.execution.checkpointing.incremental': 'true', 'c.simulation.state.keys': 100000 }, 'tm-3'],
   ];
   for (const [label, options, last] of scales) {

@@ -193,7 +193,9 @@ fn vertex_rows(
                 view.graph().vertices[index].kind,
                 OperatorKind::KeyedProcess { .. }
             );
-            // The keyed vertex starts open: its subtasks show the key-group skew.
+            // The keyed vertex starts open, its subtasks showing the key-group skew (up to 32 of
+            // them: a 128-row table redrawn every frame would cost the page its frame rate).
+            let keyed = keyed && vertex.parallelism <= 32;
             let open = keyed != toggled.contains(&(index as u32));
             let load = vertex_load(view, index);
             let on_toggle = {

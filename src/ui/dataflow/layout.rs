@@ -23,8 +23,20 @@ impl Rect {
     }
 }
 
+/// Most boxes drawn in one column: above this parallelism, a box stands for a band of
+/// consecutive subtasks (p = 128 draws 32 boxes of 4), and channels between the same two bands
+/// share one line.
+pub(crate) const ROWS_MAX: u32 = 32;
+
+/// Subtasks per drawn box at parallelism `p`.
+pub(crate) fn band(p: u32) -> u32 {
+    p.div_ceil(ROWS_MAX).max(1)
+}
+
 /// Where everything goes.
 pub(super) struct Layout {
+    /// Subtasks per box.
+    pub(super) band: u32,
     pub(super) height: f64,
     /// One box per task.
     pub(super) boxes: Vec<Rect>,
@@ -48,7 +60,9 @@ pub(super) fn columns(vertices: usize) -> (Vec<(f64, f64)>, (f64, f64)) {
 }
 
 pub(super) fn layout(graph: &JobGraph) -> Layout {
-    let p = graph.vertices[0].parallelism.max(1) as f64;
+    let parallelism = graph.vertices[0].parallelism.max(1);
+    let band = band(parallelism);
+    let p = parallelism.div_ceil(band) as f64;
     let row = bound(560.0 / p, 14.0, 84.0);
     let height = TOP + p * row + 14.0;
     let (cols, (sx, sw)) = columns(graph.vertices.len());
@@ -58,12 +72,13 @@ pub(super) fn layout(graph: &JobGraph) -> Layout {
         .iter()
         .map(|t| {
             let (x, w) = cols[t.vertex.index().min(cols.len() - 1)];
-            let y = TOP + t.subtask as f64 * row + (row - box_h) / 2.0;
+            let y = TOP + (t.subtask / band) as f64 * row + (row - box_h) / 2.0;
             Rect { x, y, w, h: box_h }
         })
         .collect();
     let storage_h = bound(height - TOP - 10.0, 110.0, 240.0);
     Layout {
+        band,
         height,
         boxes,
         columns: cols.iter().map(|(x, w)| x + w / 2.0).collect(),
@@ -79,7 +94,7 @@ pub(super) fn layout(graph: &JobGraph) -> Layout {
 
 /// A straight channel from the sender's right edge to the receiver's left edge, endpoints
 /// spread by output and input position so the p×p lines stay apart.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Segment {
     pub(super) x1: f64,
     pub(super) y1: f64,
@@ -98,24 +113,26 @@ impl Segment {
     }
 }
 
-pub(super) fn segment(graph: &JobGraph, layout: &Layout, channel: usize) -> Segment {
-    let c = &graph.channels[channel];
-    let (s, r) = (
-        &layout.boxes[c.sender.index()],
-        &layout.boxes[c.receiver.index()],
-    );
-    let outputs = &graph.tasks[c.sender.index()].outputs;
-    let out_pos = outputs
-        .iter()
-        .position(|o| o.index() == channel)
-        .unwrap_or(0);
-    let inputs = graph.tasks[c.receiver.index()].inputs.len();
-    let spread =
-        |rect: &Rect, k: usize, n: usize| rect.y + rect.h * (k as f64 + 1.0) / (n as f64 + 1.0);
-    Segment {
-        x1: s.x + s.w,
-        y1: spread(s, out_pos, outputs.len()),
-        x2: r.x,
-        y2: spread(r, c.input_position as usize, inputs),
+/// Every channel's segment, by channel index (one pass over the tasks' outputs, so p = 128's
+/// 16,384 channels cost no search for their output position).
+pub(super) fn segments(graph: &JobGraph, layout: &Layout) -> Vec<Segment> {
+    let spread = |rect: &Rect, k: usize, n: usize| {
+        let n = n.div_ceil(layout.band as usize);
+        rect.y + rect.h * ((k / layout.band as usize) as f64 + 1.0) / (n as f64 + 1.0)
+    };
+    let mut segments = vec![Segment::default(); graph.channels.len()];
+    for (sender, task) in graph.tasks.iter().enumerate() {
+        for (out_pos, channel) in task.outputs.iter().enumerate() {
+            let c = &graph.channels[channel.index()];
+            let (s, r) = (&layout.boxes[sender], &layout.boxes[c.receiver.index()]);
+            let inputs = graph.tasks[c.receiver.index()].inputs.len();
+            segments[channel.index()] = Segment {
+                x1: s.x + s.w,
+                y1: spread(s, out_pos, task.outputs.len()),
+                x2: r.x,
+                y2: spread(r, c.input_position as usize, inputs),
+            };
+        }
     }
+    segments
 }

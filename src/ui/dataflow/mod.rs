@@ -28,7 +28,7 @@ pub use scene::{DOTS_TOTAL, SVG_ELEMENTS_MAX};
 use super::shared::widgets::use_reduced_motion;
 use super::{tr, Lang, PanelProps};
 use crate::sim::view::SimView;
-use layout::{layout, segment, Layout, Segment};
+use layout::{layout, segments, Layout, Segment};
 use motion::{motion, Motion};
 use scene::{channel_infos, Budget, ChannelInfo};
 use svg::{caption, legend, summary, svg};
@@ -66,9 +66,7 @@ pub fn DataflowView(props: &PanelProps) -> Html {
         budget = budget.halved();
     }
     let infos = channel_infos(&view, &mut budget);
-    let segments = (0..graph.channels.len())
-        .map(|c| segment(graph, &layout, c))
-        .collect();
+    let segments = segments(graph, &layout);
     let motion = motion(
         &view,
         session.side_sampler(props.side),

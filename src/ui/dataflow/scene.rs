@@ -47,7 +47,9 @@ impl Budget {
         let detailed = channels <= DETAILED_CHANNELS_MAX;
         let per_task = if detailed { 8 } else { 5 };
         let per_channels = if detailed { channels * 5 } else { 3 };
-        let fixed = 40 + GLYPHS_MAX + graph.tasks.len() * per_task + per_channels;
+        let band = super::layout::band(graph.vertices[0].parallelism) as usize;
+        let boxes = graph.tasks.len().div_ceil(band);
+        let fixed = 40 + GLYPHS_MAX + boxes * per_task + per_channels;
         let left = SVG_ELEMENTS_MAX.saturating_sub(fixed);
         let dots = (left * 2 / 3).min(DOTS_TOTAL);
         Budget {

@@ -127,7 +127,9 @@ pub(super) fn svg(scene: &Scene) -> Html {
                 "왼쪽의 소스 서브태스크는 keyBy 교환으로 모든 키 서브태스크에 보냅니다. 원은 정상 이벤트, 삼각형은 비정상 이벤트, 세로 막대는 체크포인트 배리어, 채널 위 굵은 띠는 버퍼 사용량입니다. 스냅샷은 오른쪽 체크포인트 저장소로 날아갑니다. 그림 뒤에 글 요약이 있습니다.") }</desc>
             { column_headers(scene) }
             { channels(scene) }
-            { for (0..scene.view.tasks().len()).map(|t| task_box(scene, TaskIndex::from_index(t))) }
+            { for (0..scene.view.tasks().len())
+                .filter(|t| scene.view.graph().tasks[*t].subtask.is_multiple_of(scene.layout.band))
+                .map(|t| task_box(scene, TaskIndex::from_index(t))) }
             { storage_box(scene) }
             { moving(scene) }
         </svg>
@@ -166,19 +168,31 @@ pub(super) fn channels(scene: &Scene) -> Html {
     }
 }
 
-/// Many channels (high parallelism): one path per class instead of one element per channel.
+/// Many channels (high parallelism): one path per class instead of one element per channel,
+/// and one line per pair of drawn boxes (a band of subtasks each at p > 32), in the class of the
+/// worst channel between them.
 pub(super) fn aggregate_channels(scene: &Scene) -> Html {
-    let mut paths = [String::new(), String::new(), String::new()];
-    for (c, seg) in scene.segments.iter().enumerate() {
-        let info = &scene.infos[c];
+    let graph = scene.view.graph();
+    let rows = graph.vertices[0].parallelism.div_ceil(scene.layout.band) as usize;
+    let mut worst = vec![None; graph.vertices.len() * rows * rows];
+    for (c, info) in scene.infos.iter().enumerate() {
+        let layout = &graph.channels[c];
+        let row =
+            |task: TaskIndex| (graph.tasks[task.index()].subtask / scene.layout.band) as usize;
+        let vertex = graph.tasks[layout.sender.index()].vertex.index();
+        let key = (vertex * rows + row(layout.sender)) * rows + row(layout.receiver);
         let class = if info.blocked {
             2
-        } else if info.fill() > 0.5 {
-            1
         } else {
-            0
+            u8::from(info.fill() > 0.5)
         };
-        paths[class].push_str(&format!(
+        let entry = worst[key].get_or_insert((class, c));
+        entry.0 = entry.0.max(class);
+    }
+    let mut paths = [String::new(), String::new(), String::new()];
+    for (class, c) in worst.into_iter().flatten() {
+        let seg = scene.segments[c];
+        paths[class as usize].push_str(&format!(
             "M{} {}L{} {}",
             d0(seg.x1),
             d0(seg.y1),
@@ -292,10 +306,21 @@ pub(super) fn task_box(scene: &Scene, task: TaskIndex) -> Html {
     let graph = view.graph();
     let t = &view.tasks()[task.index()];
     let rect = scene.layout.boxes[task.index()];
-    let (busy, bp) = busy_and_backpressure(view, task);
-    let dead = t
-        .task_manager
-        .is_some_and(|tm| !view.task_managers()[tm.index()].is_alive());
+    let layout = &graph.tasks[task.index()];
+    let vertex = &graph.vertices[layout.vertex.index()];
+    // The band of subtasks this box stands for (one subtask up to p = 32): the mean busy and
+    // back-pressured shares, crossed out if any member's TaskManager is lost.
+    let members = scene.layout.band.min(vertex.parallelism - layout.subtask);
+    let (mut busy, mut bp, mut dead) = (None, 0.0, false);
+    for m in task.0..task.0 + members {
+        let member = TaskIndex(m);
+        let (b, p) = busy_and_backpressure(view, member);
+        busy = b.map(|b| b / f64::from(members) + busy.unwrap_or(0.0));
+        bp += p / f64::from(members);
+        dead |= view.tasks()[member.index()]
+            .task_manager
+            .is_some_and(|tm| !view.task_managers()[tm.index()].is_alive());
+    }
     let fill = if t.state == ExecutionState::Running {
         flink_vertex_colour(busy.unwrap_or(0.0), bp)
     } else {
@@ -306,8 +331,6 @@ pub(super) fn task_box(scene: &Scene, task: TaskIndex) -> Html {
         state_class(t.state),
         dead.then_some("df-task-dead")
     );
-    let layout = &graph.tasks[task.index()];
-    let vertex = &graph.vertices[layout.vertex.index()];
     let name = format!(
         "{} ({}/{})#{}",
         box_name(vertex.kind),
@@ -318,19 +341,23 @@ pub(super) fn task_box(scene: &Scene, task: TaskIndex) -> Html {
     let (cx, _) = rect.center();
     html! {
         <g class={class} data-testid="df-task" data-task={task.0.to_string()} data-state={t.state.as_str()}>
-            <title>{ graph.task_name(task, t.attempt) }</title>
+            if members == 1 {
+                <title>{ graph.task_name(task, t.attempt) }</title>
+            }
             <rect x={f1(rect.x)} y={f1(rect.y)} width={f1(rect.w)} height={f1(rect.h)} rx="4" style={format!("fill:{fill}")} />
             if scene.layout.detailed {
                 <text class="df-task-name" x={f1(cx)} y={f1(rect.y + 19.0)} text-anchor="middle">{ name }</text>
                 <text class="df-task-line" x={f1(cx)} y={f1(rect.y + 37.0)} text-anchor="middle">{ task_line(scene, task, busy, bp) }</text>
                 { key_group_line(scene, task, rect) }
             } else {
-                <text class="df-task-name" x={f1(cx)} y={f1(rect.y + rect.h * 0.7)} text-anchor="middle">{ format!("{}", layout.subtask + 1) }</text>
+                <text class="df-task-name" x={f1(cx)} y={f1(rect.y + rect.h * 0.7)} text-anchor="middle">{
+                    if members > 1 { format!("{}–{}", layout.subtask + 1, layout.subtask + members) } else { (layout.subtask + 1).to_string() }
+                }</text>
             }
             if dead {
                 <path class="df-cross" d={format!("M{} {}L{} {}M{} {}L{} {}", d1(rect.x), d1(rect.y), d1(rect.x + rect.w), d1(rect.y + rect.h), d1(rect.x + rect.w), d1(rect.y), d1(rect.x), d1(rect.y + rect.h))} />
             }
-            { alarm_flash(scene, task, rect) }
+            { alarm_flash(scene, rect) }
         </g>
     }
 }
@@ -408,8 +435,13 @@ pub(super) fn key_group_line(scene: &Scene, task: TaskIndex, rect: Rect) -> Html
     }
 }
 
-pub(super) fn alarm_flash(scene: &Scene, task: TaskIndex, rect: Rect) -> Html {
-    let Some((_, p)) = scene.motion.alarms.iter().find(|(t, _)| *t == task.index()) else {
+pub(super) fn alarm_flash(scene: &Scene, rect: Rect) -> Html {
+    let Some((_, p)) = scene
+        .motion
+        .alarms
+        .iter()
+        .find(|(t, _)| scene.layout.boxes[*t] == rect)
+    else {
         return html! {};
     };
     html! {
@@ -536,6 +568,9 @@ pub(super) fn summary_lines(scene: &Scene) -> Vec<String> {
     for (c, info) in scene.infos.iter().enumerate() {
         if lines.len() >= 40 {
             break;
+        }
+        if !info.blocked && info.barriers.is_empty() && info.persisted == 0 && info.fill() < 0.5 {
+            continue;
         }
         let name = channel_name(graph, c);
         if info.blocked {
