@@ -339,7 +339,7 @@ async fn playing_at_high_rate_keeps_the_svg_bounded() {
 
 #[wasm_bindgen_test]
 async fn high_parallelism_stays_under_the_element_budget() {
-    for (parallelism, task_managers, slots) in [(6, 3, 3), (8, 3, 3), (32, 4, 8)] {
+    for (parallelism, task_managers, slots) in [(6, 3, 3), (8, 3, 3), (32, 4, 8), (128, 32, 4)] {
         let (config, commands) = backpressured(false);
         let config = SimConfig {
             parallelism,
@@ -552,4 +552,96 @@ async fn savepoint_buttons_send_the_chosen_format_and_the_browser_lists_the_save
         .text_content()
         .unwrap()
         .contains("file:///tmp/flink-savepoints/"));
+}
+
+/// A job restored from a savepoint of the talk's job with parallelism 4: the key-group bar
+/// draws the old ranges above the new ones, outlines exactly the spans of key groups whose
+/// subtask changed (Flink's range rule for 3 and for 4 of 128), and marks the keys in them with
+/// their old and new subtask.
+#[wasm_bindgen_test]
+async fn state_panel_shows_the_rescale_on_the_key_group_bar() {
+    use flinkscope::app::Session;
+    use flinkscope::run::file::Predecessor;
+    use flinkscope::run::RunScript;
+    use flinkscope::sim::checkpoint::SavepointFormatType;
+    use flinkscope::sim::key_group::subtask_for_key_group;
+    use flinkscope::sim::SimTime;
+    let earlier = RunScript {
+        seed: 4,
+        config: SimConfig::default(),
+        commands: vec![(
+            SimTime::from_ms(25_000),
+            Command::TriggerSavepoint {
+                format: SavepointFormatType::Canonical,
+            },
+        )],
+        until: SimTime::from_ms(40_000),
+        from: None,
+    };
+    let (sim, _) = earlier.run(|_| {});
+    let checkpoint = sim.view().storage().savepoints()[0].checkpoint_id;
+    let script = RunScript {
+        seed: 4,
+        config: SimConfig {
+            parallelism: 4,
+            ..SimConfig::default()
+        },
+        commands: vec![],
+        until: SimTime::from_ms(20_000),
+        from: Some(Box::new(Predecessor {
+            run: earlier,
+            checkpoint,
+            settings: Default::default(),
+        })),
+    };
+    let owner = SessionOwner::new(Session::new(SimConfig::default(), 4));
+    owner.apply(
+        Action::Import(Ok(serde_json::to_string(&script.to_file()).unwrap())),
+        &wall,
+    );
+    owner.apply(Action::DismissNotice, &wall);
+    let root = mount::<StatePanel>(panel_props(&owner, Lang::En)).await;
+    let bar = by_testid(&root, "st-bar").expect("the bar");
+    assert_eq!(
+        bar.query_selector_all("rect:not(.st-bar-move rect)")
+            .unwrap()
+            .length(),
+        3 + 4,
+        "a row of 3 ranges above a row of 4"
+    );
+    let mut expected = Vec::new();
+    for kg in 0..128u32 {
+        let (from, to) = (
+            subtask_for_key_group(128, 3, kg),
+            subtask_for_key_group(128, 4, kg),
+        );
+        if from != to {
+            expected.push((kg, from, to));
+        }
+    }
+    let moves = all_by_testid(&bar, "st-bar-move");
+    assert!(!moves.is_empty());
+    let mut covered = Vec::new();
+    for m in &moves {
+        let n = |name: &str| m.get_attribute(name).unwrap().parse::<u32>().unwrap();
+        for kg in n("data-first")..=n("data-last") {
+            covered.push((kg, n("data-from"), n("data-to")));
+        }
+    }
+    assert_eq!(
+        covered, expected,
+        "exactly the key groups that changed subtask"
+    );
+    let marks = bar.query_selector_all(".st-keymark-moved").unwrap();
+    assert!(marks.length() > 0, "some of the talk's keys moved");
+    for i in 0..marks.length() {
+        let mark: DomElement = wasm_bindgen::JsCast::dyn_into(marks.get(i).unwrap()).unwrap();
+        let moved = mark.get_attribute("data-moved").unwrap();
+        let (from, to) = moved.split_once('>').unwrap();
+        assert_ne!(from, to);
+        assert!(mark
+            .text_content()
+            .unwrap()
+            .contains(&format!("#{from}→#{to}")));
+    }
 }

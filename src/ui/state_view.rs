@@ -8,7 +8,7 @@ use super::{bound, tr, trf, Lang, PanelProps};
 use crate::app::fixed::{d0, d1};
 use crate::sim::graph::{JobGraph, KeyLayout, KEYED_VERTEX};
 use crate::sim::ids::KeyIndex;
-use crate::sim::key_group::key_group_range;
+use crate::sim::key_group::{key_group_range, subtask_for_key_group};
 use crate::ui::dashboard::{cell, cell_of, col_head, para, span};
 use yew::prelude::*;
 
@@ -243,39 +243,102 @@ fn place_labels(graph: &JobGraph, x: impl Fn(f64) -> f64) -> Vec<(&KeyLayout, f6
         .collect()
 }
 
-/// A bar over all key groups with each subtask's range and where the keys land.
+/// One row of the bar: each subtask's key-group range at parallelism `p`, from `y`.
+fn bar_ranges(max_p: u32, p: u32, y: f64, x: &impl Fn(f64) -> f64) -> Html {
+    html! {
+        { for (0..p).map(|s| {
+            let (start, end) = key_group_range(max_p, p, s);
+            let (x0, x1) = (x(start as f64), x(end as f64 + 1.0));
+            html! {
+                <g class={format!("st-r{}", s % 4)}>
+                    <rect x={d1(x0).to_string()} y={d0(y).to_string()} width={d1((x1 - x0).max(0.5)).to_string()} height="22" />
+                    if p <= 8 {
+                        <text class="st-bar-range" x={d1((x0 + x1) / 2.0).to_string()} y={d0(y + 41.0).to_string()} text-anchor="middle">{ format!("#{s}: {start}–{end}") }</text>
+                    }
+                </g>
+            }
+        }) }
+    }
+}
+
+/// A bar over all key groups with each subtask's range and where the keys land. After a
+/// rescale, two rows: the old job's ranges above, the new job's below, every span of key groups
+/// that changed subtask outlined on the new row (`#from → #to`), and the keys in those spans
+/// marked as moved, with their old and new subtask.
 fn key_group_bar(view: &View, lang: Lang) -> Html {
     let graph = view.graph();
     let (max_p, p) = keyed_shape(graph);
     let x = |kg: f64| BAR_X0 + BAR_W * kg / max_p as f64;
-    let title = trf!(
-        lang,
-        "Key groups 0 to {last} and the keyed subtask owning each range",
-        "키 그룹 0부터 {last}까지와 각 범위를 맡은 키 서브태스크",
-        last = max_p - 1
-    );
+    let before = view
+        .restored_from()
+        .and_then(|r| r.rescaled)
+        .map(|(before, _)| before);
+    let title = match before {
+        None => trf!(
+            lang,
+            "Key groups 0 to {last} and the keyed subtask owning each range",
+            "키 그룹 0부터 {last}까지와 각 범위를 맡은 키 서브태스크",
+            last = max_p - 1
+        ),
+        Some(before) => trf!(
+            lang,
+            "Key groups 0 to {last}: above, the ranges of the {before} keyed subtasks before the rescale; below, of the {p} after it; outlined spans and marked keys changed subtask",
+            "키 그룹 0부터 {last}까지: 위는 재조정 전 키 서브태스크 {before}개의 범위, 아래는 재조정 후 {p}개의 범위; 테두리 구간과 표시된 키는 서브태스크가 바뀌었습니다",
+            before,
+            p,
+            last = max_p - 1
+        ),
+    };
+    let after_y = if before.is_some() { 106.0 } else { 58.0 };
+    // Spans of key groups whose owner changed: (first, last, from, to).
+    let mut moves: Vec<(u32, u32, u32, u32)> = Vec::new();
+    if let Some(before) = before {
+        for kg in 0..max_p {
+            let (from, to) = (
+                subtask_for_key_group(max_p, before, kg),
+                subtask_for_key_group(max_p, p, kg),
+            );
+            match moves.last_mut() {
+                Some(m) if m.1 + 1 == kg && (m.2, m.3) == (from, to) => m.1 = kg,
+                _ if from != to => moves.push((kg, kg, from, to)),
+                _ => {}
+            }
+        }
+    }
     html! {
-        <svg class="st-bar" viewBox={format!("0 0 {} 104", d0(BAR_W + 2.0 * BAR_X0))} role="img" aria-labelledby="st-bar-title" data-testid="st-bar">
+        <svg class="st-bar" viewBox={format!("0 0 {} {}", d0(BAR_W + 2.0 * BAR_X0), d0(after_y + 46.0))} role="img" aria-labelledby="st-bar-title" data-testid="st-bar">
             <title id="st-bar-title">{ title }</title>
-            { for (0..p).map(|s| {
-                let (start, end) = key_group_range(max_p, p, s);
-                let (x0, x1) = (x(start as f64), x(end as f64 + 1.0));
+            if let Some(before) = before {
+                { bar_ranges(max_p, before, 58.0, &x) }
+            }
+            { bar_ranges(max_p, p, after_y, &x) }
+            { for moves.iter().map(|&(first, last, from, to)| {
+                let (x0, x1) = (x(first as f64), x(last as f64 + 1.0));
                 html! {
-                    <g class={format!("st-r{}", s % 4)}>
-                        <rect x={d1(x0).to_string()} y="58" width={d1((x1 - x0).max(0.5)).to_string()} height="22" />
-                        if p <= 8 {
-                            <text class="st-bar-range" x={d1((x0 + x1) / 2.0).to_string()} y="99" text-anchor="middle">{ format!("#{s}: {start}–{end}") }</text>
-                        }
+                    <g class="st-bar-move" data-testid="st-bar-move" data-from={from.to_string()} data-to={to.to_string()}
+                        data-first={first.to_string()} data-last={last.to_string()}>
+                        <title>{ format!("{first}–{last}: #{from} → #{to}") }</title>
+                        <path d={format!("M{} 80L{} {}M{} 80L{} {}", d1(x0), d1(x0), d0(after_y), d1(x1), d1(x1), d0(after_y))} />
+                        <rect x={d1(x0).to_string()} y={d0(after_y).to_string()} width={d1((x1 - x0).max(0.5)).to_string()} height="22" />
                     </g>
                 }
             }) }
-            { for place_labels(graph, x).into_iter().map(|(k, kx, row)| html! {
-                <g class="st-keymark">
-                    <path d={format!("M{} 58l-5 -8h10z", d1(x(k.key_group as f64 + 0.5)))} />
-                    if let Some(row) = row {
-                        <text x={d1(kx).to_string()} y={format!("{}", 15 + 16 * row)} text-anchor="middle">{ format!("{} ({})", k.name, k.key_group) }</text>
-                    }
-                </g>
+            { for place_labels(graph, x).into_iter().map(|(k, kx, row)| {
+                let moved = before.map(|b| subtask_for_key_group(max_p, b, k.key_group)).filter(|from| *from != k.keyed_subtask);
+                html! {
+                    <g class={classes!("st-keymark", moved.is_some().then_some("st-keymark-moved"))}
+                        data-moved={moved.map(|from| format!("{from}>{}", k.keyed_subtask))}>
+                        <path d={format!("M{} 58l-5 -8h10z", d1(x(k.key_group as f64 + 0.5)))} />
+                        if let Some(row) = row {
+                            <text x={d1(kx).to_string()} y={format!("{}", 15 + 16 * row)} text-anchor="middle">{
+                                match moved {
+                                    Some(from) => format!("{} ({}) #{from}→#{}", k.name, k.key_group, k.keyed_subtask),
+                                    None => format!("{} ({})", k.name, k.key_group),
+                                }
+                            }</text>
+                        }
+                    </g>
+                }
             }) }
         </svg>
     }
