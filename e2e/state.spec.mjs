@@ -81,6 +81,19 @@ test('restore into a changed job: a savepoint, parallelism 3 → 4, key groups m
   console.log(`restore: key-group moves ${JSON.stringify(moves)}`);
   expect(new Set(moves.map((m) => m.to)).size, 'every new subtask takes a range').toBe(4);
   expect(moves.some((m) => m.from !== m.to), 'some key groups change subtask').toBe(true);
+  // The key-group bar itself: both rows, the spans that changed subtask, the moved keys.
+  const bar = page.getByTestId('st-bar');
+  expect(await bar.locator('g[class^="st-r"] rect').count(), 'a row of 3 ranges above a row of 4').toBe(7);
+  const spans = await bar.getByTestId('st-bar-move').evaluateAll((gs) => gs.map((g) => ({
+    from: Number(g.dataset.from), to: Number(g.dataset.to), first: Number(g.dataset.first), last: Number(g.dataset.last),
+  })));
+  console.log(`restore: moved spans on the bar ${JSON.stringify(spans)}`);
+  const owner = (p, kg) => Math.floor((kg * p) / 128);
+  const changed = [...Array(128).keys()].filter((kg) => owner(3, kg) !== owner(4, kg));
+  expect(spans.flatMap((m) => [...Array(m.last - m.first + 1).keys()].map((i) => m.first + i)), 'the outlined spans are the key groups that changed subtask')
+    .toEqual(changed);
+  for (const m of spans) expect([m.from, m.to]).toEqual([owner(3, m.first), owner(4, m.first)]);
+  await expect(bar.locator('.st-keymark-moved').first(), 'a moved key is marked with its old and new subtask').toContainText(/#\d→#\d/);
   expect(await seriousAxe(page, 'state after a rescale'), 'no serious axe finding').toEqual([]);
   await takeScreenshot('restore-rescaled-state');
   // The link reopens the restored job at the same instant.
