@@ -52,7 +52,7 @@ test('restore into a changed job: a savepoint, parallelism 3 → 4, key groups m
   const source = page.getByTestId('cfg-execution.state-recovery.path');
   const options = await source.locator('option').evaluateAll((os) => os.map((o) => [o.value, o.textContent]));
   console.log(`restore: Start from offers ${JSON.stringify(options)}`);
-  const savepoint = options.find(([, label]) => label.includes('(savepoint)'));
+  const savepoint = options.find(([, label]) => label.endsWith(' · savepoint'));
   expect(savepoint, 'the savepoint is offered').toBeTruthy();
   await source.selectOption(savepoint[0]);
   await expect(page.getByTestId('cfg-execution.state-recovery.claim-mode')).toHaveValue('NO_CLAIM');

@@ -152,8 +152,8 @@ async fn config_editor_starts_a_new_job_from_a_chosen_snapshot() {
             Callback::from(move |_| *applied.borrow_mut() += 1)
         },
         snapshots: vec![
-            (3, "chk-3 (retained checkpoint)".to_string()),
-            (4, "savepoint-a1b2c3-0123456789ab (savepoint)".to_string()),
+            (3, "chk-3 · retained checkpoint".to_string()),
+            (4, "savepoint-a1b2c3-0123456789ab · savepoint".to_string()),
         ],
         on_restore: {
             let requests = requests.clone();

@@ -88,7 +88,8 @@ pub fn Page(props: &PageProps) -> Html {
                 } else {
                     tr!(lang, "retained checkpoint", "보관 체크포인트")
                 };
-                (m.checkpoint_id.0, format!("{name} ({kind})"))
+                // Not in parentheses: the Korean "savepoint (세이브포인트)" has its own.
+                (m.checkpoint_id.0, format!("{name} · {kind}"))
             })
             .collect()
     } else {
