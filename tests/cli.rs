@@ -645,3 +645,99 @@ fn replay_of_a_run_file_with_from_starts_the_restored_job() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Every run writes its run file as `run.json`; a job restored from a snapshot in such a folder
+/// exports with its lineage, and the exported file replays the restored job exactly (the same
+/// trace hash). Without the earlier run's file, `--export` says why it cannot.
+#[test]
+fn restore_from_exports_the_restored_run_with_its_lineage() {
+    let first = out_dir("lineage-first");
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "2",
+        "--until",
+        "40s",
+        "--out",
+        first.to_str().unwrap(),
+        "--savepoint",
+        "25s",
+    ]);
+    assert!(output.status.success());
+    assert!(first.join("run.json").is_file(), "the run file is written");
+    let savepoint = std::fs::read_dir(first.join("savepoints"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let second = out_dir("lineage-second");
+    let exported = second.with_extension("json");
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "2",
+        "--until",
+        "30s",
+        "--out",
+        second.to_str().unwrap(),
+        "--restore-from",
+        savepoint.to_str().unwrap(),
+        "--set",
+        "parallelism.default=4",
+        "--export",
+        exported.to_str().unwrap(),
+    ]);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let restored = trace_hash(&output.stdout);
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&exported).unwrap()).unwrap();
+    assert_eq!(
+        file["from"]["run"]["seed"], 2,
+        "the earlier run travels along"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&exported).unwrap(),
+        std::fs::read_to_string(second.join("run.json")).unwrap(),
+        "the folder's run file is the exported one"
+    );
+    let replayed = out_dir("lineage-replayed");
+    let output = flinkscope(&[
+        "run",
+        "--replay",
+        exported.to_str().unwrap(),
+        "--out",
+        replayed.to_str().unwrap(),
+    ]);
+    assert!(output.status.success());
+    assert_eq!(
+        trace_hash(&output.stdout),
+        restored,
+        "the same restored job"
+    );
+
+    std::fs::remove_file(first.join("run.json")).unwrap();
+    let output = flinkscope(&[
+        "run",
+        "--seed",
+        "2",
+        "--until",
+        "30s",
+        "--out",
+        out_dir("lineage-unknown").to_str().unwrap(),
+        "--restore-from",
+        savepoint.to_str().unwrap(),
+        "--export",
+        exported.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("the snapshot's run is unknown"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -92,7 +92,7 @@ struct RunArgs {
     #[arg(long, value_name = "RUN.json", conflicts_with_all = ["seed", "until", "config", "sets", "commands"])]
     replay: Option<String>,
     /// Write this run as a run file.
-    #[arg(long, value_name = "RUN.json", conflicts_with = "restore_from")]
+    #[arg(long, value_name = "RUN.json")]
     export: Option<String>,
     /// Start a new job from a savepoint or retained checkpoint a run wrote (`flink run -s`):
     /// its `_metadata` file or the folder holding it. Change the job with --set.
@@ -309,19 +309,29 @@ fn script_of(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<RunScr
 }
 
 fn run(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<(), Failure> {
-    let script = script_of(args, commands)?;
-    if let Some(path) = &args.export {
-        std::fs::write(path, script.to_json() + "\n")
-            .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
-    }
+    let mut script = script_of(args, commands)?;
     // The job at its start: restored from `--restore-from`, from a run file's earlier run
     // (`from`), or fresh.
     let start = match &args.restore_from {
-        Some(path) => restored_job(args, &script, path)?,
+        Some(path) => {
+            let (sim, from) = restored_job(args, &script, path)?;
+            script.from = from.map(Box::new);
+            sim
+        }
         None => script
             .start()
             .map_err(|e| Failure::Usage(format!("the run cannot start: {e}")))?,
     };
+    let text = script.to_json() + "\n";
+    if let Some(path) = &args.export {
+        if args.restore_from.is_some() && script.from.is_none() {
+            return Err(Failure::Usage(format!(
+                "--export: the snapshot's run is unknown (no {RUN_FILE} beside its checkpoints/ or savepoints/ folder, as this runner writes), so the run file could not replay the restore"
+            )));
+        }
+        std::fs::write(path, &text)
+            .map_err(|e| Failure::Io(format!("cannot write {path}: {e}")))?;
+    }
     let started = Instant::now();
     let mut writer = output::OutputWriter::create(&args.out)?;
     let (sim, refused) = script.run_from(start, |sim| writer.observe(sim));
@@ -329,14 +339,28 @@ fn run(args: &RunArgs, commands: Vec<(SimTime, Command)>) -> Result<(), Failure>
         eprintln!("warning: {refusal}");
     }
     writer.finish(&sim)?;
+    // What this folder is the output of, so a later `--restore-from` into it can name the run
+    // its snapshots came from (and `--export` the restored run with its lineage).
+    let run_file = std::path::Path::new(&args.out).join(RUN_FILE);
+    std::fs::write(&run_file, &text)
+        .map_err(|e| Failure::Io(format!("cannot write {}: {e}", run_file.display())))?;
     let elapsed = started.elapsed();
     output::print_summary(&sim, &args.out, elapsed);
     Ok(())
 }
 
+/// The run file every `run` writes into its output folder.
+const RUN_FILE: &str = "run.json";
+
 /// The new job `--restore-from` starts: the snapshot read from `path` (a `_metadata` file or its
-/// folder), restored into the configured job, or why Flink would refuse it.
-fn restored_job(args: &RunArgs, script: &RunScript, path: &str) -> Result<Sim, Failure> {
+/// folder), restored into the configured job, or why Flink would refuse it; and its lineage
+/// when the snapshot lies in a folder this runner wrote (its `run.json`) and that run's replay
+/// restores into exactly the same job.
+fn restored_job(
+    args: &RunArgs,
+    script: &RunScript,
+    path: &str,
+) -> Result<(Sim, Option<flinkscope::run::file::Predecessor>), Failure> {
     use flinkscope::sim::restore::{RecoveryClaimMode, RestoreSettings};
     let folder = std::path::Path::new(path);
     let file = if folder.is_dir() {
@@ -360,8 +384,35 @@ fn restored_job(args: &RunArgs, script: &RunScript, path: &str) -> Result<Sim, F
         },
         allow_non_restored_state: args.allow_non_restored_state,
     };
-    Sim::restore_job(script.config.clone(), script.seed, &metadata, settings)
-        .map_err(|e| Failure::Usage(format!("--restore-from {path}: {e}")))
+    let sim = Sim::restore_job(script.config.clone(), script.seed, &metadata, settings)
+        .map_err(|e| Failure::Usage(format!("--restore-from {path}: {e}")))?;
+    // `<out>/checkpoints/<job>/chk-N/_metadata` or `<out>/savepoints/savepoint-…/_metadata`.
+    let earlier = file
+        .ancestors()
+        .skip(1)
+        .take(4)
+        .map(|dir| dir.join(RUN_FILE))
+        .find(|f| f.is_file())
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .and_then(|text| RunScript::from_json(&text).ok());
+    let from = earlier.map(|run| flinkscope::run::file::Predecessor {
+        run,
+        checkpoint: metadata.checkpoint_id,
+        settings,
+    });
+    // Only a lineage that replays into the same new job (a `_metadata` edited or copied from
+    // another run would not).
+    let same = |from: &flinkscope::run::file::Predecessor| {
+        let probe = RunScript {
+            from: Some(Box::new(from.clone())),
+            ..script.clone()
+        };
+        probe
+            .start()
+            .is_ok_and(|s| s.view().trace_hash() == sim.view().trace_hash())
+    };
+    let from = from.filter(same);
+    Ok((sim, from))
 }
 
 fn keygroup(args: &KeygroupArgs) -> Result<(), Failure> {
