@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 pub const BARRIER_BYTES: u64 = 74;
 
 /// What travels in a channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Element {
     /// A user event from a source subtask (its content is a function of the sender and `seq`;
@@ -49,6 +49,33 @@ pub enum Element {
         /// An unaligned (priority) barrier overtakes buffered data.
         unaligned: bool,
     },
+}
+
+/// Read through `serde_json::Value` (see `sim::json`): in-flight data of stored unaligned
+/// checkpoints.
+impl<'de> Deserialize<'de> for Element {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use crate::sim::json::{field, object, tagged};
+        let value = serde_json::Value::deserialize(deserializer)?;
+        let (tag, f) = tagged(&value, &["record", "alarm", "barrier"])?;
+        let f = object(f, "an element's fields")?;
+        Ok(match tag {
+            "record" => Element::Record {
+                seq: field(f, "seq")?,
+                key: field(f, "key")?,
+                abnormal: field(f, "abnormal")?,
+            },
+            "alarm" => Element::Alarm {
+                key: field(f, "key")?,
+                count: field(f, "count")?,
+                seq: field(f, "seq")?,
+            },
+            _ => Element::Barrier {
+                checkpoint: field(f, "checkpoint")?,
+                unaligned: field(f, "unaligned")?,
+            },
+        })
+    }
 }
 
 impl Element {

@@ -69,7 +69,7 @@ impl Savepoint {
 }
 
 /// One key's `ValueState<Integer>` in a snapshot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct KeyedStateEntry {
     /// The key (`user1`).
     pub key: String,
@@ -80,7 +80,7 @@ pub struct KeyedStateEntry {
 }
 
 /// The operator state of one subtask.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SubtaskState {
     /// A source's split position: the next sequence number it will emit.
@@ -100,7 +100,7 @@ pub enum SubtaskState {
 }
 
 /// In-flight data persisted by an unaligned checkpoint for one channel.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct ChannelState {
     /// The sending subtask (of the upstream vertex).
     pub sender_subtask: u32,
@@ -125,7 +125,7 @@ pub enum ChannelSide {
 
 /// One SST file an incremental RocksDB snapshot refers to (an entry of
 /// `IncrementalRemoteKeyedStateHandle.sharedState`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SharedStateFile {
     /// The local file name in the RocksDB instance (`000042.sst`).
     pub local: String,
@@ -141,7 +141,7 @@ pub struct SharedStateFile {
 }
 
 /// The physical form of a keyed subtask's snapshot.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KeyedStateHandle {
     /// One stream of every key group (`KeyGroupsStateHandle`): the HashMap backend, and RocksDB
@@ -243,7 +243,7 @@ impl KeyedStateHandle {
 }
 
 /// One subtask's part of a checkpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct SubtaskSnapshot {
     /// Subtask index within its vertex.
     pub subtask: u32,
@@ -281,7 +281,7 @@ impl SubtaskSnapshot {
 }
 
 /// One vertex's part of a checkpoint.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct OperatorSnapshot {
     /// The `JobVertexID`.
     pub vertex_id: String,
@@ -296,7 +296,7 @@ pub struct OperatorSnapshot {
 }
 
 /// The content of `…/{job-id}/chk-{id}/_metadata`, as JSON instead of Flink's binary format.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct CheckpointMetadata {
     /// [`METADATA_FORMAT_VERSION`].
     pub format_version: u32,
@@ -763,3 +763,119 @@ mod tests {
         assert!((6_600..=6_800).contains(&total), "{total}");
     }
 }
+
+// ---- Readers (through `serde_json::Value`, see `sim::json`) ----
+
+/// One reader per stored type, as the derived writers write them.
+macro_rules! read_via_value {
+    ($type:ty, |$v:ident| $body:expr) => {
+        impl<'de> Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                #[allow(unused_imports)]
+                use crate::sim::json::{field, object, optional, tagged};
+                let value = serde_json::Value::deserialize(deserializer)?;
+                let $v = &value;
+                $body
+            }
+        }
+    };
+}
+
+read_via_value!(KeyedStateEntry, |v| {
+    let v = object(v, "a keyed state entry")?;
+    Ok(KeyedStateEntry {
+        key: field(v, "key")?,
+        key_group: field(v, "key_group")?,
+        count: field(v, "count")?,
+    })
+});
+
+read_via_value!(SubtaskState, |v| {
+    let (tag, f) = tagged(v, &["source", "keyed", "stateless"])?;
+    Ok(match tag {
+        "source" => SubtaskState::Source {
+            offset: field(f, "offset")?,
+        },
+        "keyed" => SubtaskState::Keyed {
+            key_group_range: field(f, "key_group_range")?,
+            entries: field(f, "entries")?,
+        },
+        _ => SubtaskState::Stateless,
+    })
+});
+
+read_via_value!(ChannelState, |v| {
+    let v = object(v, "a channel state")?;
+    Ok(ChannelState {
+        sender_subtask: field(v, "sender_subtask")?,
+        receiver_subtask: field(v, "receiver_subtask")?,
+        side: field(v, "side")?,
+        elements: field(v, "elements")?,
+    })
+});
+
+read_via_value!(SharedStateFile, |v| {
+    let v = object(v, "a shared state file")?;
+    Ok(SharedStateFile {
+        local: field(v, "local")?,
+        level: field(v, "level")?,
+        bytes: field(v, "bytes")?,
+        path: optional(v, "path")?,
+        uploaded: field(v, "uploaded")?,
+    })
+});
+
+read_via_value!(KeyedStateHandle, |v| {
+    let (tag, f) = tagged(v, &["full", "incremental"])?;
+    let f = object(f, "a keyed state handle's fields")?;
+    Ok(if tag == "full" {
+        KeyedStateHandle::Full {
+            bytes: field(f, "bytes")?,
+            path: optional(f, "path")?,
+        }
+    } else {
+        KeyedStateHandle::Incremental {
+            shared: field(f, "shared")?,
+            private_bytes: field(f, "private_bytes")?,
+        }
+    })
+});
+
+read_via_value!(SubtaskSnapshot, |v| {
+    let v = object(v, "a subtask snapshot")?;
+    Ok(SubtaskSnapshot {
+        subtask: field(v, "subtask")?,
+        state: field(v, "state")?,
+        channel_state: field(v, "channel_state")?,
+        state_bytes: field(v, "state_bytes")?,
+        channel_state_bytes: field(v, "channel_state_bytes")?,
+        handle: optional(v, "handle")?,
+    })
+});
+
+read_via_value!(OperatorSnapshot, |v| {
+    let v = object(v, "an operator snapshot")?;
+    Ok(OperatorSnapshot {
+        vertex_id: field(v, "vertex_id")?,
+        name: field(v, "name")?,
+        parallelism: field(v, "parallelism")?,
+        max_parallelism: field(v, "max_parallelism")?,
+        subtasks: field(v, "subtasks")?,
+    })
+});
+
+read_via_value!(CheckpointMetadata, |v| {
+    let v = object(v, "a checkpoint's _metadata")?;
+    Ok(CheckpointMetadata {
+        format_version: field(v, "format_version")?,
+        magic: field(v, "magic")?,
+        job_id: field(v, "job_id")?,
+        checkpoint_id: field(v, "checkpoint_id")?,
+        checkpoint_type: field(v, "checkpoint_type")?,
+        trigger_timestamp: field(v, "trigger_timestamp")?,
+        completion_timestamp: field(v, "completion_timestamp")?,
+        external_path: field(v, "external_path")?,
+        savepoint_format: optional(v, "savepoint_format")?,
+        operators: field(v, "operators")?,
+    })
+});

@@ -80,45 +80,30 @@ pub struct JobManagerState {
     pub restored_from: Option<crate::sim::restore::RestoredSnapshot>,
 }
 
-/// Field `name` of a JSON object read as a `T`; a wrong field is named in the error.
-pub(crate) fn field<T: serde::de::DeserializeOwned, E: serde::de::Error>(
-    value: &Value,
-    name: &'static str,
-) -> Result<T, E> {
-    let field = value.get(name).ok_or_else(|| E::missing_field(name))?;
-    T::deserialize(field).map_err(|e| E::custom(format!("{name}: {e}")))
-}
-
 /// Read through `serde_json::Value` field by field: the derived reader (a field visitor, a map
 /// and a sequence visitor for 15 fields) was 7 KB of the page, which reads this record on every
 /// reload.
 impl<'de> Deserialize<'de> for JobManagerState {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use crate::sim::json::{field, object, optional};
         let v = Value::deserialize(deserializer)?;
-        if !v.is_object() {
-            return Err(serde::de::Error::custom(
-                "expected a JobManager state object",
-            ));
-        }
+        let v = object(&v, "a JobManager state")?;
         Ok(JobManagerState {
-            format_version: field(&v, "format_version")?,
-            job_id: field(&v, "job_id")?,
-            seed: field(&v, "seed")?,
-            config: field(&v, "config")?,
-            at_us: field(&v, "at_us")?,
-            generation: field(&v, "generation")?,
-            next_checkpoint_id: field(&v, "next_checkpoint_id")?,
-            trace_hash: field(&v, "trace_hash")?,
-            events_processed: field(&v, "events_processed")?,
-            task_managers: field(&v, "task_managers")?,
-            slowdowns: field(&v, "slowdowns")?,
-            storage_failing: field(&v, "storage_failing")?,
-            printed_high: field(&v, "printed_high")?,
-            commands: field(&v, "commands")?,
-            restored_from: match v.get("restored_from") {
-                None | Some(Value::Null) => None,
-                Some(_) => field(&v, "restored_from")?,
-            },
+            format_version: field(v, "format_version")?,
+            job_id: field(v, "job_id")?,
+            seed: field(v, "seed")?,
+            config: field(v, "config")?,
+            at_us: field(v, "at_us")?,
+            generation: field(v, "generation")?,
+            next_checkpoint_id: field(v, "next_checkpoint_id")?,
+            trace_hash: field(v, "trace_hash")?,
+            events_processed: field(v, "events_processed")?,
+            task_managers: field(v, "task_managers")?,
+            slowdowns: field(v, "slowdowns")?,
+            storage_failing: field(v, "storage_failing")?,
+            printed_high: field(v, "printed_high")?,
+            commands: field(v, "commands")?,
+            restored_from: optional(v, "restored_from")?,
         })
     }
 }

@@ -48,6 +48,7 @@ pub mod failover;
 pub mod graph;
 pub mod ids;
 pub mod invariants;
+pub(crate) mod json;
 pub mod key_group;
 pub mod lifecycle;
 pub mod limits;
