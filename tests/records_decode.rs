@@ -317,3 +317,30 @@ fn errors_say_what_is_wrong() {
     let error = decode_job(&key, &value.to_string()).unwrap_err().reason;
     assert!(error.contains("missing field `seed`"), "{error}");
 }
+
+/// A damaged field deep inside a stored checkpoint is named with the fields around it.
+#[test]
+fn a_checkpoint_error_names_the_path_to_the_damaged_field() {
+    let (_, _, retained) = scenario(SimConfig::default(), 3, &[], secs(30));
+    let record = StoredCheckpoint::new(retained[0].clone(), 1);
+    let mut value = serde_json::to_value(&record).unwrap();
+    let key = format!(
+        "{}/chk-{}",
+        value["job_id"].as_str().unwrap(),
+        value["checkpoint_id"]
+    );
+    let text = value.to_string();
+    assert!(
+        decode_checkpoint(&key, &text).is_ok(),
+        "the record reads whole"
+    );
+    let source = &mut value["metadata"]["operators"][0]["subtasks"][0]["state"]["source"];
+    source.as_object_mut().unwrap().remove("offset");
+    let reason = decode_checkpoint(&key, &value.to_string())
+        .unwrap_err()
+        .reason;
+    assert!(
+        reason.contains("operators: subtasks: state: missing field `offset`"),
+        "{reason}"
+    );
+}
