@@ -1017,6 +1017,18 @@ impl Session {
             self.notice = Some("no stored job to resume".to_string());
             return;
         };
+        let state = &offer.job.state;
+        if state.finished && self.replay_finished(state, started) {
+            let took = wall_ms() - started;
+            self.resume_ms = Some(took);
+            self.notice = Some(format!(
+                "the stored job had FINISHED (stop-with-savepoint), so no JobManager recovers it: replayed its run to the instant it was saved (in {} ms)",
+                super::fixed::d1(took)
+            ));
+            self.mirror.start_run(Vec::<u32>::new());
+            self.mirror.save_job(self.machine.sim(), wall_ms());
+            return;
+        }
         let checkpoints = offer
             .checkpoints
             .iter()
@@ -1053,6 +1065,35 @@ impl Session {
             }
             Err(error) => self.notice = Some(format!("could not resume: {error}")),
         }
+    }
+
+    /// A stored FINISHED job, replayed from its seed and command log to the instant it was saved;
+    /// `false` (nothing changed) unless the replay ends FINISHED with the stored trace hash.
+    fn replay_finished(
+        &mut self,
+        state: &crate::sim::failover::JobManagerState,
+        now_ms: f64,
+    ) -> bool {
+        let Some((config, log)) = Sim::replayable(state) else {
+            return false;
+        };
+        let Ok(mut machine) = TimeMachine::new(config, state.seed, log) else {
+            return false;
+        };
+        let at = SimTime(state.at_us);
+        while machine.sim().now() < at {
+            let step = SimTime(machine.sim().now().as_us().saturating_add(10_000_000)).min(at);
+            machine.advance(step, u64::MAX);
+        }
+        let view = machine.sim().view();
+        if view.trace_hash() != state.trace_hash
+            || view.job_status() != crate::sim::lifecycle::JobStatus::Finished
+        {
+            return false;
+        }
+        machine.set_verbose(true);
+        self.replace_machine(machine, now_ms);
+        true
     }
 
     /// Declines the offer: a fresh run of the current configuration and seed, keeping the
@@ -1418,6 +1459,74 @@ mod tests {
                 clock,
             );
         }
+    }
+
+    /// A job finished by stop-with-savepoint stays FINISHED after a reload: no new JobManager
+    /// recovers it; the page replays its run to the saved instant (the same trace hash) and
+    /// keeps its savepoint.
+    #[test]
+    fn a_reload_of_a_finished_job_shows_it_finished() {
+        use crate::sim::checkpoint::SavepointFormatType;
+        use crate::sim::lifecycle::JobStatus;
+        let clock = wall();
+        let mut store = Listing::default();
+        let mut first = Session::new(SimConfig::default(), 6);
+        first.apply(
+            Action::ArchiveOpened {
+                state: ArchiveState::IndexedDb,
+                listing: Ok(store.clone()),
+            },
+            &clock,
+        );
+        first.apply(Action::SetSpeed("1000".into()), &clock);
+        first.apply(Action::Play, &clock);
+        let mut t = 0.0;
+        let mut stopped = false;
+        while first.sim().view().job_status() != JobStatus::Finished {
+            assert!(
+                first.sim().now() < SimTime::from_ms(120_000),
+                "the job finishes"
+            );
+            if !stopped && first.sim().now() >= SimTime::from_ms(35_000) {
+                first.apply(
+                    Action::Command(Command::StopWithSavepoint {
+                        format: SavepointFormatType::Canonical,
+                    }),
+                    &clock,
+                );
+                stopped = true;
+            }
+            t += 16.7;
+            first.apply(Action::Frame { timestamp_ms: t }, &clock);
+            pump(&mut first, &mut store, &clock);
+        }
+        for _ in 0..10 {
+            t += 16.7;
+            first.apply(Action::Frame { timestamp_ms: t }, &clock);
+            pump(&mut first, &mut store, &clock);
+        }
+        first.apply(Action::Pause, &clock);
+        pump(&mut first, &mut store, &clock);
+        let saved = store.jobs[0].state.clone();
+        assert!(saved.finished, "the stored state says FINISHED");
+
+        let mut second = Session::new(SimConfig::default(), 1);
+        second.apply(
+            Action::ArchiveOpened {
+                state: ArchiveState::IndexedDb,
+                listing: Ok(store.clone()),
+            },
+            &clock,
+        );
+        second.apply(Action::Resume, &clock);
+        let notice = second.notice().unwrap();
+        assert!(notice.contains("had FINISHED"), "{notice}");
+        let view = second.sim().view();
+        assert_eq!(view.job_status(), JobStatus::Finished);
+        assert_eq!(view.job_id(), saved.job_id);
+        assert_eq!(view.trace_hash(), saved.trace_hash, "the same run");
+        assert_eq!(second.sim().now(), SimTime(saved.at_us));
+        assert_eq!(view.storage().savepoints().len(), 1, "its savepoint");
     }
 
     #[test]

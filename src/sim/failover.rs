@@ -78,6 +78,10 @@ pub struct JobManagerState {
     /// job's completed checkpoints though it names the job it was taken of).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restored_from: Option<crate::sim::restore::RestoredSnapshot>,
+    /// The job had FINISHED (stop-with-savepoint): a new leader does not recover it (Flink's
+    /// `JobResultStore` records it as done), so the page replays its run instead.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub finished: bool,
 }
 
 /// Read through `serde_json::Value` field by field: the derived reader (a field visitor, a map
@@ -104,6 +108,7 @@ impl<'de> Deserialize<'de> for JobManagerState {
             printed_high: field(v, "printed_high")?,
             commands: field(v, "commands")?,
             restored_from: optional(v, "restored_from")?,
+            finished: optional(v, "finished")?.unwrap_or(false),
         })
     }
 }
@@ -164,7 +169,24 @@ impl Sim {
                 })
                 .collect(),
             restored_from: self.restored_from.clone(),
+            finished: self.job_status == JobStatus::Finished,
         }
+    }
+
+    /// The run a stored state is the end of — its configuration and command log from the
+    /// start — when replaying it reproduces the job (a job started fresh, not from a snapshot,
+    /// whose state is valid).
+    pub fn replayable(state: &JobManagerState) -> Option<(SimConfig, Vec<(SimTime, Command)>)> {
+        if state.restored_from.is_some() {
+            return None;
+        }
+        let config = check_state(state).ok()?;
+        let log = state
+            .commands
+            .iter()
+            .map(|c| (SimTime(c.at_us), c.command.clone()))
+            .collect();
+        Some((config, log))
     }
 
     /// A new JobManager leader recovers the job described by `state` from `checkpoints` (the
