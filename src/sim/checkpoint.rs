@@ -259,6 +259,24 @@ pub struct SubtaskSnapshot {
     /// backends, whose state was all inline).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handle: Option<KeyedStateHandle>,
+    /// A two-phase-commit sink's committer state: committables not yet committed at the
+    /// snapshot (`streaming_committer_raw_states`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub committables: Vec<Committable>,
+}
+
+/// A `KafkaCommittable`: what the committer needs to commit a pre-committed transaction, also
+/// after a restore (`resumeTransaction(producerId, epoch)`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Committable {
+    /// `<prefix>-<subtask>-<offset>`.
+    pub transactional_id: String,
+    /// The producer id.
+    pub producer_id: u64,
+    /// The producer epoch.
+    pub epoch: u32,
+    /// The checkpoint whose barrier pre-committed it.
+    pub checkpoint_id: CheckpointId,
 }
 
 impl SubtaskSnapshot {
@@ -850,6 +868,17 @@ read_via_value!(SubtaskSnapshot, |v| {
         state_bytes: field(v, "state_bytes")?,
         channel_state_bytes: field(v, "channel_state_bytes")?,
         handle: optional(v, "handle")?,
+        committables: optional(v, "committables")?.unwrap_or_default(),
+    })
+});
+
+read_via_value!(Committable, |v| {
+    let v = object(v, "a committable")?;
+    Ok(Committable {
+        transactional_id: field(v, "transactional_id")?,
+        producer_id: field(v, "producer_id")?,
+        epoch: field(v, "epoch")?,
+        checkpoint_id: field(v, "checkpoint_id")?,
     })
 });
 

@@ -359,6 +359,7 @@ impl Sim {
             state_bytes: snapshot.state_bytes,
             channel_state_bytes: persisted_bytes,
             handle: snapshot.handle,
+            committables: snapshot.committables,
         };
         let pending = self
             .coordinator
@@ -465,6 +466,7 @@ impl Sim {
             bytes,
             duration,
         });
+        self.sink_checkpoint_completed(checkpoint);
         // notifyCheckpointComplete: each RocksDB instance takes this checkpoint as its base.
         for db in self.rocks.iter_mut().flatten() {
             db.checkpoint_complete(checkpoint);
@@ -519,6 +521,7 @@ impl Sim {
             self.emit(Event::CheckpointDiscarded { checkpoint: old });
         }
         if synchronous {
+            self.sink_finishing(checkpoint);
             self.finish_job();
         } else {
             self.serve_queued_requests();
@@ -888,6 +891,7 @@ impl Sim {
         self.graph.adopt_keys(names.iter().map(String::as_str));
         self.key_counts.resize(self.graph.keys.len(), 0);
         self.printed_high.resize(self.graph.keys.len(), None);
+        self.sink.grow(self.graph.keys.len());
         for (v, operator) in metadata.operators.iter().enumerate() {
             for subtask in &operator.subtasks {
                 let task = TaskIndex(self.graph.vertices[v].first_task.0 + subtask.subtask);

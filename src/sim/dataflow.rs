@@ -314,7 +314,7 @@ impl Sim {
             }
             (OperatorKind::Sink, Element::Alarm { key, count, seq }) => {
                 let subtask = self.graph.tasks[task.index()].subtask;
-                self.print_alarm(subtask, key, u32::from(count), seq);
+                self.sink_write(subtask, key, u32::from(count), seq);
             }
             (kind, _) => panic!(
                 "{} task {} cannot process this element",
@@ -418,7 +418,7 @@ impl Sim {
         }
         let subtask = self.graph.tasks[task.index()].subtask;
         if chained_sink {
-            self.print_alarm(subtask, event.key, reached, seq);
+            self.sink_write(subtask, event.key, reached, seq);
         } else {
             let out = self.graph.tasks[task.index()].outputs[0];
             // The poll loop checked the credit before reading this record.
@@ -439,9 +439,12 @@ impl Sim {
     }
 
     /// `PrintSinkFunction`: `<subtask+1>> ALARM user=… count=… seq=…`.
-    fn print_alarm(&mut self, subtask: u32, key: KeyIndex, count: u32, seq: u64) {
+    pub(crate) fn print_alarm(&mut self, subtask: u32, key: KeyIndex, count: u32, seq: u64) {
         let high = &mut self.printed_high[key.index()];
         let duplicate = high.is_some_and(|h| seq <= h);
+        if !duplicate {
+            self.sink.printed_by_key[key.index()] += 1;
+        }
         *high = Some(high.map_or(seq, |h| h.max(seq)));
         self.alarms_printed += 1;
         if duplicate {
@@ -754,6 +757,11 @@ impl Sim {
     ) {
         let now = self.now;
         let (state, state_bytes, handle) = self.capture_state(task, checkpoint);
+        let committables = if matches!(self.kind_of(task), OperatorKind::KeyedProcess { .. }) {
+            self.sink_snapshot(task, checkpoint)
+        } else {
+            Vec::new()
+        };
         let sync_us = self.rng_snapshot.between(
             self.config.snapshot_sync_min.0,
             self.config.snapshot_sync_max.0,
@@ -788,6 +796,7 @@ impl Sim {
             state_bytes,
             handle,
             persisted,
+            committables,
             processed_bytes: 0,
             async_done: false,
             awaiting_barriers,

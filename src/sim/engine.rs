@@ -85,6 +85,17 @@ pub(crate) enum Timer {
     },
     SlotRequestTimeout,
     MetricsTick,
+    CommitNotified {
+        task: TaskIndex,
+        checkpoint: CheckpointId,
+    },
+    TransactionTimeout {
+        subtask: u32,
+        number: u32,
+    },
+    ProducerFenced {
+        task: TaskIndex,
+    },
 }
 
 impl Timer {
@@ -122,6 +133,9 @@ impl Timer {
             } => pair(16, task.0, (task_manager.0 << 16) | u32::from(incarnation)),
             Timer::SlotRequestTimeout => pair(17, 0, 0),
             Timer::MetricsTick => pair(18, 0, 0),
+            Timer::CommitNotified { task, checkpoint } => pair(19, task.0, checkpoint.0),
+            Timer::TransactionTimeout { subtask, number } => pair(20, subtask, number),
+            Timer::ProducerFenced { task } => pair(21, task.0, 0),
         }
     }
 }
@@ -273,6 +287,8 @@ pub struct Sim {
     pub(crate) generation: u64,
     /// The snapshot this job was started from (`flink run -s`), if any.
     pub(crate) restored_from: Option<crate::sim::restore::RestoredSnapshot>,
+    /// The sink's writers and the external system it writes to.
+    pub(crate) sink: crate::sim::sink::SinkState,
 }
 
 impl Sim {
@@ -383,6 +399,7 @@ impl Sim {
             unassigned_since: None,
             generation: 0,
             restored_from: None,
+            sink: crate::sim::sink::SinkState::new(graph.keys.len(), config.parallelism as usize),
             graph,
             config,
         }
@@ -404,6 +421,16 @@ impl Sim {
         self.set_job_status(JobStatus::Created);
         self.set_job_status(JobStatus::Running);
         self.restore_latest();
+        // The sink's output starts where the restored sources resume.
+        for (k, key) in self.graph.keys.iter().enumerate() {
+            if key.source_subtask != crate::sim::graph::NO_SOURCE {
+                let source = self
+                    .graph
+                    .task(crate::sim::graph::SOURCE_VERTEX, key.source_subtask);
+                self.sink.base[k] = self.tasks[source.index()].next_seq;
+            }
+            self.sink.base_counts[k] = self.key_counts[k];
+        }
         if settings.claim_mode == crate::sim::restore::RecoveryClaimMode::NoClaim {
             // NO_CLAIM: the first checkpoint is a full one (`forceFullSnapshot`), referring to
             // none of the snapshot's files.
@@ -621,6 +648,17 @@ impl Sim {
             }
             Timer::SlotRequestTimeout => self.on_slot_request_timeout(),
             Timer::MetricsTick => self.on_metrics_tick(),
+            Timer::CommitNotified { task, checkpoint } => self.on_commit_notified(task, checkpoint),
+            Timer::TransactionTimeout { subtask, number } => {
+                self.on_transaction_timeout(subtask, u64::from(number));
+            }
+            Timer::ProducerFenced { task } => {
+                if self.tasks[task.index()].state == crate::sim::lifecycle::ExecutionState::Running
+                {
+                    let subtask = self.graph.tasks[task.index()].subtask;
+                    self.fail_job(FailureCause::ProducerFenced { subtask }, Some(task));
+                }
+            }
         }
     }
 

@@ -183,6 +183,12 @@ pub enum FailureCause {
     },
     /// No slot arrived within `slot.request.timeout`.
     NoResourceAvailable,
+    /// The two-phase-commit sink's writer sent into a transaction the broker had aborted
+    /// (`transaction.timeout.ms`): Kafka fences its producer.
+    ProducerFenced {
+        /// The writer subtask.
+        subtask: u32,
+    },
 }
 
 /// Something that happened.
@@ -407,6 +413,126 @@ pub enum Event {
         seq: u64,
         /// Whether the same alarm was printed before (a replay after recovery).
         duplicate: bool,
+    },
+    /// The two-phase-commit sink's writer wrote an alarm into its open transaction.
+    AlarmWritten {
+        /// The writer subtask.
+        subtask: u32,
+        /// User.
+        key: KeyIndex,
+        /// Count.
+        count: u32,
+        /// Sequence number of the event that raised it.
+        seq: u64,
+        /// The transaction's offset (`<prefix>-<subtask>-<number>`).
+        number: u64,
+        /// The transaction's serial in the run.
+        serial: u64,
+    },
+    /// The upsert sink wrote an alarm's row.
+    AlarmUpserted {
+        /// The writer subtask.
+        subtask: u32,
+        /// User.
+        key: KeyIndex,
+        /// Count.
+        count: u32,
+        /// Sequence number (the row's key with the user).
+        seq: u64,
+        /// Whether the row existed (a replay).
+        overwrite: bool,
+    },
+    /// `prepareCommit` at a barrier: a transaction with records was flushed and handed to the
+    /// committer.
+    TransactionPreCommitted {
+        /// The writer subtask.
+        subtask: u32,
+        /// The transaction's offset.
+        number: u64,
+        /// Its serial in the run.
+        serial: u64,
+        /// The checkpoint.
+        checkpoint: CheckpointId,
+        /// Its records.
+        records: u64,
+    },
+    /// The committer committed a transaction: a `read_committed` consumer sees its records.
+    TransactionCommitted {
+        /// The writer subtask.
+        subtask: u32,
+        /// The transaction's offset.
+        number: u64,
+        /// Its serial.
+        serial: u64,
+        /// The checkpoint that pre-committed it.
+        checkpoint: CheckpointId,
+        /// Its records.
+        records: u64,
+        /// Committed from restored committer state (after a failure).
+        recovered: bool,
+    },
+    /// A restored committable's transaction was committed already: the second commit changes
+    /// nothing.
+    TransactionAlreadyCommitted {
+        /// The writer subtask.
+        subtask: u32,
+        /// The checkpoint that pre-committed it.
+        checkpoint: CheckpointId,
+    },
+    /// The writer aborted a transaction: its records come again from the replayed sources.
+    TransactionAborted {
+        /// The writer subtask.
+        subtask: u32,
+        /// The transaction's offset.
+        number: u64,
+        /// Its serial.
+        serial: u64,
+        /// Its records.
+        records: u64,
+        /// Aborted as lingering after a restore (else: closed on cancellation).
+        lingering: bool,
+    },
+    /// The broker aborted a transaction after `transaction.timeout.ms`.
+    TransactionTimedOut {
+        /// The writer subtask.
+        subtask: u32,
+        /// The transaction's offset.
+        number: u64,
+        /// Its serial.
+        serial: u64,
+        /// Its records.
+        records: u64,
+    },
+    /// The committer's commit failed with `ProducerFencedException` (the broker had aborted
+    /// the transaction): its records are lost and the job continues.
+    TransactionCommitFailed {
+        /// The writer subtask.
+        subtask: u32,
+        /// The transaction's offset.
+        number: u64,
+        /// Its serial.
+        serial: u64,
+        /// The checkpoint that pre-committed it.
+        checkpoint: CheckpointId,
+        /// Its records, lost.
+        records: u64,
+    },
+    /// A committer restored committables from the checkpoint and commits them again.
+    CommittablesRestored {
+        /// The writer subtask.
+        subtask: u32,
+        /// How many.
+        count: u32,
+    },
+    /// A writer aborted its lingering transactions (`PROBING` from the restored checkpoint + 1)
+    /// and began the next one.
+    LingeringTransactionsAborted {
+        /// The writer subtask.
+        subtask: u32,
+        /// The first offset probed (and the new transaction's).
+        from: u64,
+        /// Transactions with records it aborted.
+        aborted: u32,
     },
     /// Checkpoint storage started or stopped failing.
     CheckpointStorageChanged {

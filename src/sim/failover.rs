@@ -82,6 +82,10 @@ pub struct JobManagerState {
     /// `JobResultStore` records it as done), so the page replays its run instead.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub finished: bool,
+    /// The sink's external system (Kafka, the upsert table) and its observer's counts (absent
+    /// in records from before the sinks).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sink: Option<crate::sim::sink::StoredSink>,
 }
 
 /// Read through `serde_json::Value` field by field: the derived reader (a field visitor, a map
@@ -109,6 +113,7 @@ impl<'de> Deserialize<'de> for JobManagerState {
             commands: field(v, "commands")?,
             restored_from: optional(v, "restored_from")?,
             finished: optional(v, "finished")?.unwrap_or(false),
+            sink: optional(v, "sink")?,
         })
     }
 }
@@ -170,6 +175,7 @@ impl Sim {
                 .collect(),
             restored_from: self.restored_from.clone(),
             finished: self.job_status == JobStatus::Finished,
+            sink: Some(self.sink.stored()),
         }
     }
 
@@ -270,6 +276,36 @@ impl Sim {
         self.slowdowns = state.slowdowns.clone();
         self.storage_failing = state.storage_failing;
         self.printed_high = state.printed_high.clone();
+        if let Some(sink) = &state.sink {
+            self.sink.adopt(sink);
+            // The broker's timers of unresolved transactions run on.
+            let timeout = self.config.transaction_timeout;
+            let now = self.now;
+            let timers: Vec<(u32, u64, SimTime)> = self
+                .sink
+                .kafka
+                .transactions
+                .iter()
+                .filter(|t| {
+                    matches!(
+                        t.state,
+                        crate::sim::sink::TransactionState::Open
+                            | crate::sim::sink::TransactionState::PreCommitted
+                    )
+                })
+                .filter_map(|t| t.first_write.map(|w| (t.subtask, t.number, w.add(timeout))))
+                .collect();
+            for (subtask, number, at) in timers {
+                self.schedule_at(
+                    at.max(now),
+                    ANY_EPOCH,
+                    Timer::TransactionTimeout {
+                        subtask,
+                        number: u32::try_from(number).unwrap_or(u32::MAX),
+                    },
+                );
+            }
+        }
         self.restored_from = state.restored_from.clone();
         self.command_log = state
             .commands

@@ -8,6 +8,7 @@
 use crate::sim::config::SimConfig;
 use crate::sim::ids::{ChannelIndex, KeyIndex, TaskIndex, VertexIndex};
 use crate::sim::key_group;
+use crate::sim::sink::SinkKind;
 
 /// What a vertex runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -201,11 +202,30 @@ impl JobGraph {
             downstream: KEYED_VERTEX,
             strategy: ShipStrategy::Hash,
         }];
+        // A Sink V2 with a committer expands into `Sink: Writer` and `Sink: Committer`
+        // (SinkTransformationTranslator; the sink's default name is "Sink"), one without into
+        // `Sink: Writer`; both chain behind the keyed function.
+        let sink_operators: &[&'static str] = match config.sink {
+            SinkKind::Print => &["Sink: PrintSink"],
+            SinkKind::TwoPhaseCommit => &["Sink: Writer", "Sink: Committer"],
+            SinkKind::IdempotentUpsert => &["Sink: Writer"],
+        };
         if config.chaining {
+            let mut operator_names = vec!["AbnormalAlarmFunction"];
+            operator_names.extend_from_slice(sink_operators);
+            let name = operator_names.join(" -> ");
+            let observed = config.sink == SinkKind::Print;
             vertices.push(JobVertex {
-                id: uid(1, KEYED_CHAINED_VERTEX_ID.to_string()),
-                name: "AbnormalAlarmFunction -> Sink: PrintSink".to_string(),
-                operator_names: vec!["AbnormalAlarmFunction", "Sink: PrintSink"],
+                id: uid(
+                    1,
+                    if observed {
+                        KEYED_CHAINED_VERTEX_ID.to_string()
+                    } else {
+                        derived_vertex_id(&name)
+                    },
+                ),
+                name,
+                operator_names,
                 kind: OperatorKind::KeyedProcess { chained_sink: true },
                 parallelism: p,
                 max_parallelism: max_p,
@@ -223,10 +243,11 @@ impl JobGraph {
                 max_parallelism: max_p,
                 first_task: TaskIndex(p),
             });
+            let name = sink_operators.join(" -> ");
             vertices.push(JobVertex {
-                id: uid(2, derived_vertex_id("Sink: PrintSink")),
-                name: "Sink: PrintSink".to_string(),
-                operator_names: vec!["Sink: PrintSink"],
+                id: uid(2, derived_vertex_id(&name)),
+                name,
+                operator_names: sink_operators.to_vec(),
                 kind: OperatorKind::Sink,
                 parallelism: p,
                 max_parallelism: max_p,

@@ -23,6 +23,14 @@ pub const OUTBOX_MAX: usize = 100_000;
 pub const JOURNAL_MAX: usize = 1_000;
 /// Print-sink lines kept for the view.
 pub const SINK_LINES_MAX: usize = 500;
+/// Resolved transactions of the two-phase-commit sink the broker view keeps (unresolved ones
+/// are always kept: they are bounded by the checkpoints that can fail in a row before the job
+/// fails over, and by `simulation.sink.transaction-timeout`, after which the broker aborts them).
+pub const TRANSACTIONS_KEPT_MAX: usize = 256;
+/// Records a resolved transaction keeps for the page.
+pub const TRANSACTION_RECORDS_KEPT: usize = 64;
+/// Rows per key the upsert table keeps (older rows are kept as counts).
+pub const TABLE_ROWS_PER_KEY_MAX: usize = 4_096;
 /// Metric samples kept (one per simulated second).
 pub const METRIC_SAMPLES_MAX: usize = 300;
 /// Checkpoint plot points kept.

@@ -17,6 +17,8 @@ pub enum LogSource {
     JobManager,
     /// A TaskManager (0-based index).
     TaskManager(u32),
+    /// The Kafka broker the two-phase-commit sink writes to.
+    Broker,
 }
 
 /// Filters of the live log.
@@ -41,7 +43,17 @@ pub fn category(event: &Event) -> LogCategory {
     match event {
         Event::RecordEmitted { .. } => LogCategory::SourceEvents,
         Event::RecordProcessed { .. } => LogCategory::Processing,
-        Event::AlarmPrinted { .. } => LogCategory::Alarms,
+        Event::AlarmPrinted { .. }
+        | Event::AlarmWritten { .. }
+        | Event::AlarmUpserted { .. }
+        | Event::TransactionPreCommitted { .. }
+        | Event::TransactionCommitted { .. }
+        | Event::TransactionAlreadyCommitted { .. }
+        | Event::TransactionAborted { .. }
+        | Event::TransactionTimedOut { .. }
+        | Event::TransactionCommitFailed { .. }
+        | Event::CommittablesRestored { .. }
+        | Event::LingeringTransactionsAborted { .. } => LogCategory::Alarms,
         Event::CheckpointTriggered { .. }
         | Event::CheckpointTriggerRejected { .. }
         | Event::BarrierInjected { .. }
@@ -267,12 +279,116 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
                 format!("{} tasks will be restarted to recover the failed task {failed}.", graph.tasks.len()),
             ))]
         }
+        Event::TransactionPreCommitted { subtask, number, records, .. } => sink_lines(view, *subtask, &stamp, &[
+            ("INFO ", PRODUCER, "Flushing new partitions".to_string()),
+            ("DEBUG", WRITER, format!(
+                "Prepare KafkaCommittable{{producerId={}, epoch={}, transactionalId={}}} ({records} records).",
+                producer_id(view, *subtask, *number), view.tasks()[writer_task(view, *subtask).index()].attempt,
+                transactional_id(*subtask, *number)
+            )),
+        ]),
+        Event::TransactionCommitted { subtask, number, recovered, .. } => {
+            let id = transactional_id(*subtask, *number);
+            let mut out = Vec::new();
+            if *recovered {
+                out.push(("INFO ", PRODUCER, format!(
+                    "Attempting to resume transaction {id} with producerId {} and epoch {}",
+                    producer_id(view, *subtask, *number), view.tasks()[writer_task(view, *subtask).index()].attempt
+                )));
+            }
+            out.push(("DEBUG", COMMITTER, format!("Committing Kafka transaction {id}")));
+            sink_lines(view, *subtask, &stamp, &out)
+        }
+        Event::TransactionAlreadyCommitted { subtask, checkpoint } => sink_lines(view, *subtask, &stamp, &[(
+            "DEBUG", COMMITTER, format!(
+                "Committable of checkpoint {checkpoint} was committed before: the second commit changes nothing (signalAlreadyCommitted)."
+            ),
+        )]),
+        Event::TransactionAborted { subtask, number, lingering, .. } => {
+            let id = transactional_id(*subtask, *number);
+            let message = if *lingering {
+                format!("Aborting transaction {id}")
+            } else {
+                format!("Aborting the open transaction {id} on close.")
+            };
+            sink_lines(view, *subtask, &stamp, &[("DEBUG", WRITER, message)])
+        }
+        Event::TransactionTimedOut { subtask, number, .. } => vec![(LogSource::Broker, format!(
+            "{stamp} INFO  kafka.coordinator.transaction.TransactionCoordinator [] - [TransactionCoordinator id=0] Completed rollback of ongoing transaction for transactionalId {} due to timeout",
+            transactional_id(*subtask, *number)
+        ))],
+        Event::TransactionCommitFailed { subtask, number, .. } => sink_lines(view, *subtask, &stamp, &[(
+            "ERROR", COMMITTER, format!(
+                "Unable to commit transaction (CommitRequestImpl{{transactionalId={}}}) because its producer is already fenced. This means that you either have a different producer with the same 'transactional.id' (this is unlikely with the 'KafkaSink' as all generated ids are unique and shouldn't be reused) or recovery took longer than 'transaction.timeout.ms' ({}ms). In both cases this most likely signals data loss, please consult the Flink documentation for more details.",
+                transactional_id(*subtask, *number),
+                view.config().transaction_timeout.as_ms()
+            ),
+        )]),
+        Event::CommittablesRestored { subtask, count } => sink_lines(view, *subtask, &stamp, &[(
+            "INFO ", COMMITTER_OPERATOR, format!(
+                "Restored {count} committables of subtask {subtask}; committing them again before processing records."
+            ),
+        )]),
+        Event::LingeringTransactionsAborted { subtask, from, aborted } => sink_lines(view, *subtask, &stamp, &[
+            ("INFO ", WRITER, format!(
+                "Aborting lingering transactions from previous execution. Recovered states: [KafkaWriterState{{transactionalIdPrefix={}, ownedSubtaskId={subtask}, totalNumberOfOwnedSubtasks=1}}].",
+                crate::sim::sink::TRANSACTIONAL_ID_PREFIX
+            )),
+            ("INFO ", WRITER, format!(
+                "Aborting lingering transactions with prefixes [{}] using PROBING",
+                crate::sim::sink::TRANSACTIONAL_ID_PREFIX
+            )),
+            ("INFO ", PRODUCER, format!(
+                "Created transactional FlinkKafkaInternalProducer@{}{{transactionalId='{}', transactionState=NOT_IN_TRANSACTION, closed=false}} ({aborted} lingering transactions with records aborted)",
+                producer_id(view, *subtask, *from), transactional_id(*subtask, *from)
+            )),
+        ]),
         Event::AlarmPrinted { .. } | Event::RecordEmitted { .. } | Event::RecordProcessed { .. } => Vec::new(),
+        Event::AlarmWritten { .. } | Event::AlarmUpserted { .. } => Vec::new(),
         Event::BarrierInjected { .. } | Event::BarrierReceived { .. } | Event::SnapshotTaken { .. } => Vec::new(),
         Event::SnapshotAcknowledged { .. } | Event::CheckpointDiscarded { .. } | Event::RestartScheduled { .. } => Vec::new(),
         Event::RocksDbCompacted { .. } | Event::SharedStateDiscarded { .. } => Vec::new(),
         Event::TaskManagerKilled { .. } | Event::CheckpointStorageChanged { .. } | Event::SubtaskSlowed { .. } => Vec::new(),
     }
+}
+
+const PRODUCER: &str = "org.apache.flink.connector.kafka.sink.internal.FlinkKafkaInternalProducer";
+const WRITER: &str = "org.apache.flink.connector.kafka.sink.ExactlyOnceKafkaWriter";
+const COMMITTER: &str = "org.apache.flink.connector.kafka.sink.internal.KafkaCommitter";
+const COMMITTER_OPERATOR: &str =
+    "org.apache.flink.streaming.runtime.operators.sink.CommitterOperator";
+
+fn transactional_id(subtask: u32, number: u64) -> String {
+    crate::sim::sink::transactional_id(subtask, number)
+}
+
+fn writer_task(view: &SimView<'_>, subtask: u32) -> TaskIndex {
+    view.graph().task(crate::sim::graph::KEYED_VERTEX, subtask)
+}
+
+fn producer_id(_view: &SimView<'_>, subtask: u32, number: u64) -> u64 {
+    crate::sim::sink::producer_id(subtask, number)
+}
+
+/// Lines of the writer's (or committer's) TaskManager, at their own levels.
+fn sink_lines(
+    view: &SimView<'_>,
+    subtask: u32,
+    stamp: &str,
+    lines: &[(&str, &str, String)],
+) -> Vec<(LogSource, String)> {
+    let Some(tm) = view.tasks()[writer_task(view, subtask).index()].task_manager else {
+        return Vec::new();
+    };
+    lines
+        .iter()
+        .map(|(level, class, message)| {
+            (
+                LogSource::TaskManager(tm.0),
+                format!("{stamp} {level} {class} [] - {message}"),
+            )
+        })
+        .collect()
 }
 
 fn task_state_lines(

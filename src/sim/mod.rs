@@ -60,6 +60,7 @@ pub mod rest;
 pub mod restart;
 pub mod restore;
 pub mod rng;
+pub mod sink;
 pub mod state_backend;
 pub mod storage;
 pub mod task;

@@ -154,6 +154,7 @@ impl Sim {
 
     fn start_running(&mut self, task: TaskIndex) {
         self.set_task_state(task, ExecutionState::Running);
+        self.sink_task_started(task);
         let now = self.now;
         let t = &mut self.tasks[task.index()];
         t.running_since = Some(now);
@@ -245,6 +246,10 @@ impl Sim {
     fn cancel_all_tasks(&mut self, failed: Option<TaskIndex>) {
         for index in 0..self.tasks.len() {
             let task = TaskIndex::from_index(index);
+            let alive = self.tasks[index]
+                .task_manager
+                .is_some_and(|tm| self.task_managers[tm.index()].is_alive());
+            self.sink_task_stopped(task, alive);
             let state = self.tasks[index].state;
             let t = &mut self.tasks[index];
             t.wake_at = SimTime::MAX;

@@ -416,6 +416,7 @@ fn assign(
                         state_bytes: 0,
                         channel_state_bytes: 0,
                         handle: None,
+                        committables: Vec::new(),
                     }
                 })
                 .collect();
@@ -477,6 +478,7 @@ mod tests {
                     state_bytes: 8,
                     channel_state_bytes: 0,
                     handle: None,
+                    committables: Vec::new(),
                 })
                 .collect(),
         }

@@ -62,6 +62,8 @@ pub struct TaskSnapshot {
     pub handle: Option<crate::sim::checkpoint::KeyedStateHandle>,
     /// In-flight data persisted so far.
     pub persisted: Vec<PersistedElement>,
+    /// A chained two-phase-commit sink's committer state.
+    pub committables: Vec<crate::sim::checkpoint::Committable>,
     /// Bytes read during alignment.
     pub processed_bytes: u64,
     /// Whether the asynchronous phase finished.

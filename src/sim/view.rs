@@ -140,6 +140,10 @@ impl<'a> SimView<'a> {
     pub fn sink_lines(&self) -> impl Iterator<Item = &'a SinkLine> {
         self.sim.sink_lines.iter()
     }
+    /// The sink's writers and the external system it writes to.
+    pub fn sink(&self) -> &'a crate::sim::sink::SinkState {
+        &self.sim.sink
+    }
     /// Alarms printed and how many of them were duplicates.
     pub fn alarm_counts(&self) -> (u64, u64) {
         (self.sim.alarms_printed, self.sim.duplicates_printed)

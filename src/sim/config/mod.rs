@@ -226,6 +226,13 @@ pub struct SimConfig {
     /// `simulation.storage.bandwidth`: bytes per second one subtask writes to (and reads from)
     /// checkpoint storage.
     pub storage_bandwidth: u32,
+    /// `simulation.sink`: the job's sink.
+    pub sink: crate::sim::sink::SinkKind,
+    /// `simulation.sink.transaction-timeout`: Kafka's `transaction.timeout.ms`.
+    pub transaction_timeout: SimDuration,
+    /// `simulation.sink.broker-max-transaction-timeout`: the broker's
+    /// `transaction.max.timeout.ms`.
+    pub transaction_max_timeout: SimDuration,
 }
 
 impl Default for SimConfig {
@@ -341,6 +348,9 @@ impl SimConfig {
             state_keys: 0,
             state_bytes_per_key: 0,
             storage_bandwidth: 0,
+            sink: crate::sim::sink::SinkKind::Print,
+            transaction_timeout: zero,
+            transaction_max_timeout: zero,
         }
     }
 
@@ -365,6 +375,29 @@ impl SimConfig {
                 true,
                 "unaligned checkpoints need execution.checkpointing.mode EXACTLY_ONCE",
             ));
+        }
+        if self.sink == crate::sim::sink::SinkKind::TwoPhaseCommit {
+            if !self.chaining {
+                return Err(ConfigError::new(
+                    "simulation.sink",
+                    "two-phase-commit",
+                    "the simulator runs Sink: Writer and Sink: Committer chained; with \
+                     pipeline.operator-chaining.enabled false Flink would run them as two \
+                     tasks, which is not simulated",
+                ));
+            }
+            if self.transaction_timeout > self.transaction_max_timeout {
+                return Err(ConfigError::new(
+                    "simulation.sink.transaction-timeout",
+                    self.transaction_timeout,
+                    format!(
+                        "InvalidTxnTimeoutException: The transaction timeout is larger than the \
+                         maximum value allowed by the broker (as configured by \
+                         transaction.max.timeout.ms = {})",
+                        self.transaction_max_timeout
+                    ),
+                ));
+            }
         }
         if self.unaligned && self.max_concurrent_checkpoints != 1 {
             return Err(ConfigError::new(

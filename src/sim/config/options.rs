@@ -347,6 +347,54 @@ pub static OPTIONS: &[FlinkOption] = &[
         Flag,
         operator_uids
     ),
+    // In Flink the sink is code (`.print()`, `.sinkTo(kafkaSink)`); the study job's choice.
+    FlinkOption {
+        key: "simulation.sink",
+        kind: Kind::Choice {
+            values: &crate::sim::sink::SinkKind::NAMES,
+            aliases: &[],
+            java_enum: None,
+        },
+        default: OptionValue::Choice("print"),
+        scope: Scope::Simulation,
+        java: None,
+        editor: true,
+        en: "Sink: print, two-phase commit (Kafka, exactly-once) or idempotent upsert",
+        ko: "싱크: print, 2단계 커밋 (Kafka, exactly-once) 또는 멱등 upsert",
+        get: |c| Some(OptionValue::Choice(c.sink.as_str())),
+        set: |c, v| {
+            if let OptionValue::Choice(name) = v {
+                c.sink = crate::sim::sink::SinkKind::from_name(name);
+            }
+        },
+    },
+    // Kafka producer `transaction.timeout.ms`. Flink's KafkaSinkBuilder sets 1 h, which a
+    // stock broker refuses (its `transaction.max.timeout.ms` is 15 min): the study job sets
+    // 15 min.
+    option!(
+        "simulation.sink.transaction-timeout",
+        duration(secs(1), DAY),
+        OptionValue::Duration(secs(900)),
+        Simulation,
+        None,
+        true,
+        "Kafka transaction.timeout.ms (two-phase commit)",
+        "Kafka transaction.timeout.ms (2단계 커밋)",
+        Duration,
+        transaction_timeout
+    ),
+    option!(
+        "simulation.sink.broker-max-transaction-timeout",
+        duration(secs(1), DAY),
+        OptionValue::Duration(secs(900)),
+        Simulation,
+        None,
+        false,
+        "Kafka broker transaction.max.timeout.ms",
+        "Kafka 브로커 transaction.max.timeout.ms",
+        Duration,
+        transaction_max_timeout
+    ),
     option!(
         "taskmanager.numberOfTaskSlots",
         count(1, SLOTS_MAX),

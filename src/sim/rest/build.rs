@@ -1280,6 +1280,12 @@ pub fn failure_exception(view: &SimView<'_>, entry: &ExceptionEntry) -> (String,
             "org.apache.flink.runtime.jobmanager.scheduler.NoResourceAvailableException",
             "Could not allocate the required slot within slot request timeout. Please make sure that the cluster has enough resources.".to_string(),
         ),
+        FailureCause::ProducerFenced { subtask } => (
+            "org.apache.flink.util.FlinkRuntimeException",
+            format!(
+                "Failed to send data to Kafka abnormal-alarms-{subtask}-* with FlinkKafkaInternalProducer: org.apache.kafka.common.errors.ProducerFencedException: There is a newer producer with the same transactionalId which fences the current one."
+            ),
+        ),
     };
     (class.to_string(), message)
 }
@@ -1348,9 +1354,18 @@ fn frames_for(view: &SimView<'_>, entry: &ExceptionEntry) -> Vec<&'static str> {
         }
         FailureCause::TolerableCheckpointFailuresExceeded { .. } => &FRAMES_TOLERABLE,
         FailureCause::NoResourceAvailable => &FRAMES_NO_RESOURCE,
+        FailureCause::ProducerFenced { .. } => &FRAMES_PRODUCER_FENCED,
     };
     frames.to_vec()
 }
+
+const FRAMES_PRODUCER_FENCED: [&str; 5] = [
+    "org.apache.flink.connector.kafka.sink.KafkaWriter$WriterCallback.onCompletion(KafkaWriter.java)",
+    "org.apache.kafka.clients.producer.KafkaProducer.doSend(KafkaProducer.java)",
+    "org.apache.flink.connector.kafka.sink.KafkaWriter.write(KafkaWriter.java)",
+    "org.apache.flink.streaming.runtime.operators.sink.SinkWriterOperator.processElement(SinkWriterOperator.java)",
+    "org.apache.flink.streaming.runtime.tasks.OneInputStreamTask$StreamTaskNetworkOutput.emitRecord(OneInputStreamTask.java)",
+];
 
 const FRAMES_UNREACHABLE: [&str; 8] = [
     "org.apache.flink.runtime.jobmaster.JobMaster$TaskManagerHeartbeatListener.notifyTargetUnreachable(JobMaster.java:1680)",

@@ -19,6 +19,15 @@ pub struct OutputWriter {
     sink: BufWriter<File>,
     jobmanager: BufWriter<File>,
     taskmanagers: Vec<Option<BufWriter<File>>>,
+    broker: Option<BufWriter<File>>,
+    /// Two-phase commit: what a `read_committed` consumer reads.
+    committed: Option<BufWriter<File>>,
+    /// Two-phase commit: every record written, with its transaction and fate.
+    uncommitted: Option<BufWriter<File>>,
+    /// Records of unresolved transactions, by serial: (transactional id, lines).
+    open: std::collections::BTreeMap<u64, (String, Vec<String>)>,
+    /// The upsert sink's table: (user, seq) → line.
+    table: std::collections::BTreeMap<(u32, u64), String>,
     batch: Vec<TimedEvent>,
     error: Option<String>,
 }
@@ -53,7 +62,23 @@ impl OutputWriter {
                 fs::remove_dir_all(&path).map_err(|e| io(&path, e))?;
             }
         }
+        for stale in [
+            "sink.committed",
+            "sink.uncommitted",
+            "sink.table",
+            "kafka.log",
+        ] {
+            let path = dir.join(stale);
+            if path.exists() {
+                fs::remove_file(&path).map_err(|e| io(&path, e))?;
+            }
+        }
         Ok(OutputWriter {
+            broker: None,
+            committed: None,
+            uncommitted: None,
+            open: std::collections::BTreeMap::new(),
+            table: std::collections::BTreeMap::new(),
             sink: create(&dir.join("sink.out"))?,
             jobmanager: create(&dir.join("jobmanager.log"))?,
             taskmanagers: Vec::new(),
@@ -101,6 +126,39 @@ impl OutputWriter {
                 }
             }
             Event::SharedStateDiscarded { .. } => self.prune_shared(sim)?,
+            Event::AlarmWritten {
+                subtask,
+                key,
+                count,
+                seq,
+                number,
+                serial,
+            } => {
+                let line = log::sink_line(view.graph(), *subtask, *key, *count, *seq);
+                let id = flinkscope::sim::sink::transactional_id(*subtask, *number);
+                self.open
+                    .entry(*serial)
+                    .or_insert_with(|| (id, Vec::new()))
+                    .1
+                    .push(line);
+            }
+            Event::TransactionCommitted { serial, .. } => {
+                self.resolve(*serial, "committed", true)?
+            }
+            Event::TransactionAborted { serial, .. } => self.resolve(*serial, "aborted", false)?,
+            Event::TransactionCommitFailed { serial, .. } => {
+                self.resolve(*serial, "lost (timed out before its commit)", false)?
+            }
+            Event::AlarmUpserted {
+                subtask,
+                key,
+                count,
+                seq,
+                ..
+            } => {
+                let line = log::sink_line(view.graph(), *subtask, *key, *count, *seq);
+                self.table.insert((key.0, *seq), line);
+            }
             Event::SavepointCompleted { checkpoint, .. } => {
                 self.write_savepoint(sim, *checkpoint)?
             }
@@ -110,6 +168,13 @@ impl OutputWriter {
             match source {
                 LogSource::JobManager => {
                     writeln!(self.jobmanager, "{line}").map_err(|e| io(&self.dir, e))?
+                }
+                LogSource::Broker => {
+                    if self.broker.is_none() {
+                        self.broker = Some(create(&self.dir.join("kafka.log"))?);
+                    }
+                    let file = self.broker.as_mut().expect("just created");
+                    writeln!(file, "{line}").map_err(|e| io(&self.dir, e))?;
                 }
                 LogSource::TaskManager(n) => {
                     let n = n as usize;
@@ -207,10 +272,74 @@ impl OutputWriter {
         Ok(())
     }
 
+    /// A transaction's records leave the open set: to `sink.uncommitted` with their fate, and
+    /// to `sink.committed` if it committed.
+    fn resolve(&mut self, serial: u64, fate: &str, committed: bool) -> Result<(), Failure> {
+        let Some((id, lines)) = self.open.remove(&serial) else {
+            return Ok(());
+        };
+        if self.uncommitted.is_none() {
+            self.uncommitted = Some(create(&self.dir.join("sink.uncommitted"))?);
+            self.committed = Some(create(&self.dir.join("sink.committed"))?);
+        }
+        let uncommitted = self.uncommitted.as_mut().expect("just created");
+        for line in &lines {
+            writeln!(uncommitted, "{line} transaction={id} fate={fate}")
+                .map_err(|e| io(&self.dir, e))?;
+        }
+        if committed {
+            let file = self.committed.as_mut().expect("just created");
+            for line in &lines {
+                writeln!(file, "{line}").map_err(|e| io(&self.dir, e))?;
+            }
+        }
+        Ok(())
+    }
+
     /// Flushes the logs and writes the REST JSON of the final state.
     pub fn finish(mut self, sim: &Sim) -> Result<(), Failure> {
         if let Some(message) = self.error.take() {
             return Err(Failure::Io(message));
+        }
+        let sink = sim.view().config().sink;
+        if sink == flinkscope::sim::sink::SinkKind::TwoPhaseCommit {
+            // Transactions still open or pre-committed when the run ended.
+            let states: std::collections::BTreeMap<u64, &'static str> = sim
+                .view()
+                .sink()
+                .transactions()
+                .map(|t| (t.serial, t.state.as_str()))
+                .collect();
+            let open = std::mem::take(&mut self.open);
+            if self.uncommitted.is_none() {
+                self.uncommitted = Some(create(&self.dir.join("sink.uncommitted"))?);
+                self.committed = Some(create(&self.dir.join("sink.committed"))?);
+            }
+            let file = self.uncommitted.as_mut().expect("created");
+            for (serial, (id, lines)) in open {
+                let fate = states.get(&serial).copied().unwrap_or("open");
+                for line in lines {
+                    writeln!(
+                        file,
+                        "{line} transaction={id} fate={fate} (unresolved at the end)"
+                    )
+                    .map_err(|e| io(&self.dir, e))?;
+                }
+            }
+        }
+        if sink == flinkscope::sim::sink::SinkKind::IdempotentUpsert {
+            let mut text = String::new();
+            for line in self.table.values() {
+                text.push_str(line);
+                text.push('\n');
+            }
+            write_file(&self.dir.join("sink.table"), &text)?;
+        }
+        for file in [&mut self.committed, &mut self.uncommitted, &mut self.broker]
+            .into_iter()
+            .flatten()
+        {
+            file.flush().map_err(|e| io(&self.dir, e))?;
         }
         self.sink.flush().map_err(|e| io(&self.dir, e))?;
         self.jobmanager.flush().map_err(|e| io(&self.dir, e))?;
@@ -372,7 +501,41 @@ pub fn print_summary(sim: &Sim, out: &str, elapsed: Duration) {
             latest.external_path.clone().unwrap_or_default()
         );
     }
-    println!("print sink: {alarms} alarms, {duplicates} of them duplicates of alarms printed before a restore");
+    let verdict = flinkscope::sim::sink::OutputReference::default().verdict(sim);
+    match config.sink {
+        flinkscope::sim::sink::SinkKind::Print => println!(
+            "print sink: {alarms} alarms, {duplicates} of them duplicates of alarms printed before a restore; {} missing",
+            verdict.missing
+        ),
+        flinkscope::sim::sink::SinkKind::TwoPhaseCommit => {
+            let kafka = &view.sink().kafka;
+            println!(
+                "two-phase-commit sink: {} alarms written, {} committed (read_committed sees them), {} aborted and replayed, {} lost to transaction timeouts; {} duplicates, {} missing of {} in the resolved range{}",
+                kafka.written,
+                kafka.committed,
+                kafka.aborted,
+                kafka.lost,
+                verdict.duplicates,
+                verdict.missing,
+                verdict.expected,
+                kafka
+                    .latency
+                    .mean()
+                    .map_or(String::new(), |m| format!("; output latency mean {} ms, max {} ms", m.as_ms(), kafka.latency.max_us / 1_000))
+            );
+        }
+        flinkscope::sim::sink::SinkKind::IdempotentUpsert => {
+            let table = &view.sink().table;
+            println!(
+                "idempotent-upsert sink: {} writes, {} rows, {} duplicates overwritten, {} missing of {}",
+                table.writes,
+                table.rows_by_key.iter().sum::<u64>(),
+                table.overwrites,
+                verdict.missing,
+                verdict.expected
+            );
+        }
+    }
     let secs = elapsed.as_secs_f64();
     println!(
         "{} events in {secs:.3} s wall ({:.0} events/s); output in {out}/",
