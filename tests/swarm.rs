@@ -18,6 +18,8 @@ use flinkscope::sim::{Sim, SimConfig, SimDuration, SimTime};
 const SAFETY_PHASE: SimTime = SimTime::from_ms(150_000);
 const LIVENESS_BUDGET: SimDuration = SimDuration::from_secs(240);
 
+use flinkscope::sim::sink::SinkKind;
+
 fn pick<T: Copy>(rng: &mut SimRng, options: &[T]) -> T {
     options[rng.below(options.len() as u64) as usize]
 }
@@ -52,7 +54,7 @@ fn random_config(rng: &mut SimRng) -> SimConfig {
         ],
     );
     let state_keys = pick(rng, &[0, 0, 1_000, 100_000]);
-    let config = SimConfig {
+    let mut config = SimConfig {
         parallelism,
         chaining: rng.below(3) != 0,
         task_managers: rng.between(1, 4) as u32,
@@ -96,6 +98,21 @@ fn random_config(rng: &mut SimRng) -> SimConfig {
         },
         ..SimConfig::default()
     };
+    // Every sink; the two-phase-commit one needs chaining. Short transaction timeouts make the
+    // broker abort transactions (losses, fenced writers); 15 min never does here.
+    config.sink = pick(
+        rng,
+        &[
+            SinkKind::Print,
+            SinkKind::TwoPhaseCommit,
+            SinkKind::TwoPhaseCommit,
+            SinkKind::IdempotentUpsert,
+        ],
+    );
+    if config.sink == SinkKind::TwoPhaseCommit && !config.chaining {
+        config.sink = SinkKind::IdempotentUpsert;
+    }
+    config.transaction_timeout = ms(pick(rng, &[2_000, 20_000, 900_000, 900_000]));
     config.validate().expect("swarm configurations are valid");
     config
 }
@@ -171,6 +188,10 @@ fn start(
         state_backend: pick(rng, &[StateBackend::Heap, StateBackend::RocksDb]),
         ..config.clone()
     };
+    let mut old = old;
+    if old.sink == SinkKind::TwoPhaseCommit && !old.chaining {
+        old.sink = SinkKind::IdempotentUpsert;
+    }
     config.operator_uids = if rng.below(4) == 0 {
         !old.operator_uids
     } else {
@@ -282,11 +303,16 @@ fn run_seed(seed: u64) -> Result<String, String> {
             view.job_status()
         ));
     }
+    let kafka = &view.sink().kafka;
     Ok(format!(
-        "{started}: {} events, {} restores, {} duplicates",
+        "{started}, {} sink: {} events, {} restores, {} duplicates; {} committed, {} aborted, {} lost",
+        config.sink.as_str(),
         view.events_processed(),
         checker.restores,
-        checker.duplicates
+        checker.duplicates,
+        kafka.committed,
+        kafka.aborted,
+        kafka.lost
     ))
 }
 

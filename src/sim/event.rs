@@ -476,6 +476,8 @@ pub enum Event {
     TransactionAlreadyCommitted {
         /// The writer subtask.
         subtask: u32,
+        /// The transaction's offset.
+        number: u64,
         /// The checkpoint that pre-committed it.
         checkpoint: CheckpointId,
     },

@@ -33,6 +33,12 @@ pub struct InvariantChecker {
     /// 0 for a job started empty, and for a restore of unchanged state.
     shift: Vec<u32>,
     last_triggered: CheckpointId,
+    /// Two-phase commit: the alarms of each transaction, by serial, from `AlarmWritten`.
+    transactions: std::collections::BTreeMap<u64, Vec<(KeyIndex, u64)>>,
+    /// Per key: alarms a consumer saw (committed, or upserted rows).
+    output: Vec<std::collections::BTreeSet<u64>>,
+    /// Per key: (scanned end, reference alarms before it) of the failure-free output.
+    reference_scan: Vec<(u64, u64)>,
     /// Duplicate alarms seen.
     pub duplicates: u64,
     /// Alarms seen.
@@ -110,6 +116,7 @@ impl InvariantChecker {
             self.replayed_alarms.resize(keys, Vec::new());
             self.shift.resize(keys, 0);
         }
+        self.output.resize(keys, std::collections::BTreeSet::new());
     }
 
     fn first_seq_at_or_after(&self, sim: &Sim, key: KeyIndex, from: u64) -> u64 {
@@ -135,6 +142,9 @@ impl InvariantChecker {
         self.check_structure(sim)?;
         for event in events {
             self.check_event(sim, event)?;
+        }
+        if !events.is_empty() {
+            self.check_output(sim)?;
         }
         Ok(())
     }
@@ -290,7 +300,115 @@ impl InvariantChecker {
                 duplicate,
                 ..
             } => self.on_alarm(sim, *key, *seq, *duplicate, exactly_once)?,
+            Event::AlarmWritten {
+                key, seq, serial, ..
+            } => {
+                self.check_reference_alarm(sim, *key, *seq, exactly_once)?;
+                self.transactions
+                    .entry(*serial)
+                    .or_default()
+                    .push((*key, *seq));
+            }
+            Event::AlarmUpserted {
+                key,
+                seq,
+                overwrite,
+                ..
+            } => {
+                self.check_reference_alarm(sim, *key, *seq, exactly_once)?;
+                self.grow(sim.graph.keys.len());
+                let new = self.output[key.index()].insert(*seq);
+                ensure(new != *overwrite, || {
+                    format!("upsert of {key:?}@{seq}: overwrite flag {overwrite} wrong")
+                })?;
+            }
+            Event::TransactionCommitted { serial, .. } => {
+                self.grow(sim.graph.keys.len());
+                for (key, seq) in self.transactions.remove(serial).unwrap_or_default() {
+                    let new = self.output[key.index()].insert(seq);
+                    ensure(new || !exactly_once, || {
+                        format!("{key:?}@{seq} committed twice (a duplicate for read_committed)")
+                    })?;
+                }
+            }
+            Event::TransactionAborted { serial, .. }
+            | Event::TransactionCommitFailed { serial, .. } => {
+                self.transactions.remove(serial);
+            }
             _ => {}
+        }
+        Ok(())
+    }
+
+    fn check_reference_alarm(
+        &mut self,
+        sim: &Sim,
+        key: KeyIndex,
+        seq: u64,
+        exactly_once: bool,
+    ) -> Result<(), String> {
+        self.alarms += 1;
+        ensure(
+            !exactly_once || self.is_reference_alarm(sim, key, seq),
+            || format!("sink wrote {key:?}@{seq}, which a failure-free run does not raise"),
+        )
+    }
+
+    /// The sink's output against the failure-free one: what the consumer sees is the engine's
+    /// count, and in exactly-once mode it is every reference alarm of the resolved range, less
+    /// the ones a transaction timeout lost.
+    fn check_output(&mut self, sim: &Sim) -> Result<(), String> {
+        use crate::sim::sink::SinkKind;
+        if sim.config.sink == SinkKind::Print {
+            return Ok(());
+        }
+        self.grow(sim.graph.keys.len());
+        self.reference_scan
+            .resize(sim.graph.keys.len(), (u64::MAX, 0));
+        let exactly_once = sim.config.checkpointing_mode == CheckpointingMode::ExactlyOnce;
+        for k in 0..sim.graph.keys.len() {
+            let key = KeyIndex::from_index(k);
+            if !Self::emitted(sim, key) {
+                continue;
+            }
+            let seen = self.output[k].len() as u64;
+            let (engine_seen, end, lost) = match sim.config.sink {
+                SinkKind::TwoPhaseCommit => (
+                    sim.sink.kafka.committed_by_key[k],
+                    sim.sink.kafka.frontier[k].max(sim.sink.base[k]),
+                    sim.sink.kafka.lost_by_key[k],
+                ),
+                _ => (
+                    sim.sink.table.rows_by_key[k],
+                    sim.sink.table.high[k].map_or(sim.sink.base[k], |h| h + 1),
+                    0,
+                ),
+            };
+            ensure(seen == engine_seen, || {
+                format!("{key:?}: the consumer saw {seen} alarms, the engine counts {engine_seen}")
+            })?;
+            if !exactly_once {
+                continue;
+            }
+            let base = sim.sink.base[k];
+            let scan = &mut self.reference_scan[k];
+            if scan.0 == u64::MAX || scan.0 > end {
+                *scan = (base, 0);
+            }
+            let (mut at, mut alarms) = *scan;
+            while at < end {
+                if self.is_reference_alarm(sim, key, at) {
+                    alarms += 1;
+                }
+                at += 1;
+            }
+            self.reference_scan[k] = (at, alarms);
+            ensure(seen + lost == alarms, || {
+                format!(
+                    "{key:?}: the consumer saw {seen} alarms and {lost} were lost, a failure-free \
+                     run raises {alarms} before seq {end}"
+                )
+            })?;
         }
         Ok(())
     }

@@ -291,19 +291,16 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
             let id = transactional_id(*subtask, *number);
             let mut out = Vec::new();
             if *recovered {
-                out.push(("INFO ", PRODUCER, format!(
-                    "Attempting to resume transaction {id} with producerId {} and epoch {}",
-                    producer_id(view, *subtask, *number), view.tasks()[writer_task(view, *subtask).index()].attempt
-                )));
+                out.push(resume_line(view, *subtask, *number));
             }
             out.push(("DEBUG", COMMITTER, format!("Committing Kafka transaction {id}")));
             sink_lines(view, *subtask, &stamp, &out)
         }
-        Event::TransactionAlreadyCommitted { subtask, checkpoint } => sink_lines(view, *subtask, &stamp, &[(
-            "DEBUG", COMMITTER, format!(
-                "Committable of checkpoint {checkpoint} was committed before: the second commit changes nothing (signalAlreadyCommitted)."
-            ),
-        )]),
+        // Kafka completes a commit of a committed transaction without complaint.
+        Event::TransactionAlreadyCommitted { subtask, number, .. } => sink_lines(view, *subtask, &stamp, &[
+            resume_line(view, *subtask, *number),
+            ("DEBUG", COMMITTER, format!("Committing Kafka transaction {}", transactional_id(*subtask, *number))),
+        ]),
         Event::TransactionAborted { subtask, number, lingering, .. } => {
             let id = transactional_id(*subtask, *number);
             let message = if *lingering {
@@ -324,12 +321,8 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
                 view.config().transaction_timeout.as_ms()
             ),
         )]),
-        Event::CommittablesRestored { subtask, count } => sink_lines(view, *subtask, &stamp, &[(
-            "INFO ", COMMITTER_OPERATOR, format!(
-                "Restored {count} committables of subtask {subtask}; committing them again before processing records."
-            ),
-        )]),
-        Event::LingeringTransactionsAborted { subtask, from, aborted } => sink_lines(view, *subtask, &stamp, &[
+        Event::CommittablesRestored { .. } => Vec::new(),
+        Event::LingeringTransactionsAborted { subtask, from, .. } => sink_lines(view, *subtask, &stamp, &[
             ("INFO ", WRITER, format!(
                 "Aborting lingering transactions from previous execution. Recovered states: [KafkaWriterState{{transactionalIdPrefix={}, ownedSubtaskId={subtask}, totalNumberOfOwnedSubtasks=1}}].",
                 crate::sim::sink::TRANSACTIONAL_ID_PREFIX
@@ -339,7 +332,7 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
                 crate::sim::sink::TRANSACTIONAL_ID_PREFIX
             )),
             ("INFO ", PRODUCER, format!(
-                "Created transactional FlinkKafkaInternalProducer@{}{{transactionalId='{}', transactionState=NOT_IN_TRANSACTION, closed=false}} ({aborted} lingering transactions with records aborted)",
+                "Created transactional FlinkKafkaInternalProducer@{}{{transactionalId='{}', transactionState=NOT_IN_TRANSACTION, closed=false}}",
                 producer_id(view, *subtask, *from), transactional_id(*subtask, *from)
             )),
         ]),
@@ -355,11 +348,26 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
 const PRODUCER: &str = "org.apache.flink.connector.kafka.sink.internal.FlinkKafkaInternalProducer";
 const WRITER: &str = "org.apache.flink.connector.kafka.sink.ExactlyOnceKafkaWriter";
 const COMMITTER: &str = "org.apache.flink.connector.kafka.sink.internal.KafkaCommitter";
-const COMMITTER_OPERATOR: &str =
-    "org.apache.flink.streaming.runtime.operators.sink.CommitterOperator";
 
 fn transactional_id(subtask: u32, number: u64) -> String {
     crate::sim::sink::transactional_id(subtask, number)
+}
+
+fn resume_line(
+    view: &SimView<'_>,
+    subtask: u32,
+    number: u64,
+) -> (&'static str, &'static str, String) {
+    (
+        "INFO ",
+        PRODUCER,
+        format!(
+            "Attempting to resume transaction {} with producerId {} and epoch {}",
+            transactional_id(subtask, number),
+            producer_id(view, subtask, number),
+            view.tasks()[writer_task(view, subtask).index()].attempt
+        ),
+    )
 }
 
 fn writer_task(view: &SimView<'_>, subtask: u32) -> TaskIndex {

@@ -80,6 +80,15 @@ pub fn transactional_id(subtask: u32, number: u64) -> String {
     format!("{TRANSACTIONAL_ID_PREFIX}-{subtask}-{number}")
 }
 
+/// The offset of a transactional id (`<prefix>-<subtask>-<offset>`), 0 if it has none.
+fn offset_of(transactional_id: &str) -> u64 {
+    transactional_id
+        .rsplit('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 /// The producer id the broker gives `<prefix>-<subtask>-<number>` (one per transactional id).
 pub fn producer_id(subtask: u32, number: u64) -> u64 {
     1_000 + (u64::from(subtask) << 32) + number
@@ -700,6 +709,7 @@ impl Sim {
             // treats a commit of a finished transaction as done.
             self.emit(Event::TransactionAlreadyCommitted {
                 subtask,
+                number: offset_of(&committable.transactional_id),
                 checkpoint,
             });
             return;
@@ -754,9 +764,10 @@ impl Sim {
                 });
             }
             TransactionState::Committed => {
-                // `signalAlreadyCommitted`: a second commit changes nothing.
+                // A second commit changes nothing (Kafka: the transaction is complete).
                 self.emit(Event::TransactionAlreadyCommitted {
                     subtask,
+                    number,
                     checkpoint,
                 });
             }
@@ -808,15 +819,18 @@ impl Sim {
         if offsets.len() != self.graph.vertices[0].parallelism as usize {
             return;
         }
-        // An unaligned checkpoint's in-flight records lie before its source positions but are
-        // processed after the snapshot: their alarms go into the next transaction.
+        // An unaligned checkpoint's in-flight records on the keyBy channels into this subtask
+        // lie before their source's position but are processed after the snapshot: their
+        // alarms go into the next transaction.
         let mut offsets = offsets;
-        for subtask_state in metadata.operators.iter().flat_map(|o| &o.subtasks) {
-            for channel in &subtask_state.channel_state {
+        for operator in metadata.operators.iter().take(2) {
+            for channel in operator.subtasks.iter().flat_map(|s| &s.channel_state) {
+                if channel.receiver_subtask != subtask {
+                    continue;
+                }
                 for element in &channel.elements {
                     if let crate::sim::channel::Element::Record { seq, .. } = element {
-                        let source = channel.sender_subtask as usize;
-                        if let Some(offset) = offsets.get_mut(source) {
+                        if let Some(offset) = offsets.get_mut(channel.sender_subtask as usize) {
                             *offset = (*offset).min(*seq);
                         }
                     }
