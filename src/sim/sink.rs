@@ -972,6 +972,10 @@ impl Sim {
                 .map_or(CheckpointId(0), |c| c.checkpoint_id);
             self.commit_up_to(subtask, last, true);
         }
+        // Every transaction up to the restored checkpoint is now resolved.
+        if let Some(checkpoint) = restored {
+            self.advance_frontier(subtask, checkpoint);
+        }
         // PROBING: every transaction of this subtask numbered from the restored checkpoint + 1
         // that is still unresolved is aborted by `initTransactions` on its id.
         let lingering: Vec<u64> = self
