@@ -112,7 +112,12 @@ fn random_config(rng: &mut SimRng) -> SimConfig {
     if config.sink == SinkKind::TwoPhaseCommit && !config.chaining {
         config.sink = SinkKind::IdempotentUpsert;
     }
-    config.transaction_timeout = ms(pick(rng, &[2_000, 20_000, 900_000, 900_000]));
+    // At least three checkpoint intervals: a timeout below the interval expires every
+    // transaction before its barrier and fences the writer on every attempt (a misconfiguration
+    // that restarts forever in Flink too, which the liveness check would report).
+    let interval = config.checkpoint_interval.as_us() / 1_000;
+    config.transaction_timeout =
+        ms(pick(rng, &[3 * interval, 20_000, 900_000, 900_000]).max(3 * interval));
     config.validate().expect("swarm configurations are valid");
     config
 }

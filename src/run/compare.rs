@@ -129,7 +129,20 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
                 .rfind(|e| matches!(e.event, Event::JobRestored { checkpoint: _ }))
                 .map(|e| e.time.saturating_since(from).0)
         });
-    let (_, duplicates) = view.alarm_counts();
+    let (alarms, printed_duplicates) = view.alarm_counts();
+    let sink = view.sink();
+    // What a consumer of the output sees twice (the upsert table overwrites a replayed row).
+    let (duplicates, latency, lost) = match view.config().sink {
+        crate::sim::sink::SinkKind::Print => (printed_duplicates, (alarms > 0).then_some(0), 0),
+        crate::sim::sink::SinkKind::TwoPhaseCommit => (
+            sink.kafka.duplicates,
+            sink.kafka.latency.mean().map(|m| m.as_us()),
+            sink.kafka.lost,
+        ),
+        crate::sim::sink::SinkKind::IdempotentUpsert => {
+            (0, (sink.table.writes > 0).then_some(0), 0)
+        }
+    };
     let row = |id, en, ko, unit, better, value| Figure {
         id,
         en,
@@ -237,11 +250,27 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         ),
         row(
             "duplicates",
-            "Duplicate alarms printed",
-            "중복 출력된 알람",
+            "Duplicate alarms in the output",
+            "출력에 중복된 알람",
             Unit::Count,
             Better::Lower,
             Some(duplicates),
+        ),
+        row(
+            "output-latency",
+            "Output latency (alarm raised → visible, mean)",
+            "출력 지연 (알람 발생 → 보임, 평균)",
+            Unit::Micros,
+            Better::Lower,
+            latency,
+        ),
+        row(
+            "lost",
+            "Alarms lost (transaction timed out)",
+            "유실된 알람 (트랜잭션 타임아웃)",
+            Unit::Count,
+            Better::Lower,
+            Some(lost),
         ),
     ]
 }

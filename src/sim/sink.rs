@@ -804,7 +804,11 @@ impl Sim {
     /// After committing checkpoint `checkpoint` on `subtask`: every alarm of its keys before
     /// that checkpoint's source positions is resolved.
     fn advance_frontier(&mut self, subtask: u32, checkpoint: CheckpointId) {
-        let Some(metadata) = self.storage.get(checkpoint) else {
+        let Some(metadata) = self
+            .storage
+            .get(checkpoint)
+            .or_else(|| self.storage.savepoint(checkpoint))
+        else {
             return;
         };
         let source = &metadata.operators[crate::sim::graph::SOURCE_VERTEX.index()];

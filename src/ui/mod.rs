@@ -20,6 +20,7 @@ pub mod page;
 pub mod plots;
 pub mod resume;
 pub mod shared;
+pub mod sink_view;
 pub mod state_view;
 pub mod storage;
 pub mod talk;

@@ -19,10 +19,10 @@ const COLORS: [&str; 9] = [
 ];
 
 /// One series of a line chart.
-struct Series {
-    label: String,
-    color: &'static str,
-    points: Vec<(f64, f64)>,
+pub(crate) struct Series {
+    pub(crate) label: String,
+    pub(crate) color: &'static str,
+    pub(crate) points: Vec<(f64, f64)>,
 }
 
 fn polyline(series: &Series, (x_min, x_max): (f64, f64), y_max: f64) -> Html {
@@ -36,7 +36,7 @@ fn polyline(series: &Series, (x_min, x_max): (f64, f64), y_max: f64) -> Html {
     html! { <polyline points={points} fill="none" stroke={series.color} stroke-width="1.6"><title>{ series.label.clone() }</title></polyline> }
 }
 
-fn chart(
+pub(crate) fn chart(
     title: &str,
     unit_label: &str,
     series: &[Series],
