@@ -84,7 +84,11 @@ pub struct JobManagerState {
     pub finished: bool,
     /// The sink's external system (Kafka, the upsert table) and its observer's counts (absent
     /// in records from before the sinks).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(default, skip_serializing_if = "Option::is_none")
+    )]
+    #[cfg_attr(target_arch = "wasm32", serde(skip))]
     pub sink: Option<crate::sim::sink::StoredSink>,
 }
 
@@ -113,7 +117,10 @@ impl<'de> Deserialize<'de> for JobManagerState {
             commands: field(v, "commands")?,
             restored_from: optional(v, "restored_from")?,
             finished: optional(v, "finished")?.unwrap_or(false),
+            #[cfg(not(target_arch = "wasm32"))]
             sink: optional(v, "sink")?,
+            #[cfg(target_arch = "wasm32")]
+            sink: None,
         })
     }
 }
@@ -276,6 +283,8 @@ impl Sim {
         self.slowdowns = state.slowdowns.clone();
         self.storage_failing = state.storage_failing;
         self.printed_high = state.printed_high.clone();
+        self.sink.forgotten =
+            state.sink.is_none() && self.config.sink != crate::sim::sink::SinkKind::Print;
         if let Some(sink) = &state.sink {
             self.sink.adopt(sink);
             // The broker's timers of unresolved transactions run on.

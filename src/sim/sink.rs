@@ -34,8 +34,9 @@ use crate::sim::ids::{CheckpointId, KeyIndex, TaskIndex};
 use crate::sim::lifecycle::ExecutionState;
 use crate::sim::limits::{SINK_LINES_MAX, TRANSACTIONS_KEPT_MAX, TRANSACTION_RECORDS_KEPT};
 use crate::sim::time::{SimDuration, SimTime};
+#[cfg(not(target_arch = "wasm32"))]
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// The sink of the study job (`simulation.sink`: in Flink this is code, not configuration).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -95,8 +96,9 @@ pub fn producer_id(subtask: u32, number: u64) -> u64 {
 }
 
 /// Where a transaction is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize, Deserialize))]
+#[cfg_attr(not(target_arch = "wasm32"), serde(rename_all = "snake_case"))]
 pub enum TransactionState {
     /// The writer writes into it.
     Open,
@@ -136,7 +138,8 @@ impl TransactionState {
 }
 
 /// One alarm a sink wrote.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize, Deserialize))]
 pub struct SinkRecord {
     /// When the writer wrote it (the alarm was raised then).
     pub written_at: SimTime,
@@ -149,7 +152,8 @@ pub struct SinkRecord {
 }
 
 /// One Kafka transaction of a writer subtask.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize, Deserialize))]
 pub struct Transaction {
     /// A serial number unique in the run (the page's and the tests' handle).
     pub serial: u64,
@@ -185,7 +189,8 @@ impl Transaction {
 }
 
 /// An alarm as a `read_committed` consumer reads it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize, Deserialize))]
 pub struct ConsumedRecord {
     /// When it became visible (its transaction committed).
     pub visible_at: SimTime,
@@ -200,7 +205,8 @@ pub struct ConsumedRecord {
 }
 
 /// Alarm latency (raised → visible to the consumer) so far.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize, Deserialize))]
 pub struct Latency {
     /// Alarms made visible.
     pub count: u64,
@@ -248,7 +254,8 @@ pub struct Writer {
 
 /// The Kafka topic the two-phase-commit sink writes and its transaction coordinator: an
 /// external system, so it outlives job restarts and JobManager failovers.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize, Deserialize))]
 pub struct Kafka {
     /// Pre-committed, timed-out and recently resolved transactions with records (open ones are
     /// with their writer), oldest first; resolved ones beyond [`TRANSACTIONS_KEPT_MAX`] are
@@ -284,10 +291,11 @@ pub struct Kafka {
 }
 
 /// The upsert sink's table: one row per `(user, seq)`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize, Deserialize))]
 pub struct UpsertTable {
-    /// Per key, the rows above its pruned floor: seq → (count, first written, writes).
-    pub rows: Vec<BTreeMap<u64, (u32, SimTime, u32)>>,
+    /// Per key, the rows above its pruned floor, by sequence number: (seq, count).
+    pub rows: Vec<Vec<(u64, u32)>>,
     /// Per key, rows below this sequence number are kept as counts only.
     pub floor: Vec<u64>,
     /// Per key, the rows ever written (distinct).
@@ -322,11 +330,17 @@ pub struct SinkState {
     pub base_counts: Vec<u32>,
     /// Per key, distinct alarms the print sink printed.
     pub printed_by_key: Vec<u64>,
+    /// The job was resumed from a stored state without the external system (a page reload):
+    /// the topic and table start empty here.
+    pub forgotten: bool,
 }
 
 /// What of the sink side outlives the JobManager: the external systems (the Kafka topic, the
-/// table) and what an observer of the output knows.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// table) and what an observer of the output knows. The page does not store it (its readers
+/// and writers would cost the page 10 KB): after a reload the simulated topic and table start
+/// empty, which the sink panel says; a JobManager failover inside the page keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(Serialize, Deserialize))]
 pub struct StoredSink {
     /// The broker.
     pub kafka: Kafka,
@@ -397,7 +411,7 @@ impl SinkState {
                 ..Kafka::default()
             },
             table: UpsertTable {
-                rows: vec![BTreeMap::new(); keys],
+                rows: vec![Vec::new(); keys],
                 floor: vec![0; keys],
                 rows_by_key: vec![0; keys],
                 high: vec![None; keys],
@@ -406,6 +420,7 @@ impl SinkState {
             base: vec![0; keys],
             base_counts: vec![0; keys],
             printed_by_key: vec![0; keys],
+            forgotten: false,
         }
     }
 
@@ -417,7 +432,7 @@ impl SinkState {
         k.lost_by_key.resize(keys, 0);
         k.frontier.resize(keys, 0);
         let t = &mut self.table;
-        t.rows.resize(keys, BTreeMap::new());
+        t.rows.resize(keys, Vec::new());
         t.floor.resize(keys, 0);
         t.rows_by_key.resize(keys, 0);
         t.high.resize(keys, None);
@@ -454,22 +469,23 @@ impl Sim {
         let table = &mut self.sink.table;
         let k = key.index();
         table.writes += 1;
+        let rows = &mut table.rows[k];
         let overwrite = if seq < table.floor[k] {
             true
         } else {
-            match table.rows[k].get_mut(&seq) {
-                Some(row) => {
+            match rows.binary_search_by_key(&seq, |r| r.0) {
+                Ok(at) => {
                     // An upsert: the row takes the new value (the same one, on a replay).
+                    let old = rows[at].1;
                     table.hash = table
                         .hash
-                        .wrapping_sub(row_hash(key, seq, row.0))
+                        .wrapping_sub(row_hash(key, seq, old))
                         .wrapping_add(row_hash(key, seq, count));
-                    row.0 = count;
-                    row.2 += 1;
+                    rows[at].1 = count;
                     true
                 }
-                None => {
-                    table.rows[k].insert(seq, (count, now, 1));
+                Err(at) => {
+                    rows.insert(at, (seq, count));
                     table.rows_by_key[k] += 1;
                     table.hash = table.hash.wrapping_add(row_hash(key, seq, count));
                     table.high[k] = Some(table.high[k].map_or(seq, |h| h.max(seq)));
@@ -484,10 +500,11 @@ impl Sim {
         }
         // Rows far below the newest are kept as counts only (a page left running stays small);
         // a replay never reaches that far back in an exactly-once run.
-        while table.rows[k].len() > crate::sim::limits::TABLE_ROWS_PER_KEY_MAX {
-            let (&lowest, _) = table.rows[k].iter().next().expect("not empty");
-            table.rows[k].remove(&lowest);
-            table.floor[k] = lowest + 1;
+        let max = crate::sim::limits::TABLE_ROWS_PER_KEY_MAX;
+        if rows.len() > max + max / 4 {
+            let cut = rows.len() - max;
+            table.floor[k] = rows[cut - 1].0 + 1;
+            rows.drain(..cut);
         }
         if table.recent.len() == SINK_LINES_MAX {
             table.recent.pop_front();

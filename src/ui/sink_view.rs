@@ -5,9 +5,9 @@
 
 use super::{format, tr, Lang, PanelProps};
 use crate::sim::log;
-use crate::sim::sink::{OutputReference, OutputVerdict, SinkKind, SinkRecord, TransactionState};
+use crate::sim::sink::{OutputReference, OutputVerdict, SinkKind, SinkRecord};
 use crate::sim::view::SimView;
-use crate::ui::dashboard::{para, span};
+use crate::ui::dashboard::para;
 use yew::prelude::*;
 
 /// Transactions shown per writer subtask (the newest).
@@ -55,77 +55,40 @@ pub fn SinkPanel(props: &PanelProps) -> Html {
     html! {
         <section class="panel sink-panel" data-testid="sink-panel" data-sink={sink.as_str()} aria-label={title}>
             <h2>{ title }</h2>
-            { verdict_line(&verdict, sink, lang) }
+            if view.sink().forgotten {
+                { para("notice-inline", tr!(lang,
+                    "Resumed after a reload: the page stores Flink's state, not the simulated external system, so the topic (or table) starts empty here; restored committables are committed as already done.",
+                    "새로고침 후 재개됨: 페이지는 Flink 상태만 저장하고 시뮬레이션한 외부 시스템은 저장하지 않으므로 토픽(또는 테이블)이 여기서 비어 있는 상태로 시작합니다. 복원된 커미터블은 이미 커밋된 것으로 처리됩니다.")) }
+            }
+            if !view.sink().forgotten {
+                { verdict_line(&verdict, lang) }
+            }
             { latency_line(latency, lang) }
             { body }
         </section>
     }
 }
 
-fn verdict_line(verdict: &OutputVerdict, sink: SinkKind, lang: Lang) -> Html {
+fn verdict_line(verdict: &OutputVerdict, lang: Lang) -> Html {
     let ok = verdict.missing == 0 && verdict.lost == 0;
-    let text = if sink == SinkKind::IdempotentUpsert {
-        format!(
-            "{} {} · {} {} · {} {}",
-            verdict.seen,
-            tr!(lang, "rows of", "행 /"),
-            verdict.expected,
-            tr!(
-                lang,
-                "alarms of the failure-free run",
-                "장애 없는 실행의 알람"
-            ),
-            verdict.duplicates,
-            tr!(
-                lang,
-                "replayed writes overwrote their row",
-                "재처리 쓰기가 행을 덮어씀"
-            )
-        )
-    } else {
-        format!(
-            "{} {} {} · {} {} · {} {} · {} {}",
-            tr!(lang, "read_committed sees", "read_committed가 보는 알람"),
-            verdict.seen,
-            tr!(lang, "alarms of the committed range", "(커밋된 범위)"),
-            verdict.missing,
-            tr!(lang, "missing", "누락"),
-            verdict.duplicates,
-            tr!(lang, "duplicates", "중복"),
-            verdict.lost,
-            tr!(
-                lang,
-                "lost to transaction timeouts",
-                "트랜잭션 타임아웃으로 유실"
-            ),
-        )
-    };
     html! {
         <p class={classes!("sink-verdict", if ok { "ok" } else { "bad" })} data-testid="sink-verdict"
             data-missing={verdict.missing.to_string()} data-duplicates={verdict.duplicates.to_string()}
             data-lost={verdict.lost.to_string()} data-seen={verdict.seen.to_string()} data-expected={verdict.expected.to_string()}>
-            <strong>{ if ok { tr!(lang, "Exactly-once output: ", "정확히 한 번 출력: ") } else { tr!(lang, "Output differs from a failure-free run: ", "장애 없는 실행과 출력이 다름: ") } }</strong>
-            { text }
+            { format!("{} {} / {} · {} {} · {} {} · {} {}",
+                if ok { tr!(lang, "Exactly-once output:", "정확히 한 번 출력:") } else { tr!(lang, "Output differs from a failure-free run:", "장애 없는 실행과 출력이 다름:") },
+                verdict.seen, verdict.expected,
+                verdict.missing, tr!(lang, "missing", "누락"),
+                verdict.duplicates, tr!(lang, "duplicates (an upsert overwrites them)", "중복 (upsert는 덮어씀)"),
+                verdict.lost, tr!(lang, "lost to transaction timeouts", "트랜잭션 타임아웃으로 유실")) }
         </p>
     }
 }
 
 fn latency_line(latency: &crate::sim::sink::Latency, lang: Lang) -> Html {
     let Some(mean) = latency.mean() else {
-        return para(
-            "hint",
-            tr!(
-                lang,
-                "Output latency: no alarm visible yet.",
-                "출력 지연: 아직 보이는 알람이 없습니다."
-            ),
-        );
+        return Html::default();
     };
-    let points: Vec<(f64, f64)> = latency
-        .points
-        .iter()
-        .map(|(t, us)| (t.as_us() as f64 / 1e6, *us as f64 / 1e3))
-        .collect();
     let series = [super::plots::Series {
         label: tr!(
             lang,
@@ -134,16 +97,16 @@ fn latency_line(latency: &crate::sim::sink::Latency, lang: Lang) -> Html {
         )
         .to_string(),
         color: "#722ed1",
-        points,
+        points: latency
+            .points
+            .iter()
+            .map(|(t, us)| (t.as_us() as f64 / 1e6, *us as f64 / 1e3))
+            .collect(),
     }];
     html! {
-        <div class="sink-latency" data-testid="sink-latency" data-mean-ms={mean.as_ms().to_string()} data-max-ms={(latency.max_us / 1_000).to_string()}>
-            <p>
-                { tr!(lang, "Output latency (alarm raised → visible): mean ", "출력 지연 (알람 발생 → 보임): 평균 ") }
-                <strong>{ format::duration_ms(mean.as_ms()) }</strong>
-                { tr!(lang, ", max ", ", 최대 ") }
-                { format::duration_ms(latency.max_us / 1_000) }
-            </p>
+        <div class="sink-latency" data-testid="sink-latency" data-mean-ms={mean.as_ms().to_string()}>
+            { format!("{} {} · max {}", tr!(lang, "Output latency (alarm raised → visible): mean", "출력 지연 (알람 발생 → 보임): 평균"),
+                format::duration_ms(mean.as_ms()), format::duration_ms(latency.max_us / 1_000)) }
             if latency.points.len() >= 2 {
                 { super::plots::chart(tr!(lang, "Output latency", "출력 지연"), "ms", &series, |y| crate::app::fixed::d0(y).to_string(), "") }
             }
@@ -151,14 +114,21 @@ fn latency_line(latency: &crate::sim::sink::Latency, lang: Lang) -> Html {
     }
 }
 
-fn state_label(state: TransactionState, lang: Lang) -> &'static str {
-    match state {
-        TransactionState::Open => tr!(lang, "open", "열림"),
-        TransactionState::PreCommitted => tr!(lang, "pre-committed", "사전 커밋"),
-        TransactionState::Committed => tr!(lang, "committed", "커밋됨"),
-        TransactionState::Aborted => tr!(lang, "aborted", "중단됨"),
-        TransactionState::TimedOut => tr!(lang, "timed out", "타임아웃"),
-        TransactionState::Lost => tr!(lang, "lost", "유실"),
+/// One output line: its instant, the print sink's format, and a tag.
+fn out_line(time: crate::sim::SimTime, text: String, class: &'static str, tag: String) -> Html {
+    html! {
+        <div class={classes!("sink-line", class)} data-state={class}>
+            <time>{ format::sim_clock(time) }</time><code>{ text }</code><span class="txn-tag">{ tag }</span>
+        </div>
+    }
+}
+
+fn column(test_id: &'static str, title: &'static str, lines: Vec<Html>) -> Html {
+    html! {
+        <div>
+            <h3>{ title }</h3>
+            <div class="sink-output" data-testid={test_id} tabindex="0" role="log" aria-label={title}>{ lines }</div>
+        </div>
     }
 }
 
@@ -170,83 +140,87 @@ fn transactional(view: &SimView<'_>, lang: Lang) -> Html {
     let sink = view.sink();
     let kafka = &sink.kafka;
     let writers = sink.writers.len();
-    let strip = (0..writers.min(WRITERS_SHOWN)).map(|s| {
-        let s = s as u32;
-        let mut txns: Vec<_> = sink.transactions().filter(|t| t.subtask == s).collect();
-        crate::sim::order::sort_by_key(&mut txns, |t| t.serial);
-        let shown = &txns[txns.len().saturating_sub(TRANSACTIONS_SHOWN)..];
-        html! {
-            <li class="txn-row" data-subtask={s.to_string()}>
-                <span class="txn-writer">{ format!("Writer {}/{}", s + 1, writers) }</span>
-                { for shown.iter().map(|t| {
-                    let checkpoint = t.checkpoint.map_or(String::new(), |c| format!(" · chk-{}", c.0));
-                    let title = format!("{} · {}{} · {} {}", t.transactional_id(), state_label(t.state, lang), checkpoint, t.count, tr!(lang, "records", "레코드"));
-                    html! {
-                        <span class={classes!("txn", format!("txn-{}", t.state.as_str()))} data-testid="txn"
-                            data-state={t.state.as_str()} data-number={t.number.to_string()} data-records={t.count.to_string()} title={title.clone()} aria-label={title}>
-                            { format!("-{}", t.number) }<small>{ t.count.to_string() }</small>
-                        </span>
-                    }
-                }) }
-            </li>
-        }
-    });
-    // What the writer wrote (read_uncommitted sees it at once), newest first, with its fate.
-    let mut written: Vec<(&SinkRecord, u32, u64, TransactionState)> = sink
-        .transactions()
-        .flat_map(|t| {
-            t.records
-                .iter()
-                .map(move |r| (r, t.subtask, t.number, t.state))
+    let mut all: Vec<_> = sink.transactions().collect();
+    crate::sim::order::sort_by_key(&mut all, |t| t.serial);
+    let strip: Vec<Html> = (0..writers.min(WRITERS_SHOWN) as u32)
+        .map(|s| {
+            let mine: Vec<_> = all.iter().filter(|t| t.subtask == s).collect();
+            let boxes = mine[mine.len().saturating_sub(TRANSACTIONS_SHOWN)..].iter().map(|t| {
+                let title = format!(
+                    "{} {} {} · {} records",
+                    t.transactional_id(),
+                    t.state.as_str(),
+                    t.checkpoint.map_or(String::new(), |c| format!("chk-{}", c.0)),
+                    t.count
+                );
+                html! {
+                    <span class={classes!("txn", format!("txn-{}", t.state.as_str()))} data-testid="txn"
+                        data-state={t.state.as_str()} data-number={t.number.to_string()} title={title.clone()} aria-label={title}>
+                        { format!("-{} ({})", t.number, t.count) }
+                    </span>
+                }
+            });
+            html! {
+                <li class="txn-row" data-subtask={s.to_string()}>
+                    <span class="txn-writer">{ format!("Writer {}/{writers}", s + 1) }</span>
+                    { for boxes }
+                </li>
+            }
         })
         .collect();
-    crate::sim::order::sort_by_key(&mut written, |(r, _, _, _)| std::cmp::Reverse(r.written_at));
-    let written = written.into_iter().take(LINES_SHOWN).map(|(r, s, n, state)| html! {
-        <div class={classes!("sink-line", format!("txn-{}", state.as_str()))} data-state={state.as_str()}>
-            <time>{ format::sim_clock(r.written_at) }</time>
-            <code>{ line(view, s, r) }</code>
-            { span("txn-tag", format!("-{s}-{n} {}", state_label(state, lang))) }
-        </div>
-    });
-    let consumed = kafka.consumed.iter().rev().take(LINES_SHOWN).map(|c| html! {
-        <div class={classes!("sink-line", c.duplicate.then_some("duplicate"))} data-duplicate={c.duplicate.to_string()}>
-            <time>{ format::sim_clock(c.visible_at) }</time>
-            <code>{ line(view, c.subtask, &c.record) }</code>
-        </div>
-    });
-    let lost = kafka
+    // What the writer wrote (read_uncommitted sees it at once), newest first, with its fate.
+    let mut written: Vec<(&SinkRecord, &crate::sim::sink::Transaction)> = all
+        .iter()
+        .flat_map(|t| t.records.iter().map(move |r| (r, *t)))
+        .collect();
+    crate::sim::order::sort_by_key(&mut written, |(r, _)| std::cmp::Reverse(r.written_at));
+    let written = written
+        .into_iter()
+        .take(LINES_SHOWN)
+        .map(|(r, t)| {
+            out_line(
+                r.written_at,
+                line(view, t.subtask, r),
+                t.state.as_str(),
+                t.transactional_id(),
+            )
+        })
+        .collect();
+    let consumed = kafka
+        .consumed
+        .iter()
+        .rev()
+        .take(LINES_SHOWN)
+        .map(|c| {
+            out_line(
+                c.visible_at,
+                line(view, c.subtask, &c.record),
+                if c.duplicate {
+                    "duplicate"
+                } else {
+                    "committed"
+                },
+                String::new(),
+            )
+        })
+        .collect();
+    let lost: Vec<Html> = kafka
         .lost_records
         .iter()
         .rev()
         .take(LINES_SHOWN)
-        .map(|(s, r)| {
-            html! {
-                <li><code>{ line(view, *s, r) }</code></li>
-            }
-        });
+        .map(|(s, r)| out_line(r.written_at, line(view, *s, r), "lost", String::new()))
+        .collect();
     html! {
         <>
-            <p class="counts">{ format!("{} {} · {} {} · {} {} · {} {}",
-                kafka.written, tr!(lang, "written", "씀"), kafka.committed, tr!(lang, "committed", "커밋"),
-                kafka.aborted, tr!(lang, "aborted (replayed)", "중단 (재처리)"), kafka.lost, tr!(lang, "lost", "유실")) }</p>
-            <ol class="txn-strip" data-testid="txn-strip" aria-label={tr!(lang, "Transactions per writer subtask", "writer 서브태스크별 트랜잭션")}>
-                { for strip }
-            </ol>
+            <p class="counts">{ format!("{} written · {} committed · {} aborted (replayed) · {} lost", kafka.written, kafka.committed, kafka.aborted, kafka.lost) }</p>
+            <ol class="txn-strip" data-testid="txn-strip" aria-label={tr!(lang, "Transactions per writer subtask", "writer 서브태스크별 트랜잭션")}>{ strip }</ol>
             <div class="sink-outputs">
-                <div>
-                    <h3>{ tr!(lang, "Written (read_uncommitted sees all)", "쓴 것 (read_uncommitted는 모두 봄)") }</h3>
-                    <div class="sink-output" data-testid="sink-written" tabindex="0" role="log" aria-label={tr!(lang, "Written records", "쓴 레코드")}>{ for written }</div>
-                </div>
-                <div>
-                    <h3>{ tr!(lang, "read_committed consumer", "read_committed 소비자") }</h3>
-                    <div class="sink-output" data-testid="sink-committed" tabindex="0" role="log" aria-label={tr!(lang, "Committed records", "커밋된 레코드")}>{ for consumed }</div>
-                </div>
+                { column("sink-written", tr!(lang, "Written (read_uncommitted sees all)", "쓴 것 (read_uncommitted는 모두 봄)"), written) }
+                { column("sink-committed", tr!(lang, "read_committed consumer", "read_committed 소비자"), consumed) }
             </div>
-            if kafka.lost > 0 {
-                <div class="sink-lost" data-testid="sink-lost">
-                    <h3>{ tr!(lang, "Lost alarms: the broker aborted their pre-committed transaction (transaction.timeout.ms) before the committer could commit it", "유실된 알람: 커밋 전에 브로커가 사전 커밋된 트랜잭션을 중단함 (transaction.timeout.ms)") }</h3>
-                    <ul>{ for lost }</ul>
-                </div>
+            if !lost.is_empty() {
+                { column("sink-lost", tr!(lang, "Lost: the broker aborted their pre-committed transaction (transaction.timeout.ms) before the commit", "유실: 커밋 전에 브로커가 사전 커밋된 트랜잭션을 중단함 (transaction.timeout.ms)"), lost) }
             }
             { para("hint", tr!(lang,
                 "Simulated: one partition per writer subtask, so a record is visible exactly when its transaction commits; commits take no time beyond the notification's RPC; Writer and Committer always chained.",
@@ -257,27 +231,28 @@ fn transactional(view: &SimView<'_>, lang: Lang) -> Html {
 
 fn upsert(view: &SimView<'_>, lang: Lang) -> Html {
     let table = &view.sink().table;
-    let rows = table.recent.iter().rev().take(LINES_SHOWN).map(|(t, key, seq, count, overwrite)| html! {
-        <tr class={classes!(overwrite.then_some("duplicate"))} data-overwrite={overwrite.to_string()}>
-            <td>{ format::sim_clock(*t) }</td>
-            <td>{ view.graph().keys[key.index()].name.clone() }</td>
-            <td>{ seq.to_string() }</td>
-            <td>{ count.to_string() }</td>
-            <td>{ if *overwrite { tr!(lang, "overwrote", "덮어씀") } else { tr!(lang, "inserted", "추가") } }</td>
-        </tr>
-    });
+    let rows = table
+        .recent
+        .iter()
+        .rev()
+        .take(LINES_SHOWN)
+        .map(|(t, key, seq, count, overwrite)| {
+            let text = format!(
+                "UPSERT user={} seq={seq} count={count}",
+                view.graph().keys[key.index()].name
+            );
+            let (class, tag) = if *overwrite {
+                ("duplicate", "overwrote")
+            } else {
+                ("committed", "inserted")
+            };
+            out_line(*t, text, class, tag.to_string())
+        })
+        .collect();
     html! {
         <>
-            <p class="counts">{ format!("{} {} · {} {} · {} {}",
-                table.writes, tr!(lang, "writes", "쓰기"), table.rows_by_key.iter().sum::<u64>(), tr!(lang, "rows", "행"),
-                table.overwrites, tr!(lang, "overwrites", "덮어쓰기")) }</p>
-            <table class="sink-table" data-testid="sink-table">
-                <caption>{ tr!(lang, "Last writes: INSERT … ON CONFLICT (user, seq) DO UPDATE", "최근 쓰기: INSERT … ON CONFLICT (user, seq) DO UPDATE") }</caption>
-                <thead><tr>
-                    <th>{ tr!(lang, "Time", "시각") }</th><th>{ "user" }</th><th>{ "seq" }</th><th>{ "count" }</th><th>{ tr!(lang, "Write", "쓰기") }</th>
-                </tr></thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            <p class="counts">{ format!("{} writes · {} rows · {} overwrites", table.writes, table.rows_by_key.iter().sum::<u64>(), table.overwrites) }</p>
+            { column("sink-table", tr!(lang, "Last writes: INSERT … ON CONFLICT (user, seq) DO UPDATE", "최근 쓰기: INSERT … ON CONFLICT (user, seq) DO UPDATE"), rows) }
             { para("hint", tr!(lang,
                 "Visible at once, no transaction: a replay after a restore writes the same rows again, which changes nothing. Simulated: the table is an external store keyed by (user, seq).",
                 "바로 보이고 트랜잭션이 없음: 복원 후 재처리는 같은 행을 다시 쓰므로 아무것도 바뀌지 않음. 시뮬레이션: 테이블은 (user, seq) 키의 외부 저장소.")) }
