@@ -36,7 +36,6 @@ use crate::sim::limits::{SINK_LINES_MAX, TRANSACTIONS_KEPT_MAX, TRANSACTION_RECO
 use crate::sim::time::{SimDuration, SimTime};
 #[cfg(not(target_arch = "wasm32"))]
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 /// The sink of the study job (`simulation.sink`: in Flink this is code, not configuration).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -79,6 +78,15 @@ pub const TRANSACTIONAL_ID_PREFIX: &str = "abnormal-alarms";
 /// `<prefix>-<subtask>-<offset>` (`TransactionalIdFactory.buildTransactionalId`).
 pub fn transactional_id(subtask: u32, number: u64) -> String {
     format!("{TRANSACTIONAL_ID_PREFIX}-{subtask}-{number}")
+}
+
+/// Appends to a bounded history of plain values, dropping the oldest quarter when full (a
+/// `Vec` of `Copy` values clones as one copy, which keeps time-machine snapshots cheap).
+fn push_bounded<T: Copy>(items: &mut Vec<T>, item: T, max: usize) {
+    if items.len() >= max {
+        items.drain(..max / 4);
+    }
+    items.push(item);
 }
 
 /// The offset of a transactional id (`<prefix>-<subtask>-<offset>`), 0 if it has none.
@@ -215,7 +223,7 @@ pub struct Latency {
     /// The largest.
     pub max_us: u64,
     /// One point per commit: (instant, mean latency of its records in µs), bounded.
-    pub points: VecDeque<(SimTime, u64)>,
+    pub points: Vec<(SimTime, u64)>,
 }
 
 impl Latency {
@@ -226,11 +234,8 @@ impl Latency {
         self.count += count;
         self.sum_us += sum_us;
         self.max_us = self.max_us.max(max_us);
-        if self.points.len() == crate::sim::limits::POINTS_MAX {
-            self.points.pop_front();
-        }
         let mean = u64::try_from(sum_us / u128::from(count)).unwrap_or(u64::MAX);
-        self.points.push_back((at, mean));
+        push_bounded(&mut self.points, (at, mean), crate::sim::limits::POINTS_MAX);
     }
 
     /// The mean latency, if any alarm was seen.
@@ -260,9 +265,9 @@ pub struct Kafka {
     /// Pre-committed, timed-out and recently resolved transactions with records (open ones are
     /// with their writer), oldest first; resolved ones beyond [`TRANSACTIONS_KEPT_MAX`] are
     /// forgotten.
-    pub transactions: VecDeque<Transaction>,
+    pub transactions: Vec<Transaction>,
     /// The last records a `read_committed` consumer read, oldest first.
-    pub consumed: VecDeque<ConsumedRecord>,
+    pub consumed: Vec<ConsumedRecord>,
     /// Records written (every attempt, every fate).
     pub written: u64,
     /// Records committed (visible to `read_committed`).
@@ -272,7 +277,7 @@ pub struct Kafka {
     /// Records lost: their transaction timed out before its commit.
     pub lost: u64,
     /// The last lost records, oldest first.
-    pub lost_records: VecDeque<(u32, SinkRecord)>,
+    pub lost_records: Vec<(u32, SinkRecord)>,
     /// Committed records the consumer had seen before (0 for an exactly-once pipeline).
     pub duplicates: u64,
     /// Per key: the highest sequence number committed.
@@ -309,7 +314,7 @@ pub struct UpsertTable {
     /// Order-independent hash of the rows (`(key, seq, count)`), to compare two tables.
     pub hash: u64,
     /// The last writes, oldest first: (time, key, seq, count, overwrite).
-    pub recent: VecDeque<(SimTime, KeyIndex, u64, u32, bool)>,
+    pub recent: Vec<(SimTime, KeyIndex, u64, u32, bool)>,
     /// Latency (raised → visible): always one write, kept for the comparison.
     pub latency: Latency,
 }
@@ -360,7 +365,7 @@ impl SinkState {
         let mut kafka = self.kafka.clone();
         for txn in self.writers.iter().filter_map(|w| w.current.as_ref()) {
             if txn.count > 0 {
-                kafka.transactions.push_back(txn.clone());
+                kafka.transactions.push(txn.clone());
             }
         }
         StoredSink {
@@ -506,10 +511,7 @@ impl Sim {
             table.floor[k] = rows[cut - 1].0 + 1;
             rows.drain(..cut);
         }
-        if table.recent.len() == SINK_LINES_MAX {
-            table.recent.pop_front();
-        }
-        table.recent.push_back((now, key, seq, count, overwrite));
+        push_bounded(&mut table.recent, (now, key, seq, count, overwrite), SINK_LINES_MAX);
         self.emit(Event::AlarmUpserted {
             subtask,
             key,
@@ -645,7 +647,7 @@ impl Sim {
             txn.records.truncate(TRANSACTION_RECORDS_KEPT);
         }
         let kafka = &mut self.sink.kafka;
-        kafka.transactions.push_back(txn);
+        kafka.transactions.push(txn);
         if kafka.transactions.len() > TRANSACTIONS_KEPT_MAX {
             if let Some(old) = kafka.transactions.iter().position(|t| t.state.resolved()) {
                 kafka.transactions.remove(old);
@@ -760,16 +762,17 @@ impl Sim {
                         kafka.committed_by_key[k] += 1;
                         kafka.committed_high[k] = Some(record.seq);
                     }
-                    if kafka.consumed.len() == SINK_LINES_MAX {
-                        kafka.consumed.pop_front();
-                    }
-                    kafka.consumed.push_back(ConsumedRecord {
-                        visible_at: now,
-                        subtask,
-                        record: *record,
-                        number,
-                        duplicate,
-                    });
+                    push_bounded(
+                        &mut kafka.consumed,
+                        ConsumedRecord {
+                            visible_at: now,
+                            subtask,
+                            record: *record,
+                            number,
+                            duplicate,
+                        },
+                        SINK_LINES_MAX,
+                    );
                 }
                 self.emit(Event::TransactionCommitted {
                     subtask,
@@ -800,10 +803,7 @@ impl Sim {
                 kafka.lost += records;
                 for record in &records_all {
                     kafka.lost_by_key[record.key.index()] += 1;
-                    if kafka.lost_records.len() == SINK_LINES_MAX {
-                        kafka.lost_records.pop_front();
-                    }
-                    kafka.lost_records.push_back((subtask, *record));
+                    push_bounded(&mut kafka.lost_records, (subtask, *record), SINK_LINES_MAX);
                 }
                 self.emit(Event::TransactionCommitFailed {
                     subtask,
@@ -1029,8 +1029,7 @@ impl Sim {
                     .sink
                     .kafka
                     .transactions
-                    .remove(position)
-                    .expect("found");
+                    .remove(position);
                 self.abort(txn, true);
             }
         }
