@@ -36,7 +36,7 @@ fn failures(run: &Run) -> Vec<(u64, Event)> {
                 Event::CheckpointFailed { .. } | Event::JobFailed { .. }
             )
         })
-        .map(|e| (e.time.as_us(), e.event.clone()))
+        .map(|e| (e.time.as_us(), e.event))
         .collect()
 }
 

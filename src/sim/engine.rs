@@ -692,7 +692,7 @@ impl Sim {
             if self.journal.len() == JOURNAL_MAX {
                 self.journal.pop_front();
             }
-            self.journal.push_back(timed.clone());
+            self.journal.push_back(timed);
         }
         if self.outbox.len() == OUTBOX_MAX {
             self.outbox.pop_front();

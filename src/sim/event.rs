@@ -192,7 +192,7 @@ pub enum FailureCause {
 }
 
 /// Something that happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Event {
     /// The job switched state.
     JobStatusChanged {
@@ -561,7 +561,7 @@ impl Event {
 }
 
 /// An event with the instant it happened.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct TimedEvent {
     /// When.
     pub time: SimTime,
