@@ -182,7 +182,7 @@ impl Sim {
                 .collect(),
             restored_from: self.restored_from.clone(),
             finished: self.job_status == JobStatus::Finished,
-            sink: Some(self.sink.stored()),
+            sink: crate::sim::sink::OTHER_SINKS.then(|| self.sink.stored()),
         }
     }
 
@@ -285,7 +285,11 @@ impl Sim {
         self.printed_high = state.printed_high.clone();
         self.sink.forgotten =
             state.sink.is_none() && self.config.sink != crate::sim::sink::SinkKind::Print;
-        if let Some(sink) = &state.sink {
+        if let Some(sink) = state
+            .sink
+            .as_ref()
+            .filter(|_| crate::sim::sink::OTHER_SINKS)
+        {
             self.sink.adopt(sink);
             // The broker's timers of unresolved transactions run on.
             let timeout = self.config.transaction_timeout;

@@ -146,6 +146,19 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
     let jm = LogSource::JobManager;
     const COORDINATOR: &str = "org.apache.flink.runtime.checkpoint.CheckpointCoordinator";
     const GRAPH: &str = "org.apache.flink.runtime.executiongraph.ExecutionGraph";
+    if !crate::sim::sink::OTHER_SINKS {
+        // Never emitted in this build (see `OTHER_SINKS`): their formatting stays out of it.
+        if let Event::TransactionPreCommitted { .. }
+        | Event::TransactionCommitted { .. }
+        | Event::TransactionAlreadyCommitted { .. }
+        | Event::TransactionAborted { .. }
+        | Event::TransactionTimedOut { .. }
+        | Event::TransactionCommitFailed { .. }
+        | Event::LingeringTransactionsAborted { .. } = event.event
+        {
+            return Vec::new();
+        }
+    }
     match &event.event {
         Event::JobStatusChanged { from, to } => vec![(jm, line(GRAPH, format!(
             "Job {name} ({jid}) switched from state {} to {}.", from.as_str(), to.as_str()

@@ -139,7 +139,7 @@ pub fn Page(props: &PageProps) -> Html {
         html! {
             <section class="views compare" aria-label={tr!(lang, "Two runs side by side", "나란히 놓은 두 실행")}>
                 { super::compare::compare_sides(&fast, props.slow_tick) }
-                <super::sink_view::SinkPanel ..slow.clone() />
+                { super::sink_view::sink_panel(&slow) }
             </section>
         }
     } else {
@@ -147,7 +147,7 @@ pub fn Page(props: &PageProps) -> Html {
             <section class="views" aria-label={tr!(lang, "Cluster and dataflow", "클러스터와 데이터 흐름")}>
                 <super::cluster::ClusterView ..fast.clone() />
                 <super::dataflow::DataflowView ..fast.clone() />
-                <super::sink_view::SinkPanel ..slow.clone() />
+                { super::sink_view::sink_panel(&slow) }
             </section>
         }
     };

@@ -17,6 +17,15 @@ const WRITERS_SHOWN: usize = 8;
 /// Output lines shown per column.
 const LINES_SHOWN: usize = 40;
 
+/// The print sink's stdout, or where the build runs the other sinks, [`SinkPanel`].
+pub fn sink_panel(props: &PanelProps) -> Html {
+    if crate::sim::sink::OTHER_SINKS {
+        html! { <SinkPanel ..props.clone() /> }
+    } else {
+        html! { <super::log_panel::SinkOutput ..props.clone() /> }
+    }
+}
+
 /// The sink panel: the print sink's stdout, or the transactional or upsert sink's views.
 #[component]
 pub fn SinkPanel(props: &PanelProps) -> Html {

@@ -376,6 +376,15 @@ impl SimConfig {
                 "unaligned checkpoints need execution.checkpointing.mode EXACTLY_ONCE",
             ));
         }
+        if !crate::sim::sink::OTHER_SINKS && self.sink != crate::sim::sink::SinkKind::Print {
+            return Err(ConfigError::new(
+                "simulation.sink",
+                self.sink.as_str(),
+                "this page runs the print sink only for now (the two-phase-commit and upsert \
+                 sinks would take it past its 400 KiB budget); `flinkscope run --set \
+                 simulation.sink=…` runs them",
+            ));
+        }
         if self.sink == crate::sim::sink::SinkKind::TwoPhaseCommit {
             if !self.chaining {
                 return Err(ConfigError::new(

@@ -229,7 +229,7 @@ macro_rules! field {
 
 /// An entry whose value is a plain field of [`SimConfig`].
 macro_rules! option {
-    ($key:literal, $kind:expr, $default:expr, $scope:ident, $java:expr, $editor:literal,
+    ($key:literal, $kind:expr, $default:expr, $scope:ident, $java:expr, $editor:expr,
      $en:literal, $ko:literal, $variant:ident, $field:ident) => {
         FlinkOption {
             key: $key,
@@ -358,7 +358,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         default: OptionValue::Choice("print"),
         scope: Scope::Simulation,
         java: None,
-        editor: true,
+        editor: crate::sim::sink::OTHER_SINKS,
         en: "Sink: print, two-phase commit (Kafka, exactly-once) or idempotent upsert",
         ko: "싱크: print, 2단계 커밋 (Kafka, exactly-once) 또는 멱등 upsert",
         get: |c| Some(OptionValue::Choice(c.sink.as_str())),
@@ -377,7 +377,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Duration(secs(900)),
         Simulation,
         None,
-        true,
+        crate::sim::sink::OTHER_SINKS,
         "Kafka transaction.timeout.ms (two-phase commit)",
         "Kafka transaction.timeout.ms (2단계 커밋)",
         Duration,

@@ -1280,6 +1280,8 @@ pub fn failure_exception(view: &SimView<'_>, entry: &ExceptionEntry) -> (String,
             "org.apache.flink.runtime.jobmanager.scheduler.NoResourceAvailableException",
             "Could not allocate the required slot within slot request timeout. Please make sure that the cluster has enough resources.".to_string(),
         ),
+        // The page never runs the two-phase-commit sink (`OTHER_SINKS`).
+        FailureCause::ProducerFenced { .. } if !crate::sim::sink::OTHER_SINKS => ("", String::new()),
         FailureCause::ProducerFenced { subtask } => (
             "org.apache.flink.util.FlinkRuntimeException",
             format!(
@@ -1354,7 +1356,10 @@ fn frames_for(view: &SimView<'_>, entry: &ExceptionEntry) -> Vec<&'static str> {
         }
         FailureCause::TolerableCheckpointFailuresExceeded { .. } => &FRAMES_TOLERABLE,
         FailureCause::NoResourceAvailable => &FRAMES_NO_RESOURCE,
-        FailureCause::ProducerFenced { .. } => &FRAMES_PRODUCER_FENCED,
+        FailureCause::ProducerFenced { .. } if crate::sim::sink::OTHER_SINKS => {
+            &FRAMES_PRODUCER_FENCED
+        }
+        FailureCause::ProducerFenced { .. } => &[],
     };
     frames.to_vec()
 }
