@@ -741,3 +741,105 @@ fn restore_from_exports_the_restored_run_with_its_lineage() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The two-phase-commit sink's outputs: what a `read_committed` consumer sees, everything
+/// written with its transaction and fate, and the upsert sink's table; the summary names
+/// duplicates and losses.
+#[test]
+fn sinks_write_committed_uncommitted_and_table_files() {
+    let dir = out_dir("sinks");
+    let out = dir.to_str().unwrap();
+    let args = |sink: &'static str| {
+        vec![
+            "run",
+            "--seed",
+            "21",
+            "--until",
+            "3m",
+            "--out",
+            out,
+            "--set",
+            "simulation.source.interval=500ms",
+            "--set",
+            sink,
+            "-c",
+            "k2@95s",
+        ]
+    };
+    let output = flinkscope(&args("simulation.sink=two-phase-commit"));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let summary = stdout
+        .lines()
+        .find(|l| l.starts_with("two-phase-commit sink:"))
+        .expect("a sink summary line");
+    assert!(summary.contains(" 0 duplicates, 0 missing"), "{summary}");
+    let committed = std::fs::read_to_string(dir.join("sink.committed")).unwrap();
+    let uncommitted = std::fs::read_to_string(dir.join("sink.uncommitted")).unwrap();
+    let committed_lines: Vec<&str> = committed.lines().collect();
+    assert!(!committed_lines.is_empty());
+    assert!(committed_lines.iter().all(|l| l.contains("> ALARM user=")));
+    let unique: std::collections::BTreeSet<&str> = committed_lines.iter().copied().collect();
+    assert_eq!(
+        unique.len(),
+        committed_lines.len(),
+        "no duplicate for read_committed"
+    );
+    // Every committed line is among the written ones with fate=committed, and the failure
+    // aborted some written lines (replayed later).
+    let fated = |fate: &str| {
+        uncommitted
+            .lines()
+            .filter(|l| l.contains(&format!("fate={fate}")))
+            .count()
+    };
+    assert_eq!(fated("committed"), committed_lines.len());
+    assert!(fated("aborted") > 0, "{uncommitted}");
+    assert!(uncommitted
+        .lines()
+        .all(|l| l.contains(" transaction=abnormal-alarms-")));
+    assert!(std::fs::read_to_string(dir.join("sink.out"))
+        .unwrap()
+        .is_empty());
+    let log: String = (1..=3)
+        .filter_map(|n| std::fs::read_to_string(dir.join(format!("taskmanager-{n}.log"))).ok())
+        .collect();
+    assert!(log
+        .contains("Aborting lingering transactions with prefixes [abnormal-alarms] using PROBING"));
+    assert!(log.contains("Committing Kafka transaction abnormal-alarms-"));
+
+    let output = flinkscope(&args("simulation.sink=idempotent-upsert"));
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let summary = stdout
+        .lines()
+        .find(|l| l.starts_with("idempotent-upsert sink:"))
+        .expect("a sink summary line");
+    assert!(
+        summary.contains("duplicates overwritten, 0 missing"),
+        "{summary}"
+    );
+    let table = std::fs::read_to_string(dir.join("sink.table")).unwrap();
+    assert!(!table.is_empty());
+    assert!(
+        !dir.join("sink.committed").exists(),
+        "a stale file from the previous run stays"
+    );
+
+    let output = flinkscope(&[
+        "run",
+        "--until",
+        "10s",
+        "--out",
+        out,
+        "--set",
+        "simulation.sink=exactly-once",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("simulation.sink"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

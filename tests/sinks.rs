@@ -398,3 +398,32 @@ fn recovery_commits_again_and_a_second_commit_changes_nothing() {
     assert_eq!(jm.sim.view().sink().kafka.duplicates, 0);
     assert_eq!(OutputReference::default().verdict(&jm.sim).missing, 0);
 }
+
+#[test]
+fn a_two_phase_commit_run_is_deterministic() {
+    let a = run_checked(
+        failure_config(SinkKind::TwoPhaseCommit),
+        SEED,
+        secs(120),
+        &kill_tm2(),
+    );
+    let b = run_checked(
+        failure_config(SinkKind::TwoPhaseCommit),
+        SEED,
+        secs(120),
+        &kill_tm2(),
+    );
+    assert_eq!(a.sim.view().trace_hash(), b.sim.view().trace_hash());
+    assert_eq!(a.events, b.events);
+    let print = run_checked(
+        failure_config(SinkKind::Print),
+        SEED,
+        secs(120),
+        &kill_tm2(),
+    );
+    assert_ne!(
+        a.sim.view().trace_hash(),
+        print.sim.view().trace_hash(),
+        "commit notifications are events"
+    );
+}

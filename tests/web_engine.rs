@@ -65,7 +65,7 @@ fn trace_hash_matches_native_golden() {
 fn benchmark_figures() {
     // Warm up the JIT tiers, as the page does by running the engine in per-frame chunks.
     let _ = bench::run(BenchCase::HighRate, 2);
-    for scenario in BenchCase::ALL {
+    for &scenario in BenchCase::ALL {
         // Median of five runs, like the native `flinkscope bench`.
         let mut runs = Vec::new();
         for _ in 0..5 {
@@ -96,4 +96,25 @@ fn benchmark_figures() {
         )
         .into(),
     );
+}
+
+/// The page's build runs the print sink only for now (`OTHER_SINKS`): a link or file asking
+/// for another sink gets the reason, not a crash.
+#[wasm_bindgen_test]
+fn the_page_refuses_the_sinks_it_does_not_run_yet() {
+    use flinkscope::sim::sink::{SinkKind, OTHER_SINKS};
+    const { assert!(!OTHER_SINKS) };
+    for sink in [SinkKind::TwoPhaseCommit, SinkKind::IdempotentUpsert] {
+        let config = SimConfig {
+            sink,
+            ..SimConfig::default()
+        };
+        let error = config.validate().unwrap_err();
+        assert_eq!(error.key, "simulation.sink");
+        assert!(error.allowed.contains("flinkscope run"), "{error}");
+        assert!(Sim::new(config, 1).is_err());
+    }
+    let run = flinkscope::run::link::decode("seed=21&c.simulation.sink=two-phase-commit");
+    assert_eq!(run.config.sink, SinkKind::Print);
+    assert_eq!(run.problems.len(), 1, "{:?}", run.problems);
 }

@@ -12,6 +12,9 @@ pub enum BenchCase {
     Seed24h,
     /// 3 sources × 10,000 events/s, keyed subtask 2 slowed 10× (backpressure), 60 simulated s.
     HighRate,
+    /// [`BenchCase::HighRate`] with the two-phase-commit sink (native only: the page does not
+    /// run it yet, see `sim::sink::OTHER_SINKS`).
+    HighRateTwoPhaseCommit,
     /// RocksDB with incremental checkpoints and 100,000 keys, 3 × 1,000 events/s, 120 s.
     RocksDb100k,
     /// Parallelism 32 on 8 TaskManagers × 4 slots (1,024 keyBy channels), 32 × 100
@@ -23,8 +26,21 @@ pub enum BenchCase {
 }
 
 impl BenchCase {
-    /// Every scenario.
-    pub const ALL: [BenchCase; 5] = [
+    /// Every scenario this build runs.
+    pub const ALL: &'static [BenchCase] = if crate::sim::sink::OTHER_SINKS {
+        &[
+            BenchCase::Seed24h,
+            BenchCase::HighRate,
+            BenchCase::HighRateTwoPhaseCommit,
+            BenchCase::RocksDb100k,
+            BenchCase::Parallelism32,
+            BenchCase::Parallelism128,
+        ]
+    } else {
+        &Self::WITHOUT_SINKS
+    };
+
+    const WITHOUT_SINKS: [BenchCase; 5] = [
         BenchCase::Seed24h,
         BenchCase::HighRate,
         BenchCase::RocksDb100k,
@@ -37,6 +53,7 @@ impl BenchCase {
         match self {
             BenchCase::Seed24h => "seed-24h",
             BenchCase::HighRate => "high-rate-backpressure",
+            BenchCase::HighRateTwoPhaseCommit => "high-rate-two-phase-commit",
             BenchCase::RocksDb100k => "rocksdb-incremental-100k",
             BenchCase::Parallelism32 => "parallelism-32",
             BenchCase::Parallelism128 => "parallelism-128",
@@ -47,10 +64,15 @@ impl BenchCase {
     pub fn setup(self) -> (SimConfig, SimTime) {
         match self {
             BenchCase::Seed24h => (SimConfig::default(), SimTime::from_ms(24 * 3_600_000)),
-            BenchCase::HighRate => {
+            BenchCase::HighRate | BenchCase::HighRateTwoPhaseCommit => {
                 let config = SimConfig {
                     source_interval: SimDuration::from_us(100),
                     record_cost: SimDuration::from_us(20),
+                    sink: if self == BenchCase::HighRate {
+                        crate::sim::sink::SinkKind::Print
+                    } else {
+                        crate::sim::sink::SinkKind::TwoPhaseCommit
+                    },
                     ..SimConfig::default()
                 };
                 (config, SimTime::from_ms(60_000))
@@ -87,7 +109,10 @@ impl BenchCase {
     pub fn start(self, seed: u64) -> (Sim, SimTime) {
         let (config, until) = self.setup();
         let mut sim = Sim::new(config, seed).expect("benchmark configurations are valid");
-        if self == BenchCase::HighRate {
+        if matches!(
+            self,
+            BenchCase::HighRate | BenchCase::HighRateTwoPhaseCommit
+        ) {
             let slow = Command::SlowDownSubtask {
                 vertex: VertexIndex(1),
                 subtask: 2,

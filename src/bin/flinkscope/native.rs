@@ -449,8 +449,8 @@ const BENCH_ROUNDS: usize = 5;
 fn bench() -> Result<(), Failure> {
     // FLINKSCOPE_BENCH=seed-24h runs one scenario only (for profilers).
     let only = std::env::var("FLINKSCOPE_BENCH").ok();
-    for scenario in BenchCase::ALL
-        .into_iter()
+    for &scenario in BenchCase::ALL
+        .iter()
         .filter(|s| only.as_deref().is_none_or(|o| o == s.name()))
     {
         // This 2-core machine is noisy: report the median and the best of five runs.
