@@ -427,3 +427,35 @@ fn a_two_phase_commit_run_is_deterministic() {
         "commit notifications are events"
     );
 }
+
+/// `transaction.timeout.ms` below the checkpoint interval: a transaction with an alarm expires
+/// before its barrier, the next send is fenced and the task fails, again and again.
+#[test]
+fn a_timeout_below_the_interval_fences_the_writer_on_every_attempt() {
+    let config = SimConfig {
+        sink: SinkKind::TwoPhaseCommit,
+        source_interval: SimDuration::from_ms(200),
+        transaction_timeout: SimDuration::from_secs(3),
+        ..SimConfig::default()
+    };
+    let run = run_checked(config, 3, secs(180), &[]);
+    let fenced = run
+        .events
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.event,
+                Event::JobFailed {
+                    cause: flinkscope::sim::event::FailureCause::ProducerFenced { .. },
+                    ..
+                }
+            )
+        })
+        .count();
+    assert!(fenced >= 3, "fenced {fenced} times");
+    let text = flinkscope::sim::rest::build::failure_exception(
+        &run.sim.view(),
+        run.sim.view().exceptions().next().expect("an exception"),
+    );
+    assert!(text.1.contains("ProducerFencedException"), "{text:?}");
+}
