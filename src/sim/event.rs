@@ -478,6 +478,8 @@ pub enum Event {
         subtask: u32,
         /// The transaction's offset.
         number: u64,
+        /// Its producer epoch.
+        epoch: u32,
         /// The checkpoint that pre-committed it.
         checkpoint: CheckpointId,
     },

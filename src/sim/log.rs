@@ -292,26 +292,26 @@ pub fn lines(view: &SimView<'_>, event: &TimedEvent) -> Vec<(LogSource, String)>
                 format!("{} tasks will be restarted to recover the failed task {failed}.", graph.tasks.len()),
             ))]
         }
-        Event::TransactionPreCommitted { subtask, number, records, .. } => sink_lines(view, *subtask, &stamp, &[
+        Event::TransactionPreCommitted { subtask, number, records, serial, .. } => sink_lines(view, *subtask, &stamp, &[
             ("INFO ", PRODUCER, "Flushing new partitions".to_string()),
             ("DEBUG", WRITER, format!(
                 "Prepare KafkaCommittable{{producerId={}, epoch={}, transactionalId={}}} ({records} records).",
-                producer_id(view, *subtask, *number), view.tasks()[writer_task(view, *subtask).index()].attempt,
+                producer_id(view, *subtask, *number), serial,
                 transactional_id(*subtask, *number)
             )),
         ]),
-        Event::TransactionCommitted { subtask, number, recovered, .. } => {
+        Event::TransactionCommitted { subtask, number, recovered, serial, .. } => {
             let id = transactional_id(*subtask, *number);
             let mut out = Vec::new();
             if *recovered {
-                out.push(resume_line(view, *subtask, *number));
+                out.push(resume_line(view, *subtask, *number, *serial));
             }
             out.push(("DEBUG", COMMITTER, format!("Committing Kafka transaction {id}")));
             sink_lines(view, *subtask, &stamp, &out)
         }
         // Kafka completes a commit of a committed transaction without complaint.
-        Event::TransactionAlreadyCommitted { subtask, number, .. } => sink_lines(view, *subtask, &stamp, &[
-            resume_line(view, *subtask, *number),
+        Event::TransactionAlreadyCommitted { subtask, number, epoch, .. } => sink_lines(view, *subtask, &stamp, &[
+            resume_line(view, *subtask, *number, u64::from(*epoch)),
             ("DEBUG", COMMITTER, format!("Committing Kafka transaction {}", transactional_id(*subtask, *number))),
         ]),
         Event::TransactionAborted { subtask, number, lingering, .. } => {
@@ -370,15 +370,15 @@ fn resume_line(
     view: &SimView<'_>,
     subtask: u32,
     number: u64,
+    epoch: u64,
 ) -> (&'static str, &'static str, String) {
     (
         "INFO ",
         PRODUCER,
         format!(
-            "Attempting to resume transaction {} with producerId {} and epoch {}",
+            "Attempting to resume transaction {} with producerId {} and epoch {epoch}",
             transactional_id(subtask, number),
             producer_id(view, subtask, number),
-            view.tasks()[writer_task(view, subtask).index()].attempt
         ),
     )
 }

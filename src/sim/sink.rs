@@ -284,7 +284,9 @@ pub struct Kafka {
     pub lost: u64,
     /// The last lost records, oldest first.
     pub lost_records: Vec<(u32, SinkRecord)>,
-    /// Committed records the consumer had seen before (0 for an exactly-once pipeline).
+    /// Committed records at or below their key's highest committed sequence number: the
+    /// consumer's repeats (0 for an exactly-once pipeline; under AT_LEAST_ONCE double counting
+    /// also moves alarms, and those count here too).
     pub duplicates: u64,
     /// Per key: the highest sequence number committed.
     pub committed_high: Vec<Option<u64>>,
@@ -614,9 +616,12 @@ impl Sim {
     }
 
     /// A new transaction of writer `subtask` (`beginTransaction`).
-    fn begin_transaction(&mut self, subtask: u32, number: u64, epoch: u32) {
+    fn begin_transaction(&mut self, subtask: u32, number: u64) {
         let serial = self.sink.kafka.next_serial;
         self.sink.kafka.next_serial += 1;
+        // `initTransactions` bumps the producer epoch of the id on the broker: an epoch is never
+        // given twice (task attempts start at #0 again after a JobManager failover).
+        let epoch = u32::try_from(serial).unwrap_or(u32::MAX);
         let now = self.now;
         self.sink.writers[subtask as usize].fenced = false;
         self.sink.writers[subtask as usize].current = Some(Transaction {
@@ -646,7 +651,6 @@ impl Sim {
             return Vec::new();
         }
         let subtask = self.graph.tasks[task.index()].subtask;
-        let attempt = self.tasks[task.index()].attempt;
         let now = self.now;
         let writer = &mut self.sink.writers[subtask as usize];
         if let Some(mut txn) = writer.current.take() {
@@ -678,7 +682,7 @@ impl Sim {
             // An empty transaction is recycled: nothing reached the broker.
         }
         let collector = self.sink.writers[subtask as usize].collector.clone();
-        self.begin_transaction(subtask, u64::from(checkpoint.0) + 1, attempt);
+        self.begin_transaction(subtask, u64::from(checkpoint.0) + 1);
         collector
     }
 
@@ -775,6 +779,7 @@ impl Sim {
             self.emit(Event::TransactionAlreadyCommitted {
                 subtask,
                 number: offset_of(&committable.transactional_id),
+                epoch: committable.epoch,
                 checkpoint,
             });
             return;
@@ -834,6 +839,7 @@ impl Sim {
                 self.emit(Event::TransactionAlreadyCommitted {
                     subtask,
                     number,
+                    epoch: committable.epoch,
                     checkpoint,
                 });
             }
@@ -1028,7 +1034,6 @@ impl Sim {
             return;
         }
         let subtask = self.graph.tasks[task.index()].subtask;
-        let attempt = self.tasks[task.index()].attempt;
         let restored = self.coordinator.latest_restored.as_ref().map(|r| r.id);
         let committables: Vec<Committable> = restored
             .and_then(|id| self.storage.get(id))
@@ -1089,7 +1094,7 @@ impl Sim {
             from,
             aborted,
         });
-        self.begin_transaction(subtask, from, attempt);
+        self.begin_transaction(subtask, from);
     }
 
     /// Stop-with-savepoint: the savepoint's notification commits everything before the tasks
