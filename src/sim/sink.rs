@@ -21,7 +21,7 @@
 //!   of such a transaction fails with `ProducerFencedException`, which the Kafka committer logs
 //!   and drops: its records are lost, and the job goes on.
 //!
-//! Simplifications, said in the page: one partition per writer subtask (so a record is visible
+//! Simplifications, said in the README and the sink panel: one partition per writer subtask (so a record is visible
 //! exactly when its transaction commits), commits take no time beyond the notification's RPC,
 //! and the Writer and Committer are always chained (`simulation.sink=two-phase-commit` needs
 //! operator chaining).

@@ -1,7 +1,8 @@
 //! The sink's output: the print sink's stdout; for the two-phase-commit sink the transactions
 //! of each writer subtask as a strip, what the writer wrote beside what a `read_committed`
 //! consumer sees, and the output latency; for the upsert sink its table. Each with the output
-//! verifier's verdict against the failure-free run.
+//! verifier's verdict against the failure-free run. The page's build shows only the print sink's
+//! stdout for now (`sim::sink::OTHER_SINKS`: the other sinks would take it past its budget).
 
 use super::{format, tr, Lang, PanelProps};
 use crate::sim::log;
