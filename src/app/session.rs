@@ -82,6 +82,10 @@ pub struct ViewState {
 
 /// The session.
 pub struct Session {
+    /// The sink output verifier's cache (it scans the source's stream once per key).
+    output: crate::sim::sink::OutputReference,
+    /// Its verdict for the current instant (sinks other than print only).
+    verdict: crate::sim::sink::OutputVerdict,
     machine: TimeMachine,
     clock: Clock,
     playing: bool,
@@ -135,6 +139,8 @@ impl Session {
             clock: Clock::default(),
             playing: false,
             events: VecDeque::new(),
+            output: crate::sim::sink::OutputReference::default(),
+            verdict: crate::sim::sink::OutputVerdict::default(),
             events_dropped: 0,
             notice: None,
             behind: false,
@@ -216,6 +222,11 @@ impl Session {
     /// The live simulation.
     pub fn sim(&self) -> &Sim {
         self.machine.sim()
+    }
+
+    /// The sink output verifier's verdict at the current instant (sinks other than print).
+    pub fn output_verdict(&self) -> &crate::sim::sink::OutputVerdict {
+        &self.verdict
     }
 
     /// The run's timeline.
@@ -721,6 +732,12 @@ impl Session {
     fn collect_events(&mut self, now_ms: f64) {
         self.machine.drain_events(&mut self.scratch);
         self.push_scratch(now_ms);
+        let sim = self.machine.sim();
+        if crate::sim::sink::OTHER_SINKS
+            && sim.view().config().sink != crate::sim::sink::SinkKind::Print
+        {
+            self.verdict = self.output.verdict(sim);
+        }
     }
 
     /// Moves the collected events into the log, the markers, the sampler and the mirror.

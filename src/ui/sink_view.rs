@@ -6,7 +6,7 @@
 
 use super::{format, tr, Lang, PanelProps};
 use crate::sim::log;
-use crate::sim::sink::{OutputReference, OutputVerdict, SinkKind, SinkRecord};
+use crate::sim::sink::{OutputVerdict, SinkKind, SinkRecord};
 use crate::sim::view::SimView;
 use crate::ui::dashboard::para;
 use yew::prelude::*;
@@ -30,7 +30,6 @@ pub fn sink_panel(props: &PanelProps) -> Html {
 /// The sink panel: the print sink's stdout, or the transactional or upsert sink's views.
 #[component]
 pub fn SinkPanel(props: &PanelProps) -> Html {
-    let reference = use_mut_ref(OutputReference::default);
     let sink = props.session.read().sim().view().config().sink;
     if sink == SinkKind::Print {
         return html! { <super::log_panel::SinkOutput ..props.clone() /> };
@@ -39,7 +38,7 @@ pub fn SinkPanel(props: &PanelProps) -> Html {
     let session = props.session.read();
     let sim = session.sim();
     let view = sim.view();
-    let verdict = reference.borrow_mut().verdict(sim);
+    let verdict = session.output_verdict().clone();
     let body = if sink == SinkKind::TwoPhaseCommit {
         transactional(&view, lang)
     } else {
