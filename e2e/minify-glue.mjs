@@ -12,6 +12,7 @@
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { orderFunctions } from './order-functions.mjs';
 
 if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
 // Imported only here, so a debug build (`trunk serve`) never needs terser.
@@ -94,12 +95,22 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('_bg.wasm'))) {
   let glue = readFileSync(gluePath, 'utf8');
   const names = new Map();
   let moduleName = null;
-  const renamed = renameImports(wasm, (module, field) => {
+  const shortened = renameImports(wasm, (module, field) => {
     moduleName ??= module;
     if (module !== moduleName) throw new Error(`a second import module ${module}`);
     if (!names.has(field)) names.set(field, `_${names.size.toString(36)}`);
     return ['m', names.get(field)];
   });
+  // The features the page's wasm uses: rustc's wasm32 defaults (its target-features section is
+  // stripped by trunk's wasm-opt, so binaryen must be told).
+  const renamed = orderFunctions(shortened, [
+    '--enable-bulk-memory',
+    '--enable-nontrapping-float-to-int',
+    '--enable-sign-ext',
+    '--enable-mutable-globals',
+    '--enable-reference-types',
+    '--enable-multivalue',
+  ]);
   const moduleKey = JSON.stringify(moduleName);
   if (glue.split(moduleKey).length !== 2) throw new Error(`${moduleKey} is not once in ${glueFile}`);
   glue = glue.replace(moduleKey, '"m"');
@@ -120,7 +131,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('_bg.wasm'))) {
   const glueBefore = readFileSync(gluePath, 'utf8');
   index = index.replaceAll(sri(glueBefore), sri(glue));
   writeFileSync(gluePath, glue);
-  console.log(`minify-glue: ${file}: ${names.size} imports renamed, ${wasm.length} -> ${renamed.length} bytes`);
+  console.log(`minify-glue: ${file}: ${names.size} imports renamed, functions ordered by similarity, ${wasm.length} -> ${renamed.length} bytes`);
 }
 
 for (const file of readdirSync(dir).filter((f) => f.endsWith('.js'))) {
