@@ -88,7 +88,46 @@ fn skip_whitespace(text: &[char], mut i: usize) -> usize {
     i
 }
 
-/// Every `tr!` pair in the code, in file order, each pair once.
+/// The English text of a `ko!` at `at`: the string literal just before it, with only a comma,
+/// white space and a field name (`title_ko:`) between them.
+fn english_before(text: &[char], at: usize, place: &str) -> String {
+    let mut j = at;
+    while j > 0
+        && (text[j - 1].is_whitespace()
+            || text[j - 1] == ':'
+            || text[j - 1] == '_'
+            || text[j - 1].is_ascii_alphanumeric())
+    {
+        j -= 1;
+    }
+    while j > 0 && (text[j - 1].is_whitespace() || text[j - 1] == ',') {
+        j -= 1;
+    }
+    assert!(
+        j > 0 && text[j - 1] == '"',
+        "{place}: ko! follows its English string literal"
+    );
+    // The opening quote: the previous quote that no odd run of backslashes escapes.
+    let mut open = j - 1;
+    loop {
+        open -= 1;
+        if text[open] == '"' {
+            let backslashes = text[..open]
+                .iter()
+                .rev()
+                .take_while(|&&c| c == '\\')
+                .count();
+            if backslashes % 2 == 0 {
+                break;
+            }
+        }
+    }
+    let (en, end) = string_literal(text, open, place);
+    assert_eq!(end, j, "{place}: the English literal of ko!");
+    en
+}
+
+/// Every `tr!` pair and `ko!` entry in the code, in file order, each pair once.
 fn pairs_in_code() -> Vec<Pair> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
@@ -101,6 +140,19 @@ fn pairs_in_code() -> Vec<Pair> {
         let mut i = 0;
         while i + 5 <= text.len() {
             let boundary = i == 0 || !(text[i - 1].is_alphanumeric() || text[i - 1] == '_');
+            if boundary && text[i..i + 4] == ['k', 'o', '!', '('] {
+                let line = text[..i].iter().filter(|&&c| c == '\n').count() + 1;
+                let place = format!("{name}:{line}");
+                let (ko, next) = string_literal(&text, skip_whitespace(&text, i + 4), &place);
+                let en = english_before(&text, i, &place);
+                pairs.push(Pair {
+                    en,
+                    ko,
+                    template: false,
+                });
+                i = next;
+                continue;
+            }
             let template = text[i..i + 5] == ['t', 'r', 'f', '!', '('];
             let call = boundary && (template || text[i..i + 4] == ['t', 'r', '!', '(']);
             if !call {

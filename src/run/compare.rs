@@ -40,7 +40,7 @@ pub struct Figure {
     pub id: &'static str,
     /// English label.
     pub en: &'static str,
-    /// Korean label.
+    /// Korean label (empty in the page, which finds it in its catalog: see `ko!`).
     pub ko: &'static str,
     /// The unit.
     pub unit: Unit,
@@ -155,7 +155,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "completed",
             "Completed checkpoints",
-            "완료된 체크포인트",
+            ko!("완료된 체크포인트"),
             Unit::Count,
             Better::Higher,
             Some(completed.len() as u64),
@@ -163,7 +163,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "failed",
             "Failed checkpoints",
-            "실패한 체크포인트",
+            ko!("실패한 체크포인트"),
             Unit::Count,
             Better::Lower,
             Some(failed),
@@ -171,7 +171,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "e2e-p50",
             "End to end duration p50",
-            "종단 간 소요 시간 p50",
+            ko!("종단 간 소요 시간 p50"),
             Unit::Micros,
             Better::Lower,
             percentile(&e2e, 50),
@@ -179,7 +179,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "e2e-p99",
             "End to end duration p99",
-            "종단 간 소요 시간 p99",
+            ko!("종단 간 소요 시간 p99"),
             Unit::Micros,
             Better::Lower,
             percentile(&e2e, 99),
@@ -187,7 +187,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "alignment-p50",
             "Alignment duration p50 (slowest subtask)",
-            "정렬 시간 p50 (가장 느린 서브태스크)",
+            ko!("정렬 시간 p50 (가장 느린 서브태스크)"),
             Unit::Micros,
             Better::Lower,
             percentile(&alignment, 50),
@@ -195,7 +195,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "start-delay-p50",
             "Start delay p50 (slowest subtask)",
-            "시작 지연 p50 (가장 느린 서브태스크)",
+            ko!("시작 지연 p50 (가장 느린 서브태스크)"),
             Unit::Micros,
             Better::Lower,
             percentile(&start_delay, 50),
@@ -203,7 +203,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "persisted",
             "Persisted in-flight data (all checkpoints)",
-            "저장된 전송 중 데이터 (전체)",
+            ko!("저장된 전송 중 데이터 (전체)"),
             Unit::Bytes,
             Better::Neither,
             Some(persisted),
@@ -211,7 +211,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "size",
             "Checkpointed data size (average)",
-            "체크포인트 데이터 크기 (평균)",
+            ko!("체크포인트 데이터 크기 (평균)"),
             Unit::Bytes,
             Better::Lower,
             size,
@@ -219,7 +219,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "throughput",
             "Records processed per second (keyed, average)",
-            "초당 처리 레코드 (키드, 평균)",
+            ko!("초당 처리 레코드 (키드, 평균)"),
             Unit::MilliPerSecond,
             Better::Higher,
             throughput,
@@ -227,7 +227,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "backpressure",
             "Source backpressured time (ms/s, average)",
-            "소스 백프레셔 시간 (ms/s, 평균)",
+            ko!("소스 백프레셔 시간 (ms/s, 평균)"),
             Unit::MilliMsPerSecond,
             Better::Lower,
             backpressure,
@@ -235,7 +235,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "recovery",
             "Time to recover (first failure → restore)",
-            "복구 시간 (첫 장애 → 복원)",
+            ko!("복구 시간 (첫 장애 → 복원)"),
             Unit::Micros,
             Better::Lower,
             recovery,
@@ -243,7 +243,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "replayed",
             "Records replayed by the sources",
-            "소스가 다시 보낸 레코드",
+            ko!("소스가 다시 보낸 레코드"),
             Unit::Count,
             Better::Lower,
             Some(replayed),
@@ -251,7 +251,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "duplicates",
             "Duplicate alarms in the output",
-            "출력에 중복된 알람",
+            ko!("출력에 중복된 알람"),
             Unit::Count,
             Better::Lower,
             Some(duplicates),
@@ -259,7 +259,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "output-latency",
             "Output latency (alarm raised → visible, mean)",
-            "출력 지연 (알람 발생 → 보임, 평균)",
+            ko!("출력 지연 (알람 발생 → 보임, 평균)"),
             Unit::Micros,
             Better::Lower,
             latency,
@@ -267,7 +267,7 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
         row(
             "lost",
             "Alarms lost (transaction timed out)",
-            "유실된 알람 (트랜잭션 타임아웃)",
+            ko!("유실된 알람 (트랜잭션 타임아웃)"),
             Unit::Count,
             Better::Lower,
             Some(lost),

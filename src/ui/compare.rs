@@ -173,7 +173,7 @@ pub fn CompareTable(props: &PanelProps) -> Html {
                         };
                         html! {
                             <tr data-testid={format!("compare-row-{}", l.id)} data-differs={(l.value != r.value).to_string()}>
-                                <th scope="row">{ if korean { l.ko } else { l.en } }</th>
+                                <th scope="row">{ super::tr_dyn(lang, l.en) }</th>
                                 { cell(l, 0) }
                                 { cell(r, 1) }
                             </tr>

@@ -149,7 +149,7 @@ fn field_input(
                 })} />
         },
         Kind::Choice { values, .. } => html! {
-            <select id={id} data-testid={format!("cfg-{key}")} aria-label={field.label(lang == Lang::Ko)}
+            <select id={id} data-testid={format!("cfg-{key}")} aria-label={super::tr_dyn(lang, field.en)}
                 onchange={Callback::from(move |e: yew::events::Event| {
                     let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
                     on_change.emit((key, select.value()));
@@ -273,7 +273,7 @@ pub fn ConfigEditor(props: &ConfigEditorProps) -> Html {
                     html! {
                         <div class={classes!("config-field", error.is_some().then_some("invalid"))}>
                             <label for={format!("cfg-{}", field.key.replace('.', "-"))}>
-                                { span("label", field.label(lang == Lang::Ko)) }
+                                { span("label", super::tr_dyn(lang, field.en)) }
                                 <code class="key">{ field.key }</code>
                             </label>
                             { field_input(field, &value, lang, on_change.clone()) }

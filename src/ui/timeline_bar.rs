@@ -183,7 +183,7 @@ pub fn timeline_bar(props: &PanelProps) -> Html {
                     <summary>{ tr!(lang, "Scenarios", "시나리오") }</summary>
                     <ul>
                         { for SCENARIOS.iter().map(|s| html! {
-                            <li><a href={format!("?{}&lang={}", s.query, lang.code())} data-testid={format!("scenario-{}", s.id)}>{ tr_dyn(lang, s.title_en, s.title_ko) }</a></li>
+                            <li><a href={format!("?{}&lang={}", s.query, lang.code())} data-testid={format!("scenario-{}", s.id)}>{ tr_dyn(lang, s.title_en) }</a></li>
                         }) }
                     </ul>
                 </details>

@@ -142,7 +142,7 @@ pub struct FlinkOption {
     pub editor: bool,
     /// English label.
     pub en: &'static str,
-    /// Korean label.
+    /// Korean label (empty in the page, which finds it in its catalog: see `ko!`).
     pub ko: &'static str,
     /// Reads it from a configuration; `None` where it does not apply (a restart option of
     /// another strategy).
@@ -230,7 +230,7 @@ macro_rules! field {
 /// An entry whose value is a plain field of [`SimConfig`].
 macro_rules! option {
     ($key:literal, $kind:expr, $default:expr, $scope:ident, $java:expr, $editor:expr,
-     $en:literal, $ko:literal, $variant:ident, $field:ident) => {
+     $en:literal, $ko:expr, $variant:ident, $field:ident) => {
         FlinkOption {
             key: $key,
             kind: $kind,
@@ -249,7 +249,7 @@ macro_rules! option {
 /// An entry for an option of one restart strategy: it applies only while that strategy is
 /// chosen.
 macro_rules! restart_option {
-    ($key:literal, $kind:expr, $default:expr, $java:literal, $en:literal, $ko:literal,
+    ($key:literal, $kind:expr, $default:expr, $java:literal, $en:literal, $ko:expr,
      $strategy:ident, $variant:ident, $field:ident) => {
         FlinkOption {
             key: $key,
@@ -291,7 +291,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("PipelineOptions.NAME"),
         false,
         "Job name",
-        "잡 이름",
+        ko!("잡 이름"),
         Text,
         job_name
     ),
@@ -303,7 +303,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CoreOptions.DEFAULT_PARALLELISM"),
         true,
         "Parallelism",
-        "병렬도",
+        ko!("병렬도"),
         Count,
         parallelism
     ),
@@ -319,7 +319,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("PipelineOptions.MAX_PARALLELISM"),
         false,
         "Max parallelism (key groups; -1 = derived from the parallelism)",
-        "최대 병렬도 (키 그룹 수, -1 = 병렬도에서 계산)",
+        ko!("최대 병렬도 (키 그룹 수, -1 = 병렬도에서 계산)"),
         Count,
         max_parallelism
     ),
@@ -331,7 +331,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("PipelineOptions.OPERATOR_CHAINING"),
         true,
         "Operator chaining",
-        "연산자 체이닝",
+        ko!("연산자 체이닝"),
         Flag,
         chaining
     ),
@@ -343,7 +343,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "Operators have uid(…) (ids survive a chaining change)",
-        "연산자에 uid(…) 지정 (체이닝을 바꿔도 ID 유지)",
+        ko!("연산자에 uid(…) 지정 (체이닝을 바꿔도 ID 유지)"),
         Flag,
         operator_uids
     ),
@@ -360,7 +360,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         java: None,
         editor: crate::sim::sink::OTHER_SINKS,
         en: "Sink: print, two-phase commit (Kafka, exactly-once) or idempotent upsert",
-        ko: "싱크: print, 2단계 커밋 (Kafka, exactly-once) 또는 멱등 upsert",
+        ko: ko!("싱크: print, 2단계 커밋 (Kafka, exactly-once) 또는 멱등 upsert"),
         get: |c| Some(OptionValue::Choice(c.sink.as_str())),
         set: |c, v| {
             if let OptionValue::Choice(name) = v {
@@ -379,7 +379,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         crate::sim::sink::OTHER_SINKS,
         "Kafka transaction.timeout.ms (two-phase commit)",
-        "Kafka transaction.timeout.ms (2단계 커밋)",
+        ko!("Kafka transaction.timeout.ms (2단계 커밋)"),
         Duration,
         transaction_timeout
     ),
@@ -391,7 +391,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Kafka broker transaction.max.timeout.ms",
-        "Kafka 브로커 transaction.max.timeout.ms",
+        ko!("Kafka 브로커 transaction.max.timeout.ms"),
         Duration,
         transaction_max_timeout
     ),
@@ -403,7 +403,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "Slots per TaskManager",
-        "TaskManager당 슬롯",
+        ko!("TaskManager당 슬롯"),
         Count,
         slots_per_task_manager
     ),
@@ -419,7 +419,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         java: None,
         editor: true,
         en: "Slot placement (SLOTS = spread, NONE = packed)",
-        ko: "슬롯 배치 (SLOTS = 분산, NONE = 몰아넣기)",
+        ko: ko!("슬롯 배치 (SLOTS = 분산, NONE = 몰아넣기)"),
         get: |c| {
             Some(OptionValue::Choice(match c.placement {
                 Placement::Spread => "SLOTS",
@@ -444,7 +444,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.CHECKPOINTING_INTERVAL"),
         true,
         "Checkpoint interval",
-        "체크포인트 간격",
+        ko!("체크포인트 간격"),
         Duration,
         checkpoint_interval
     ),
@@ -460,7 +460,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         java: Some("CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE"),
         editor: true,
         en: "Checkpointing mode",
-        ko: "체크포인트 모드",
+        ko: ko!("체크포인트 모드"),
         get: |c| Some(OptionValue::Choice(c.checkpointing_mode.as_str())),
         set: |c, v| {
             if let OptionValue::Choice(name) = v {
@@ -480,7 +480,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS"),
         true,
         "Min pause between checkpoints",
-        "체크포인트 사이 최소 대기",
+        ko!("체크포인트 사이 최소 대기"),
         Duration,
         min_pause
     ),
@@ -492,7 +492,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.CHECKPOINTING_TIMEOUT"),
         true,
         "Checkpoint timeout",
-        "체크포인트 타임아웃",
+        ko!("체크포인트 타임아웃"),
         Duration,
         checkpoint_timeout
     ),
@@ -504,7 +504,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS"),
         true,
         "Max concurrent checkpoints",
-        "최대 동시 체크포인트",
+        ko!("최대 동시 체크포인트"),
         Count,
         max_concurrent_checkpoints
     ),
@@ -516,7 +516,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.TOLERABLE_FAILURE_NUMBER"),
         true,
         "Tolerable failed checkpoints",
-        "허용 실패 체크포인트 수",
+        ko!("허용 실패 체크포인트 수"),
         Count,
         tolerable_failed_checkpoints
     ),
@@ -528,7 +528,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.ENABLE_UNALIGNED"),
         true,
         "Unaligned checkpoints",
-        "비정렬 체크포인트",
+        ko!("비정렬 체크포인트"),
         Flag,
         unaligned
     ),
@@ -540,7 +540,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT"),
         true,
         "Aligned checkpoint timeout",
-        "정렬 체크포인트 타임아웃",
+        ko!("정렬 체크포인트 타임아웃"),
         Duration,
         aligned_checkpoint_timeout
     ),
@@ -552,7 +552,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.MAX_RETAINED_CHECKPOINTS"),
         true,
         "Retained checkpoints",
-        "보관 체크포인트 수",
+        ko!("보관 체크포인트 수"),
         Count,
         num_retained
     ),
@@ -564,7 +564,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.CHECKPOINTS_DIRECTORY"),
         true,
         "Checkpoint storage path",
-        "체크포인트 저장 경로",
+        ko!("체크포인트 저장 경로"),
         Text,
         checkpoint_dir
     ),
@@ -578,7 +578,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.SAVEPOINT_DIRECTORY"),
         true,
         "Savepoint directory",
-        "세이브포인트 저장 경로",
+        ko!("세이브포인트 저장 경로"),
         Text,
         savepoint_dir
     ),
@@ -594,7 +594,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         java: Some("StateBackendOptions.STATE_BACKEND"),
         editor: true,
         en: "State backend",
-        ko: "상태 백엔드",
+        ko: ko!("상태 백엔드"),
         get: |c| Some(OptionValue::Choice(c.state_backend.as_str())),
         set: |c, v| {
             if let OptionValue::Choice(name) = v {
@@ -614,7 +614,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.INCREMENTAL_CHECKPOINTS"),
         true,
         "Incremental checkpoints (RocksDB)",
-        "증분 체크포인트 (RocksDB)",
+        ko!("증분 체크포인트 (RocksDB)"),
         Flag,
         incremental
     ),
@@ -629,7 +629,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Some("CheckpointingOptions.FS_SMALL_FILE_THRESHOLD"),
         true,
         "State below this size is inlined into _metadata",
-        "이 크기보다 작은 상태는 _metadata에 인라인",
+        ko!("이 크기보다 작은 상태는 _metadata에 인라인"),
         Bytes,
         inline_threshold_bytes
     ),
@@ -651,7 +651,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         java: Some("RestartStrategyOptions.RESTART_STRATEGY"),
         editor: true,
         en: "Restart strategy",
-        ko: "재시작 전략",
+        ko: ko!("재시작 전략"),
         get: |c| Some(OptionValue::Choice(c.restart_strategy.type_name())),
         set: set_restart_type,
     },
@@ -661,7 +661,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Duration(secs(1)),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF",
         "Exponential delay: initial backoff",
-        "지수 지연: 첫 대기",
+        ko!("지수 지연: 첫 대기"),
         ExponentialDelay,
         Duration,
         initial_backoff
@@ -672,7 +672,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Duration(secs(60)),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF",
         "Exponential delay: max backoff",
-        "지수 지연: 최대 대기",
+        ko!("지수 지연: 최대 대기"),
         ExponentialDelay,
         Duration,
         max_backoff
@@ -686,7 +686,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Decimal(1_500),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER",
         "Exponential delay: backoff multiplier",
-        "지수 지연: 배수",
+        ko!("지수 지연: 배수"),
         ExponentialDelay,
         Decimal,
         multiplier_milli
@@ -697,7 +697,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Duration(HOUR),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD",
         "Exponential delay: reset threshold",
-        "지수 지연: 초기화 기준",
+        ko!("지수 지연: 초기화 기준"),
         ExponentialDelay,
         Duration,
         reset_threshold
@@ -711,7 +711,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Decimal(100),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR",
         "Exponential delay: jitter factor",
-        "지수 지연: 지터",
+        ko!("지수 지연: 지터"),
         ExponentialDelay,
         Decimal,
         jitter_milli
@@ -722,7 +722,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Count(i32::MAX as u32),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS",
         "Exponential delay: attempts before reset",
-        "지수 지연: 초기화 전 시도",
+        ko!("지수 지연: 초기화 전 시도"),
         ExponentialDelay,
         Count,
         attempts_before_reset
@@ -733,7 +733,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Count(1),
         "RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS",
         "Fixed delay: attempts",
-        "고정 지연: 시도 횟수",
+        ko!("고정 지연: 시도 횟수"),
         FixedDelay,
         Count,
         attempts
@@ -744,7 +744,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Duration(secs(1)),
         "RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY",
         "Fixed delay: delay",
-        "고정 지연: 대기",
+        ko!("고정 지연: 대기"),
         FixedDelay,
         Duration,
         delay
@@ -755,7 +755,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Count(1),
         "RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL",
         "Failure rate: max failures per interval",
-        "실패율: 구간당 최대 실패",
+        ko!("실패율: 구간당 최대 실패"),
         FailureRate,
         Count,
         max_failures_per_interval
@@ -766,7 +766,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Duration(secs(60)),
         "RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL",
         "Failure rate: interval",
-        "실패율: 구간",
+        ko!("실패율: 구간"),
         FailureRate,
         Duration,
         interval
@@ -777,7 +777,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         OptionValue::Duration(secs(1)),
         "RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY",
         "Failure rate: delay",
-        "실패율: 대기",
+        ko!("실패율: 대기"),
         FailureRate,
         Duration,
         delay
@@ -790,7 +790,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Heartbeat interval",
-        "하트비트 간격",
+        ko!("하트비트 간격"),
         Duration,
         heartbeat_interval
     ),
@@ -802,7 +802,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Heartbeat timeout",
-        "하트비트 타임아웃",
+        ko!("하트비트 타임아웃"),
         Duration,
         heartbeat_timeout
     ),
@@ -818,7 +818,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Heartbeat RPC failures before a TaskManager is lost (-1 = off)",
-        "TaskManager 손실 판정 전 하트비트 RPC 실패 수 (-1 = 끔)",
+        ko!("TaskManager 손실 판정 전 하트비트 RPC 실패 수 (-1 = 끔)"),
         Count,
         heartbeat_rpc_failure_threshold
     ),
@@ -830,7 +830,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Slot request timeout",
-        "슬롯 요청 타임아웃",
+        ko!("슬롯 요청 타임아웃"),
         Duration,
         slot_request_timeout
     ),
@@ -842,7 +842,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Checkpoint history size",
-        "체크포인트 기록 수",
+        ko!("체크포인트 기록 수"),
         Count,
         checkpoint_history_size
     ),
@@ -854,7 +854,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Exception history size",
-        "예외 기록 수",
+        ko!("예외 기록 수"),
         Count,
         exception_history_size
     ),
@@ -866,7 +866,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Network buffers per channel",
-        "채널당 네트워크 버퍼",
+        ko!("채널당 네트워크 버퍼"),
         Count,
         buffers_per_channel
     ),
@@ -878,7 +878,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Max buffers per channel",
-        "채널당 최대 버퍼",
+        ko!("채널당 최대 버퍼"),
         Count,
         max_buffers_per_channel
     ),
@@ -893,7 +893,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Network buffer size",
-        "네트워크 버퍼 크기",
+        ko!("네트워크 버퍼 크기"),
         Bytes,
         segment_size_bytes
     ),
@@ -905,7 +905,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "TaskManagers",
-        "TaskManager 수",
+        ko!("TaskManager 수"),
         Count,
         task_managers
     ),
@@ -917,7 +917,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "Source: time between events per subtask",
-        "소스: 서브태스크당 이벤트 간격",
+        ko!("소스: 서브태스크당 이벤트 간격"),
         Duration,
         source_interval
     ),
@@ -932,7 +932,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "Source: abnormal ratio",
-        "소스: 이상행동 비율",
+        ko!("소스: 이상행동 비율"),
         Ratio,
         abnormal_ratio
     ),
@@ -944,7 +944,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "Source: users per subtask",
-        "소스: 서브태스크당 사용자 수",
+        ko!("소스: 서브태스크당 사용자 수"),
         Count,
         users_per_subtask
     ),
@@ -956,7 +956,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "Keys with state besides the named users",
-        "이름 있는 사용자 외에 상태를 가진 키",
+        ko!("이름 있는 사용자 외에 상태를 가진 키"),
         Count,
         state_keys
     ),
@@ -971,7 +971,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "Serialized state per key",
-        "키당 직렬화된 상태 크기",
+        ko!("키당 직렬화된 상태 크기"),
         Bytes,
         state_bytes_per_key
     ),
@@ -986,7 +986,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Checkpoint storage bytes per second, per subtask",
-        "서브태스크당 초당 체크포인트 저장소 전송량",
+        ko!("서브태스크당 초당 체크포인트 저장소 전송량"),
         Bytes,
         storage_bandwidth
     ),
@@ -1001,7 +1001,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Record size on the wire",
-        "레코드 크기",
+        ko!("레코드 크기"),
         Bytes,
         record_bytes
     ),
@@ -1013,7 +1013,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Network latency, least",
-        "네트워크 지연 최소",
+        ko!("네트워크 지연 최소"),
         Duration,
         channel_latency_min
     ),
@@ -1025,7 +1025,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Network latency, most",
-        "네트워크 지연 최대",
+        ko!("네트워크 지연 최대"),
         Duration,
         channel_latency_max
     ),
@@ -1037,7 +1037,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "RPC latency, least",
-        "RPC 지연 최소",
+        ko!("RPC 지연 최소"),
         Duration,
         rpc_latency_min
     ),
@@ -1049,7 +1049,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "RPC latency, most",
-        "RPC 지연 최대",
+        ko!("RPC 지연 최대"),
         Duration,
         rpc_latency_max
     ),
@@ -1061,7 +1061,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         true,
         "Keyed function: time per event",
-        "키 함수: 이벤트당 처리 시간",
+        ko!("키 함수: 이벤트당 처리 시간"),
         Duration,
         record_cost
     ),
@@ -1073,7 +1073,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Snapshot synchronous phase, least",
-        "스냅샷 동기 단계 최소",
+        ko!("스냅샷 동기 단계 최소"),
         Duration,
         snapshot_sync_min
     ),
@@ -1085,7 +1085,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Snapshot synchronous phase, most",
-        "스냅샷 동기 단계 최대",
+        ko!("스냅샷 동기 단계 최대"),
         Duration,
         snapshot_sync_max
     ),
@@ -1097,7 +1097,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Snapshot asynchronous phase, least",
-        "스냅샷 비동기 단계 최소",
+        ko!("스냅샷 비동기 단계 최소"),
         Duration,
         snapshot_async_min
     ),
@@ -1109,7 +1109,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Snapshot asynchronous phase, most",
-        "스냅샷 비동기 단계 최대",
+        ko!("스냅샷 비동기 단계 최대"),
         Duration,
         snapshot_async_max
     ),
@@ -1121,7 +1121,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Extra time of a subtask's first snapshot",
-        "서브태스크 첫 스냅샷 추가 시간",
+        ko!("서브태스크 첫 스냅샷 추가 시간"),
         Duration,
         snapshot_first_extra
     ),
@@ -1133,7 +1133,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Task deployment",
-        "태스크 배포 시간",
+        ko!("태스크 배포 시간"),
         Duration,
         deploy_duration
     ),
@@ -1145,7 +1145,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Task initialization (restore)",
-        "태스크 초기화 (복원) 시간",
+        ko!("태스크 초기화 (복원) 시간"),
         Duration,
         initialize_duration
     ),
@@ -1157,7 +1157,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Task cancellation",
-        "태스크 취소 시간",
+        ko!("태스크 취소 시간"),
         Duration,
         cancel_duration
     ),
@@ -1169,7 +1169,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Peers notice a lost connection after",
-        "연결 끊김 감지 시간",
+        ko!("연결 끊김 감지 시간"),
         Duration,
         connection_loss_detection
     ),
@@ -1181,7 +1181,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "TaskManager start-up",
-        "TaskManager 기동 시간",
+        ko!("TaskManager 기동 시간"),
         Duration,
         task_manager_startup
     ),
@@ -1193,7 +1193,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         None,
         false,
         "Wall-clock epoch of simulated time zero (ms)",
-        "시뮬레이션 0초의 실제 시각 (ms)",
+        ko!("시뮬레이션 0초의 실제 시각 (ms)"),
         EpochMs,
         epoch_ms
     ),

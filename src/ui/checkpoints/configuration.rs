@@ -72,51 +72,59 @@ pub(super) fn option_row(label: &'static str, value: String, id: &'static str) -
 
 /// Flink's option labels (English, Korean) and the test id of each value cell.
 pub(super) const CONFIG_LABELS: [(&str, &str, &str); 13] = [
-    ("Checkpointing Mode", "체크포인팅 모드", "cp-config-mode"),
+    (
+        "Checkpointing Mode",
+        ko!("체크포인팅 모드"),
+        "cp-config-mode",
+    ),
     (
         "Checkpoint Storage",
-        "체크포인트 저장소",
+        ko!("체크포인트 저장소"),
         "cp-config-storage",
     ),
-    ("State Backend", "상태 백엔드", "cp-config-backend"),
-    ("Interval", "간격", "cp-config-interval"),
-    ("Timeout", "타임아웃", "cp-config-timeout"),
+    ("State Backend", ko!("상태 백엔드"), "cp-config-backend"),
+    ("Interval", ko!("간격"), "cp-config-interval"),
+    ("Timeout", ko!("타임아웃"), "cp-config-timeout"),
     (
         "Minimum Pause Between Checkpoints",
-        "체크포인트 사이 최소 간격",
+        ko!("체크포인트 사이 최소 간격"),
         "cp-config-min-pause",
     ),
     (
         "Maximum Concurrent Checkpoints",
-        "최대 동시 체크포인트",
+        ko!("최대 동시 체크포인트"),
         "cp-config-max-concurrent",
     ),
     (
         "Unaligned Checkpoints",
-        "비정렬 체크포인트",
+        ko!("비정렬 체크포인트"),
         "cp-config-unaligned",
     ),
     (
         "Aligned checkpoint timeout",
-        "정렬 체크포인트 타임아웃",
+        ko!("정렬 체크포인트 타임아웃"),
         "cp-config-aligned-timeout",
     ),
     (
         "Persist Checkpoints Externally",
-        "체크포인트 외부 보존",
+        ko!("체크포인트 외부 보존"),
         "cp-config-external",
     ),
     (
         "Tolerable Failed Checkpoints",
-        "허용 실패 체크포인트 수",
+        ko!("허용 실패 체크포인트 수"),
         "cp-config-tolerable",
     ),
     (
         "Checkpoints With Finished Tasks",
-        "종료된 태스크 포함 체크포인트",
+        ko!("종료된 태스크 포함 체크포인트"),
         "cp-config-finished-tasks",
     ),
-    ("State Changelog", "상태 변경 로그", "cp-config-changelog"),
+    (
+        "State Changelog",
+        ko!("상태 변경 로그"),
+        "cp-config-changelog",
+    ),
 ];
 
 pub(super) fn config_rows(
@@ -126,7 +134,7 @@ pub(super) fn config_rows(
     CONFIG_LABELS
         .iter()
         .zip(config_values(c, lang))
-        .map(|(&(en, ko, id), value)| (tr_dyn(lang, en, ko), value, id))
+        .map(|(&(en, _, id), value)| (tr_dyn(lang, en), value, id))
         .collect()
 }
 

@@ -68,16 +68,19 @@ pub fn lookup(lang: Lang, en: &'static &'static str) -> &'static &'static str {
     }
 }
 
-/// Picks the text of the current language, for pairs that are not literals at the call (tables
-/// of labels); both texts stay in the page's code.
-pub fn tr_dyn(lang: Lang, en: &'static str, ko: &'static str) -> &'static str {
+/// The text `en` in `lang`, for texts of tables (`ko!` entries beside their English literal):
+/// like [`lookup`], the Korean text comes from the installed catalog.
+pub fn tr_dyn(lang: Lang, en: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
-        Lang::Ko => ko,
+        Lang::Ko => CATALOG
+            .get()
+            .and_then(|c| c.get_static(en))
+            .map_or(en, |ko| *ko),
     }
 }
 
-/// `tr!(lang, "English", "한국어")`: the text of `lang`. Only the English literal reaches the
+/// `tr!(lang, "English", "Korean")`: the text of `lang`. Only the English literal reaches the
 /// page's code; the Korean one is read by `tests/i18n_catalog.rs` into the catalog, which the
 /// page looks up by the English text. One English text has one Korean text (the test checks).
 macro_rules! tr {
