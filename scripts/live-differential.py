@@ -2,6 +2,7 @@
 """The study job on a real Flink 2.3.0 cluster against the simulation with the same settings.
 
     scripts/live-differential.py [--seed 21] [--interval-ms 500] [--runner PATH]
+    scripts/live-differential.py --snippets      only compile the editor's Java (no cluster)
 
 Starts the cluster (scripts/flink-cluster.sh), submits flink-job/, waits for completed
 checkpoints, kills TaskManager 2's process, waits for the job to run again from a restored
@@ -13,6 +14,10 @@ the same instant of the job:
 - the checkpoint cadence: the time between completed checkpoints;
 - the alarms before the kill, line for line;
 - the duplicates after the kill: alarms printed twice by the restored job.
+
+First it compiles the configuration editor's "equivalent Java" (`flinkscope config --java`)
+with javac against Flink's lib/ for each restart strategy, both modes, unaligned checkpoints with
+an aligned timeout, chaining off and RocksDB incremental: what a presenter pastes must compile.
 
 Prints every figure, exits non-zero if a comparison fails, and stops the cluster whatever
 happens. Standard library only.
@@ -78,15 +83,58 @@ def by_seq(lines):
     return sorted(lines, key=key)
 
 
+SNIPPET_CONFIGS = [
+    [],
+    ["restart-strategy.type=fixed-delay"],
+    ["restart-strategy.type=failure-rate"],
+    ["restart-strategy.type=none"],
+    ["execution.checkpointing.mode=AT_LEAST_ONCE"],
+    ["execution.checkpointing.unaligned.enabled=true",
+     "execution.checkpointing.aligned-checkpoint-timeout=5s"],
+    ["pipeline.operator-chaining.enabled=false"],
+    ["state.backend.type=rocksdb", "execution.checkpointing.incremental=true"],
+]
+
+
+def compile_snippets(runner):
+    """javac over the editor's Java for each configuration, inside a class of its own."""
+    subprocess.run([CLUSTER, "build"], check=True, capture_output=True)
+    lib = os.path.join(FLINK_DIR, "lib", "*")
+    with tempfile.TemporaryDirectory() as work:
+        for n, sets in enumerate(SNIPPET_CONFIGS):
+            args = [runner, "config", "--java"] + [a for kv in sets for a in ("--set", kv)]
+            snippet = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+            imports = [l for l in snippet.splitlines() if l.startswith("import ")]
+            body = [l for l in snippet.splitlines() if l and not l.startswith("import ")]
+            source = "\n".join(imports + [f"public class Snippet{n} {{",
+                                          "    public static void main(String[] args) throws Exception {"]
+                               + ["        " + l for l in body] + ["    }", "}"])
+            path = os.path.join(work, f"Snippet{n}.java")
+            with open(path, "w") as f:
+                f.write(source)
+            result = subprocess.run(["javac", "-nowarn", "-cp", lib, "-d", work, path],
+                                    capture_output=True, text=True)
+            label = " ".join(sets) or "the default configuration"
+            if result.returncode == 0:
+                print(f"same: the editor's Java compiles for {label}")
+            else:
+                print(f"DIFFERENT: the editor's Java does not compile for {label}:\n{result.stderr}")
+                FAILURES.append(f"Java for {label}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=21)
     parser.add_argument("--interval-ms", type=int, default=500)
     parser.add_argument("--runner", default=os.path.join(ROOT, "target", "release", "flinkscope"))
     parser.add_argument("--checkpoints", type=int, default=3, help="completed before the kill")
+    parser.add_argument("--snippets", action="store_true", help="only compile the editor's Java")
     args = parser.parse_args()
     if not os.access(args.runner, os.X_OK):
         raise SystemExit(f"no runner at {args.runner}: cargo build --release --bin flinkscope")
+    compile_snippets(args.runner)
+    if args.snippets:
+        return 1 if FAILURES else 0
 
     started = time.monotonic()
     subprocess.run([CLUSTER, "start"], check=True)

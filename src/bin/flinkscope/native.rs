@@ -153,6 +153,10 @@ struct KeygroupArgs {
 struct ConfigArgs {
     #[command(flatten)]
     config: ConfigSource,
+    /// Print the Java a Flink 2.3 job would write for it instead (the editor's "equivalent
+    /// Java"; `scripts/live-differential.py --snippets` compiles it against Flink's jars).
+    #[arg(long)]
+    java: bool,
 }
 
 fn seed(text: &str) -> Result<u64, String> {
@@ -258,10 +262,17 @@ pub fn main() -> Result<(), Failure> {
         Commands::Keygroup(args) => keygroup(&args),
         Commands::Config(args) => {
             let config = build_config(&args.config)?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&config.to_json()).expect("serialises")
-            );
+            if args.java {
+                println!(
+                    "{}",
+                    flinkscope::sim::config::options::java_snippet(&config)
+                );
+            } else {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&config.to_json()).expect("serialises")
+                );
+            }
             Ok(())
         }
         Commands::Bench => bench(),

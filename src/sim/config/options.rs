@@ -1581,7 +1581,9 @@ impl SimConfig {
 fn java_literal(kind: Kind, value: &OptionValue) -> String {
     match value {
         OptionValue::Duration(d) => format!("Duration.ofMillis({})", d.as_ms()),
-        OptionValue::Count(n) | OptionValue::Bytes(n) => n.to_string(),
+        OptionValue::Count(n) => n.to_string(),
+        // Flink's size options are `ConfigOption<MemorySize>`: a bare number does not compile.
+        OptionValue::Bytes(n) => format!("new MemorySize({n}L)"),
         OptionValue::Flag(flag) => flag.to_string(),
         OptionValue::Choice(name) => match kind {
             Kind::Choice {
@@ -1770,6 +1772,11 @@ mod tests {
         assert!(text.contains("conf.set(StateBackendOptions.STATE_BACKEND, \"hashmap\");"));
         assert!(text.contains(
             "conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER, 1.5);"
+        ));
+        // A `ConfigOption<MemorySize>` takes a MemorySize (javac refused the bare 20480 that was
+        // here; scripts/live-differential.py --snippets compiles every variant).
+        assert!(text.contains(
+            "conf.set(CheckpointingOptions.FS_SMALL_FILE_THRESHOLD, new MemorySize(20480L));"
         ));
         assert!(
             !text.contains("MAX_PARALLELISM"),
