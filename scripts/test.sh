@@ -6,6 +6,9 @@
 #   wasm    cargo test --target wasm32-unknown-unknown --release --tests   (headless Chromium)
 #   e2e     trunk build --release, then @playwright/test against dist/ (e2e/playwright.config.mjs:
 #           the journeys, storage, time travel and axe-core accessibility specs)
+#   live    (only when named) a real Flink 2.3.0 cluster: javac over the editor's Java, then the
+#           study job against the runner (scripts/live-differential.py; installs OpenJDK 17 and
+#           Flink if missing; about 2 minutes after the first install)
 # Installs anything missing first (scripts/setup.sh). Prints one summary line per layer and exits
 # nonzero if any layer failed.
 #
@@ -16,11 +19,13 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 all_layers=(fmt clippy native wasm e2e)
+# Layers run only when named: `live` starts real JVMs and is not part of the default run yet.
+named_layers=(live)
 if [[ $# -gt 0 ]]; then
     for layer in "$@"; do
-        case " ${all_layers[*]} " in
+        case " ${all_layers[*]} ${named_layers[*]} " in
             *" ${layer} "*) ;;
-            *) echo "test.sh: unknown layer '${layer}' (known: ${all_layers[*]})" >&2; exit 2 ;;
+            *) echo "test.sh: unknown layer '${layer}' (known: ${all_layers[*]} ${named_layers[*]})" >&2; exit 2 ;;
         esac
     done
     layers=("$@")
@@ -68,6 +73,11 @@ layer_e2e() {
     trunk build --release && playwright test --config e2e/playwright.config.mjs
 }
 
+layer_live() {
+    cargo build --profile test-native --bin flinkscope &&
+        python3 scripts/live-differential.py --runner target/test-native/flinkscope
+}
+
 declare -A result=() seconds=()
 failed=""
 
@@ -75,7 +85,7 @@ print_summary() {
     echo
     echo "==== test summary ===="
     local layer
-    for layer in "${all_layers[@]}"; do
+    for layer in "${all_layers[@]}" "${named_layers[@]}"; do
         case " ${layers[*]} " in *" ${layer} "*) ;; *) continue ;; esac
         printf '%-8s %-12s %s\n' "${layer}" "${result[${layer}]:-NOT RUN}" \
             "${seconds[${layer}]:+(${seconds[${layer}]} s)}"
