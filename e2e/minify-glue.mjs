@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync, readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { orderFunctions } from './order-functions.mjs';
+import { leb, lebBytes, orderFunctions } from './order-functions.mjs';
 
 if (process.env.TRUNK_PROFILE !== 'release') process.exit(0);
 // Imported only here, so a debug build (`trunk serve`) never needs terser.
@@ -26,27 +26,6 @@ const indexPath = path.join(dir, 'index.html');
 let index = readFileSync(indexPath, 'utf8');
 const sri = (text) => `sha384-${createHash('sha384').update(text).digest('base64')}`;
 
-/** Unsigned LEB128 at `at`: [value, next offset]. */
-function leb(bytes, at) {
-  let value = 0;
-  let shift = 0;
-  for (;;) {
-    const byte = bytes[at++];
-    value += (byte & 0x7f) * 2 ** shift;
-    shift += 7;
-    if (byte < 0x80) return [value, at];
-  }
-}
-const lebBytes = (value) => {
-  const out = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value > 0) byte |= 0x80;
-    out.push(byte);
-  } while (value > 0);
-  return out;
-};
 const utf8 = new TextEncoder();
 const nameBytes = (text) => [...lebBytes(utf8.encode(text).length), ...utf8.encode(text)];
 

@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 /** Unsigned LEB128 at `at`: [value, next offset]. */
-function leb(bytes, at) {
+export function leb(bytes, at) {
   let value = 0;
   let shift = 0;
   for (;;) {
@@ -33,7 +33,8 @@ function leb(bytes, at) {
   }
 }
 
-function lebBytes(value) {
+/** `value` as unsigned LEB128 bytes. */
+export function lebBytes(value) {
   const out = [];
   do {
     let byte = value % 128;
