@@ -88,46 +88,7 @@ fn skip_whitespace(text: &[char], mut i: usize) -> usize {
     i
 }
 
-/// The English text of a `ko!` at `at`: the string literal just before it, with only a comma,
-/// white space and a field name (`title_ko:`) between them.
-fn english_before(text: &[char], at: usize, place: &str) -> String {
-    let mut j = at;
-    while j > 0
-        && (text[j - 1].is_whitespace()
-            || text[j - 1] == ':'
-            || text[j - 1] == '_'
-            || text[j - 1].is_ascii_alphanumeric())
-    {
-        j -= 1;
-    }
-    while j > 0 && (text[j - 1].is_whitespace() || text[j - 1] == ',') {
-        j -= 1;
-    }
-    assert!(
-        j > 0 && text[j - 1] == '"',
-        "{place}: ko! follows its English string literal"
-    );
-    // The opening quote: the previous quote that no odd run of backslashes escapes.
-    let mut open = j - 1;
-    loop {
-        open -= 1;
-        if text[open] == '"' {
-            let backslashes = text[..open]
-                .iter()
-                .rev()
-                .take_while(|&&c| c == '\\')
-                .count();
-            if backslashes % 2 == 0 {
-                break;
-            }
-        }
-    }
-    let (en, end) = string_literal(text, open, place);
-    assert_eq!(end, j, "{place}: the English literal of ko!");
-    en
-}
-
-/// Every `tr!` pair and `ko!` entry in the code, in file order, each pair once.
+/// Every `tr!` pair and `en_ko!` entry in the code, in file order, each pair once.
 fn pairs_in_code() -> Vec<Pair> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files = Vec::new();
@@ -140,11 +101,14 @@ fn pairs_in_code() -> Vec<Pair> {
         let mut i = 0;
         while i + 5 <= text.len() {
             let boundary = i == 0 || !(text[i - 1].is_alphanumeric() || text[i - 1] == '_');
-            if boundary && text[i..i + 4] == ['k', 'o', '!', '('] {
+            // An `en_ko!` table entry: a pair without a language.
+            if boundary && text[i..].starts_with(&['e', 'n', '_', 'k', 'o', '!', '(']) {
                 let line = text[..i].iter().filter(|&&c| c == '\n').count() + 1;
                 let place = format!("{name}:{line}");
-                let (ko, next) = string_literal(&text, skip_whitespace(&text, i + 4), &place);
-                let en = english_before(&text, i, &place);
+                let (en, next) = string_literal(&text, skip_whitespace(&text, i + 7), &place);
+                let comma = skip_whitespace(&text, next);
+                assert_eq!(text[comma], ',', "{place}: en_ko!(en, ko)");
+                let (ko, next) = string_literal(&text, skip_whitespace(&text, comma + 1), &place);
                 pairs.push(Pair {
                     en,
                     ko,

@@ -38,10 +38,8 @@ pub enum Unit {
 pub struct Figure {
     /// A stable id (`e2e-p50`), for tests and the table.
     pub id: &'static str,
-    /// English label.
+    /// English label (its Korean text is in the catalog: see `en_ko!`).
     pub en: &'static str,
-    /// Korean label (empty in the page, which finds it in its catalog: see `ko!`).
-    pub ko: &'static str,
     /// The unit.
     pub unit: Unit,
     /// Which value wins.
@@ -143,10 +141,9 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
             (0, (sink.table.writes > 0).then_some(0), 0)
         }
     };
-    let row = |id, en, ko, unit, better, value| Figure {
+    let row = |id, en, unit, better, value| Figure {
         id,
         en,
-        ko,
         unit,
         better,
         value,
@@ -154,120 +151,132 @@ pub fn figures(sim: &Sim) -> Vec<Figure> {
     vec![
         row(
             "completed",
-            "Completed checkpoints",
-            ko!("완료된 체크포인트"),
+            en_ko!("Completed checkpoints", "완료된 체크포인트"),
             Unit::Count,
             Better::Higher,
             Some(completed.len() as u64),
         ),
         row(
             "failed",
-            "Failed checkpoints",
-            ko!("실패한 체크포인트"),
+            en_ko!("Failed checkpoints", "실패한 체크포인트"),
             Unit::Count,
             Better::Lower,
             Some(failed),
         ),
         row(
             "e2e-p50",
-            "End to end duration p50",
-            ko!("종단 간 소요 시간 p50"),
+            en_ko!("End to end duration p50", "종단 간 소요 시간 p50"),
             Unit::Micros,
             Better::Lower,
             percentile(&e2e, 50),
         ),
         row(
             "e2e-p99",
-            "End to end duration p99",
-            ko!("종단 간 소요 시간 p99"),
+            en_ko!("End to end duration p99", "종단 간 소요 시간 p99"),
             Unit::Micros,
             Better::Lower,
             percentile(&e2e, 99),
         ),
         row(
             "alignment-p50",
-            "Alignment duration p50 (slowest subtask)",
-            ko!("정렬 시간 p50 (가장 느린 서브태스크)"),
+            en_ko!(
+                "Alignment duration p50 (slowest subtask)",
+                "정렬 시간 p50 (가장 느린 서브태스크)"
+            ),
             Unit::Micros,
             Better::Lower,
             percentile(&alignment, 50),
         ),
         row(
             "start-delay-p50",
-            "Start delay p50 (slowest subtask)",
-            ko!("시작 지연 p50 (가장 느린 서브태스크)"),
+            en_ko!(
+                "Start delay p50 (slowest subtask)",
+                "시작 지연 p50 (가장 느린 서브태스크)"
+            ),
             Unit::Micros,
             Better::Lower,
             percentile(&start_delay, 50),
         ),
         row(
             "persisted",
-            "Persisted in-flight data (all checkpoints)",
-            ko!("저장된 전송 중 데이터 (전체)"),
+            en_ko!(
+                "Persisted in-flight data (all checkpoints)",
+                "저장된 전송 중 데이터 (전체)"
+            ),
             Unit::Bytes,
             Better::Neither,
             Some(persisted),
         ),
         row(
             "size",
-            "Checkpointed data size (average)",
-            ko!("체크포인트 데이터 크기 (평균)"),
+            en_ko!(
+                "Checkpointed data size (average)",
+                "체크포인트 데이터 크기 (평균)"
+            ),
             Unit::Bytes,
             Better::Lower,
             size,
         ),
         row(
             "throughput",
-            "Records processed per second (keyed, average)",
-            ko!("초당 처리 레코드 (키드, 평균)"),
+            en_ko!(
+                "Records processed per second (keyed, average)",
+                "초당 처리 레코드 (키드, 평균)"
+            ),
             Unit::MilliPerSecond,
             Better::Higher,
             throughput,
         ),
         row(
             "backpressure",
-            "Source backpressured time (ms/s, average)",
-            ko!("소스 백프레셔 시간 (ms/s, 평균)"),
+            en_ko!(
+                "Source backpressured time (ms/s, average)",
+                "소스 백프레셔 시간 (ms/s, 평균)"
+            ),
             Unit::MilliMsPerSecond,
             Better::Lower,
             backpressure,
         ),
         row(
             "recovery",
-            "Time to recover (first failure → restore)",
-            ko!("복구 시간 (첫 장애 → 복원)"),
+            en_ko!(
+                "Time to recover (first failure → restore)",
+                "복구 시간 (첫 장애 → 복원)"
+            ),
             Unit::Micros,
             Better::Lower,
             recovery,
         ),
         row(
             "replayed",
-            "Records replayed by the sources",
-            ko!("소스가 다시 보낸 레코드"),
+            en_ko!("Records replayed by the sources", "소스가 다시 보낸 레코드"),
             Unit::Count,
             Better::Lower,
             Some(replayed),
         ),
         row(
             "duplicates",
-            "Duplicate alarms in the output",
-            ko!("출력에 중복된 알람"),
+            en_ko!("Duplicate alarms in the output", "출력에 중복된 알람"),
             Unit::Count,
             Better::Lower,
             Some(duplicates),
         ),
         row(
             "output-latency",
-            "Output latency (alarm raised → visible, mean)",
-            ko!("출력 지연 (알람 발생 → 보임, 평균)"),
+            en_ko!(
+                "Output latency (alarm raised → visible, mean)",
+                "출력 지연 (알람 발생 → 보임, 평균)"
+            ),
             Unit::Micros,
             Better::Lower,
             latency,
         ),
         row(
             "lost",
-            "Alarms lost (transaction timed out)",
-            ko!("유실된 알람 (트랜잭션 타임아웃)"),
+            en_ko!(
+                "Alarms lost (transaction timed out)",
+                "유실된 알람 (트랜잭션 타임아웃)"
+            ),
             Unit::Count,
             Better::Lower,
             Some(lost),

@@ -320,45 +320,38 @@ fn decode_config(sets: &[(String, String)], problems: &mut Vec<String>) -> SimCo
 pub struct Scenario {
     /// A stable id.
     pub id: &'static str,
-    /// English title.
+    /// English title (its Korean text is in the catalog: see `en_ko!`).
     pub title_en: &'static str,
-    /// Korean title (empty in the page, which finds it in its catalog: see `ko!`).
-    pub title_ko: &'static str,
     /// The query string.
     pub query: &'static str,
 }
 
 /// The ready-made scenarios, each a link.
 pub const SCENARIOS: [Scenario; 6] = [
-    Scenario { id: "steady", title_en: "The talk's job, steady state", title_ko: ko!("발표의 잡, 정상 상태"), query: "seed=1&speed=10&autoplay=1" },
+    Scenario { id: "steady", title_en: en_ko!("The talk's job, steady state", "발표의 잡, 정상 상태"), query: "seed=1&speed=10&autoplay=1" },
     Scenario {
         id: "tm2-failure",
-        title_en: "TaskManager 2 fails: recovery and duplicate alarms",
-        title_ko: ko!("TaskManager 2 장애: 복구와 중복 알람"),
+        title_en: en_ko!("TaskManager 2 fails: recovery and duplicate alarms", "TaskManager 2 장애: 복구와 중복 알람"),
         query: "seed=21&c.simulation.source.interval=500ms&cmds=k2@30101ms&speed=5&autoplay=1",
     },
     Scenario {
         id: "backpressure-aligned",
-        title_en: "Backpressure: aligned checkpoints time out",
-        title_ko: ko!("백프레셔: 정렬 체크포인트 타임아웃"),
+        title_en: en_ko!("Backpressure: aligned checkpoints time out", "백프레셔: 정렬 체크포인트 타임아웃"),
         query: "seed=4&c.simulation.source.interval=1ms&c.simulation.process.record-cost=100us&c.execution.checkpointing.timeout=30s&cmds=s1.2x20@20s&speed=2&autoplay=1",
     },
     Scenario {
         id: "backpressure-unaligned",
-        title_en: "Backpressure: unaligned checkpoints complete",
-        title_ko: ko!("백프레셔: 비정렬 체크포인트 완료"),
+        title_en: en_ko!("Backpressure: unaligned checkpoints complete", "백프레셔: 비정렬 체크포인트 완료"),
         query: "seed=4&c.simulation.source.interval=1ms&c.simulation.process.record-cost=100us&c.execution.checkpointing.timeout=30s&c.execution.checkpointing.unaligned.enabled=true&cmds=s1.2x20@20s&speed=2&autoplay=1",
     },
     Scenario {
         id: "at-least-once",
-        title_en: "AT_LEAST_ONCE: double counting after a restore",
-        title_ko: ko!("AT_LEAST_ONCE: 복구 후 이중 집계"),
+        title_en: en_ko!("AT_LEAST_ONCE: double counting after a restore", "AT_LEAST_ONCE: 복구 후 이중 집계"),
         query: "seed=7&c.execution.checkpointing.mode=AT_LEAST_ONCE&c.simulation.source.users-per-subtask=2&c.simulation.source.interval=1ms&c.simulation.process.record-cost=100us&cmds=s1.2x10@20s,k2@75s&speed=2&autoplay=1",
     },
     Scenario {
         id: "not-enough-slots",
-        title_en: "Not enough slots after a TaskManager loss",
-        title_ko: ko!("TaskManager 손실 후 슬롯 부족"),
+        title_en: en_ko!("Not enough slots after a TaskManager loss", "TaskManager 손실 후 슬롯 부족"),
         query: "seed=3&c.taskmanager.numberOfTaskSlots=1&cmds=k2@40s,r2@110s&speed=10&autoplay=1",
     },
 ];
@@ -369,20 +362,17 @@ pub const SCENARIOS: [Scenario; 6] = [
 pub const SINK_SCENARIOS: [Scenario; 3] = [
     Scenario {
         id: "tm2-two-phase-commit",
-        title_en: "TaskManager 2 fails, two-phase-commit sink: no duplicates for read_committed",
-        title_ko: ko!("TaskManager 2 장애, 2단계 커밋 싱크: read_committed에 중복 없음"),
+        title_en: en_ko!("TaskManager 2 fails, two-phase-commit sink: no duplicates for read_committed", "TaskManager 2 장애, 2단계 커밋 싱크: read_committed에 중복 없음"),
         query: "seed=21&c.simulation.source.interval=500ms&c.simulation.sink=two-phase-commit&cmds=k2@30101ms&speed=5&autoplay=1",
     },
     Scenario {
         id: "tm2-upsert",
-        title_en: "TaskManager 2 fails, idempotent upsert sink: replays overwrite rows",
-        title_ko: ko!("TaskManager 2 장애, 멱등 upsert 싱크: 재처리가 행을 덮어씀"),
+        title_en: en_ko!("TaskManager 2 fails, idempotent upsert sink: replays overwrite rows", "TaskManager 2 장애, 멱등 upsert 싱크: 재처리가 행을 덮어씀"),
         query: "seed=21&c.simulation.source.interval=500ms&c.simulation.sink=idempotent-upsert&cmds=k2@30101ms&speed=5&autoplay=1",
     },
     Scenario {
         id: "transaction-timeout",
-        title_en: "Checkpoints fail longer than transaction.timeout.ms: alarms lost",
-        title_ko: ko!("체크포인트 실패가 transaction.timeout.ms보다 길면: 알람 유실"),
+        title_en: en_ko!("Checkpoints fail longer than transaction.timeout.ms: alarms lost", "체크포인트 실패가 transaction.timeout.ms보다 길면: 알람 유실"),
         query: "seed=3&c.simulation.source.interval=200ms&c.simulation.sink=two-phase-commit&c.simulation.sink.transaction-timeout=20s&c.execution.checkpointing.tolerable-failed-checkpoints=5&cmds=x1@40s,x0@70s&speed=5&autoplay=1",
     },
 ];

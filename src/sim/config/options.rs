@@ -140,10 +140,8 @@ pub struct FlinkOption {
     pub java: Option<&'static str>,
     /// Whether the configuration editor offers it.
     pub editor: bool,
-    /// English label.
+    /// English label (its Korean text is in the catalog: see `en_ko!`).
     pub en: &'static str,
-    /// Korean label (empty in the page, which finds it in its catalog: see `ko!`).
-    pub ko: &'static str,
     /// Reads it from a configuration; `None` where it does not apply (a restart option of
     /// another strategy).
     pub get: fn(&SimConfig) -> Option<OptionValue>,
@@ -155,15 +153,6 @@ impl FlinkOption {
     /// The option with this key.
     pub fn find(key: &str) -> Option<&'static FlinkOption> {
         OPTIONS.iter().find(|o| o.key == key)
-    }
-
-    /// Its label in English or Korean.
-    pub fn label(&self, korean: bool) -> &'static str {
-        if korean {
-            self.ko
-        } else {
-            self.en
-        }
     }
 
     /// Reads a JSON value of this option's kind (ranges are checked by `validate`).
@@ -230,7 +219,7 @@ macro_rules! field {
 /// An entry whose value is a plain field of [`SimConfig`].
 macro_rules! option {
     ($key:literal, $kind:expr, $default:expr, $scope:ident, $java:expr, $editor:expr,
-     $en:literal, $ko:expr, $variant:ident, $field:ident) => {
+     $en:expr, $variant:ident, $field:ident) => {
         FlinkOption {
             key: $key,
             kind: $kind,
@@ -239,7 +228,6 @@ macro_rules! option {
             java: $java,
             editor: $editor,
             en: $en,
-            ko: $ko,
             get: field!($variant, $field).0,
             set: field!($variant, $field).1,
         }
@@ -249,7 +237,7 @@ macro_rules! option {
 /// An entry for an option of one restart strategy: it applies only while that strategy is
 /// chosen.
 macro_rules! restart_option {
-    ($key:literal, $kind:expr, $default:expr, $java:literal, $en:literal, $ko:expr,
+    ($key:literal, $kind:expr, $default:expr, $java:literal, $en:expr,
      $strategy:ident, $variant:ident, $field:ident) => {
         FlinkOption {
             key: $key,
@@ -259,7 +247,6 @@ macro_rules! restart_option {
             java: Some($java),
             editor: false,
             en: $en,
-            ko: $ko,
             get: |c: &SimConfig| match &c.restart_strategy {
                 RestartStrategyConfig::$strategy { $field, .. } => {
                     Some(OptionValue::$variant((*$field).into()))
@@ -290,8 +277,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("PipelineOptions.NAME"),
         false,
-        "Job name",
-        ko!("잡 이름"),
+        en_ko!("Job name", "잡 이름"),
         Text,
         job_name
     ),
@@ -302,8 +288,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CoreOptions.DEFAULT_PARALLELISM"),
         true,
-        "Parallelism",
-        ko!("병렬도"),
+        en_ko!("Parallelism", "병렬도"),
         Count,
         parallelism
     ),
@@ -318,8 +303,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("PipelineOptions.MAX_PARALLELISM"),
         false,
-        "Max parallelism (key groups; -1 = derived from the parallelism)",
-        ko!("최대 병렬도 (키 그룹 수, -1 = 병렬도에서 계산)"),
+        en_ko!(
+            "Max parallelism (key groups; -1 = derived from the parallelism)",
+            "최대 병렬도 (키 그룹 수, -1 = 병렬도에서 계산)"
+        ),
         Count,
         max_parallelism
     ),
@@ -330,8 +317,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("PipelineOptions.OPERATOR_CHAINING"),
         true,
-        "Operator chaining",
-        ko!("연산자 체이닝"),
+        en_ko!("Operator chaining", "연산자 체이닝"),
         Flag,
         chaining
     ),
@@ -342,8 +328,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         true,
-        "Operators have uid(…) (ids survive a chaining change)",
-        ko!("연산자에 uid(…) 지정 (체이닝을 바꿔도 ID 유지)"),
+        en_ko!(
+            "Operators have uid(…) (ids survive a chaining change)",
+            "연산자에 uid(…) 지정 (체이닝을 바꿔도 ID 유지)"
+        ),
         Flag,
         operator_uids
     ),
@@ -359,8 +347,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         scope: Scope::Simulation,
         java: None,
         editor: crate::sim::sink::OTHER_SINKS,
-        en: "Sink: print, two-phase commit (Kafka, exactly-once) or idempotent upsert",
-        ko: ko!("싱크: print, 2단계 커밋 (Kafka, exactly-once) 또는 멱등 upsert"),
+        en: en_ko!(
+            "Sink: print, two-phase commit (Kafka, exactly-once) or idempotent upsert",
+            "싱크: print, 2단계 커밋 (Kafka, exactly-once) 또는 멱등 upsert"
+        ),
         get: |c| Some(OptionValue::Choice(c.sink.as_str())),
         set: |c, v| {
             if let OptionValue::Choice(name) = v {
@@ -378,8 +368,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         crate::sim::sink::OTHER_SINKS,
-        "Kafka transaction.timeout.ms (two-phase commit)",
-        ko!("Kafka transaction.timeout.ms (2단계 커밋)"),
+        en_ko!(
+            "Kafka transaction.timeout.ms (two-phase commit)",
+            "Kafka transaction.timeout.ms (2단계 커밋)"
+        ),
         Duration,
         transaction_timeout
     ),
@@ -390,8 +382,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Kafka broker transaction.max.timeout.ms",
-        ko!("Kafka 브로커 transaction.max.timeout.ms"),
+        en_ko!(
+            "Kafka broker transaction.max.timeout.ms",
+            "Kafka 브로커 transaction.max.timeout.ms"
+        ),
         Duration,
         transaction_max_timeout
     ),
@@ -402,8 +396,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         true,
-        "Slots per TaskManager",
-        ko!("TaskManager당 슬롯"),
+        en_ko!("Slots per TaskManager", "TaskManager당 슬롯"),
         Count,
         slots_per_task_manager
     ),
@@ -418,8 +411,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         scope: Scope::Cluster,
         java: None,
         editor: true,
-        en: "Slot placement (SLOTS = spread, NONE = packed)",
-        ko: ko!("슬롯 배치 (SLOTS = 분산, NONE = 몰아넣기)"),
+        en: en_ko!(
+            "Slot placement (SLOTS = spread, NONE = packed)",
+            "슬롯 배치 (SLOTS = 분산, NONE = 몰아넣기)"
+        ),
         get: |c| {
             Some(OptionValue::Choice(match c.placement {
                 Placement::Spread => "SLOTS",
@@ -443,8 +438,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.CHECKPOINTING_INTERVAL"),
         true,
-        "Checkpoint interval",
-        ko!("체크포인트 간격"),
+        en_ko!("Checkpoint interval", "체크포인트 간격"),
         Duration,
         checkpoint_interval
     ),
@@ -459,8 +453,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         scope: Scope::Job,
         java: Some("CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE"),
         editor: true,
-        en: "Checkpointing mode",
-        ko: ko!("체크포인트 모드"),
+        en: en_ko!("Checkpointing mode", "체크포인트 모드"),
         get: |c| Some(OptionValue::Choice(c.checkpointing_mode.as_str())),
         set: |c, v| {
             if let OptionValue::Choice(name) = v {
@@ -479,8 +472,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS"),
         true,
-        "Min pause between checkpoints",
-        ko!("체크포인트 사이 최소 대기"),
+        en_ko!("Min pause between checkpoints", "체크포인트 사이 최소 대기"),
         Duration,
         min_pause
     ),
@@ -491,8 +483,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.CHECKPOINTING_TIMEOUT"),
         true,
-        "Checkpoint timeout",
-        ko!("체크포인트 타임아웃"),
+        en_ko!("Checkpoint timeout", "체크포인트 타임아웃"),
         Duration,
         checkpoint_timeout
     ),
@@ -503,8 +494,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.MAX_CONCURRENT_CHECKPOINTS"),
         true,
-        "Max concurrent checkpoints",
-        ko!("최대 동시 체크포인트"),
+        en_ko!("Max concurrent checkpoints", "최대 동시 체크포인트"),
         Count,
         max_concurrent_checkpoints
     ),
@@ -515,8 +505,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.TOLERABLE_FAILURE_NUMBER"),
         true,
-        "Tolerable failed checkpoints",
-        ko!("허용 실패 체크포인트 수"),
+        en_ko!("Tolerable failed checkpoints", "허용 실패 체크포인트 수"),
         Count,
         tolerable_failed_checkpoints
     ),
@@ -527,8 +516,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.ENABLE_UNALIGNED"),
         true,
-        "Unaligned checkpoints",
-        ko!("비정렬 체크포인트"),
+        en_ko!("Unaligned checkpoints", "비정렬 체크포인트"),
         Flag,
         unaligned
     ),
@@ -539,8 +527,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.ALIGNED_CHECKPOINT_TIMEOUT"),
         true,
-        "Aligned checkpoint timeout",
-        ko!("정렬 체크포인트 타임아웃"),
+        en_ko!("Aligned checkpoint timeout", "정렬 체크포인트 타임아웃"),
         Duration,
         aligned_checkpoint_timeout
     ),
@@ -551,8 +538,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.MAX_RETAINED_CHECKPOINTS"),
         true,
-        "Retained checkpoints",
-        ko!("보관 체크포인트 수"),
+        en_ko!("Retained checkpoints", "보관 체크포인트 수"),
         Count,
         num_retained
     ),
@@ -563,8 +549,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.CHECKPOINTS_DIRECTORY"),
         true,
-        "Checkpoint storage path",
-        ko!("체크포인트 저장 경로"),
+        en_ko!("Checkpoint storage path", "체크포인트 저장 경로"),
         Text,
         checkpoint_dir
     ),
@@ -577,8 +562,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.SAVEPOINT_DIRECTORY"),
         true,
-        "Savepoint directory",
-        ko!("세이브포인트 저장 경로"),
+        en_ko!("Savepoint directory", "세이브포인트 저장 경로"),
         Text,
         savepoint_dir
     ),
@@ -593,8 +577,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         scope: Scope::Job,
         java: Some("StateBackendOptions.STATE_BACKEND"),
         editor: true,
-        en: "State backend",
-        ko: ko!("상태 백엔드"),
+        en: en_ko!("State backend", "상태 백엔드"),
         get: |c| Some(OptionValue::Choice(c.state_backend.as_str())),
         set: |c, v| {
             if let OptionValue::Choice(name) = v {
@@ -613,8 +596,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.INCREMENTAL_CHECKPOINTS"),
         true,
-        "Incremental checkpoints (RocksDB)",
-        ko!("증분 체크포인트 (RocksDB)"),
+        en_ko!(
+            "Incremental checkpoints (RocksDB)",
+            "증분 체크포인트 (RocksDB)"
+        ),
         Flag,
         incremental
     ),
@@ -628,8 +613,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Job,
         Some("CheckpointingOptions.FS_SMALL_FILE_THRESHOLD"),
         true,
-        "State below this size is inlined into _metadata",
-        ko!("이 크기보다 작은 상태는 _metadata에 인라인"),
+        en_ko!(
+            "State below this size is inlined into _metadata",
+            "이 크기보다 작은 상태는 _metadata에 인라인"
+        ),
         Bytes,
         inline_threshold_bytes
     ),
@@ -650,8 +637,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         scope: Scope::Job,
         java: Some("RestartStrategyOptions.RESTART_STRATEGY"),
         editor: true,
-        en: "Restart strategy",
-        ko: ko!("재시작 전략"),
+        en: en_ko!("Restart strategy", "재시작 전략"),
         get: |c| Some(OptionValue::Choice(c.restart_strategy.type_name())),
         set: set_restart_type,
     },
@@ -660,8 +646,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         duration(ms(1), HOUR),
         OptionValue::Duration(secs(1)),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF",
-        "Exponential delay: initial backoff",
-        ko!("지수 지연: 첫 대기"),
+        en_ko!("Exponential delay: initial backoff", "지수 지연: 첫 대기"),
         ExponentialDelay,
         Duration,
         initial_backoff
@@ -671,8 +656,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         duration(ms(1), HOUR),
         OptionValue::Duration(secs(60)),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF",
-        "Exponential delay: max backoff",
-        ko!("지수 지연: 최대 대기"),
+        en_ko!("Exponential delay: max backoff", "지수 지연: 최대 대기"),
         ExponentialDelay,
         Duration,
         max_backoff
@@ -685,8 +669,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         },
         OptionValue::Decimal(1_500),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_BACKOFF_MULTIPLIER",
-        "Exponential delay: backoff multiplier",
-        ko!("지수 지연: 배수"),
+        en_ko!("Exponential delay: backoff multiplier", "지수 지연: 배수"),
         ExponentialDelay,
         Decimal,
         multiplier_milli
@@ -696,8 +679,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         duration(ms(1), DAY),
         OptionValue::Duration(HOUR),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_RESET_BACKOFF_THRESHOLD",
-        "Exponential delay: reset threshold",
-        ko!("지수 지연: 초기화 기준"),
+        en_ko!(
+            "Exponential delay: reset threshold",
+            "지수 지연: 초기화 기준"
+        ),
         ExponentialDelay,
         Duration,
         reset_threshold
@@ -710,8 +695,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         },
         OptionValue::Decimal(100),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_JITTER_FACTOR",
-        "Exponential delay: jitter factor",
-        ko!("지수 지연: 지터"),
+        en_ko!("Exponential delay: jitter factor", "지수 지연: 지터"),
         ExponentialDelay,
         Decimal,
         jitter_milli
@@ -721,8 +705,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         count(1, i32::MAX as u32),
         OptionValue::Count(i32::MAX as u32),
         "RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS",
-        "Exponential delay: attempts before reset",
-        ko!("지수 지연: 초기화 전 시도"),
+        en_ko!(
+            "Exponential delay: attempts before reset",
+            "지수 지연: 초기화 전 시도"
+        ),
         ExponentialDelay,
         Count,
         attempts_before_reset
@@ -732,8 +718,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         count(0, 1_000_000),
         OptionValue::Count(1),
         "RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS",
-        "Fixed delay: attempts",
-        ko!("고정 지연: 시도 횟수"),
+        en_ko!("Fixed delay: attempts", "고정 지연: 시도 횟수"),
         FixedDelay,
         Count,
         attempts
@@ -743,8 +728,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         duration(SimDuration::ZERO, HOUR),
         OptionValue::Duration(secs(1)),
         "RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY",
-        "Fixed delay: delay",
-        ko!("고정 지연: 대기"),
+        en_ko!("Fixed delay: delay", "고정 지연: 대기"),
         FixedDelay,
         Duration,
         delay
@@ -754,8 +738,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         count(1, 1_000_000),
         OptionValue::Count(1),
         "RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_MAX_FAILURES_PER_INTERVAL",
-        "Failure rate: max failures per interval",
-        ko!("실패율: 구간당 최대 실패"),
+        en_ko!(
+            "Failure rate: max failures per interval",
+            "실패율: 구간당 최대 실패"
+        ),
         FailureRate,
         Count,
         max_failures_per_interval
@@ -765,8 +751,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         duration(ms(1), DAY),
         OptionValue::Duration(secs(60)),
         "RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_FAILURE_RATE_INTERVAL",
-        "Failure rate: interval",
-        ko!("실패율: 구간"),
+        en_ko!("Failure rate: interval", "실패율: 구간"),
         FailureRate,
         Duration,
         interval
@@ -776,8 +761,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         duration(SimDuration::ZERO, HOUR),
         OptionValue::Duration(secs(1)),
         "RestartStrategyOptions.RESTART_STRATEGY_FAILURE_RATE_DELAY",
-        "Failure rate: delay",
-        ko!("실패율: 대기"),
+        en_ko!("Failure rate: delay", "실패율: 대기"),
         FailureRate,
         Duration,
         delay
@@ -789,8 +773,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Heartbeat interval",
-        ko!("하트비트 간격"),
+        en_ko!("Heartbeat interval", "하트비트 간격"),
         Duration,
         heartbeat_interval
     ),
@@ -801,8 +784,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Heartbeat timeout",
-        ko!("하트비트 타임아웃"),
+        en_ko!("Heartbeat timeout", "하트비트 타임아웃"),
         Duration,
         heartbeat_timeout
     ),
@@ -817,8 +799,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Heartbeat RPC failures before a TaskManager is lost (-1 = off)",
-        ko!("TaskManager 손실 판정 전 하트비트 RPC 실패 수 (-1 = 끔)"),
+        en_ko!(
+            "Heartbeat RPC failures before a TaskManager is lost (-1 = off)",
+            "TaskManager 손실 판정 전 하트비트 RPC 실패 수 (-1 = 끔)"
+        ),
         Count,
         heartbeat_rpc_failure_threshold
     ),
@@ -829,8 +813,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Slot request timeout",
-        ko!("슬롯 요청 타임아웃"),
+        en_ko!("Slot request timeout", "슬롯 요청 타임아웃"),
         Duration,
         slot_request_timeout
     ),
@@ -841,8 +824,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Checkpoint history size",
-        ko!("체크포인트 기록 수"),
+        en_ko!("Checkpoint history size", "체크포인트 기록 수"),
         Count,
         checkpoint_history_size
     ),
@@ -853,8 +835,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Exception history size",
-        ko!("예외 기록 수"),
+        en_ko!("Exception history size", "예외 기록 수"),
         Count,
         exception_history_size
     ),
@@ -865,8 +846,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Network buffers per channel",
-        ko!("채널당 네트워크 버퍼"),
+        en_ko!("Network buffers per channel", "채널당 네트워크 버퍼"),
         Count,
         buffers_per_channel
     ),
@@ -877,8 +857,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Max buffers per channel",
-        ko!("채널당 최대 버퍼"),
+        en_ko!("Max buffers per channel", "채널당 최대 버퍼"),
         Count,
         max_buffers_per_channel
     ),
@@ -892,8 +871,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Cluster,
         None,
         false,
-        "Network buffer size",
-        ko!("네트워크 버퍼 크기"),
+        en_ko!("Network buffer size", "네트워크 버퍼 크기"),
         Bytes,
         segment_size_bytes
     ),
@@ -904,8 +882,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         true,
-        "TaskManagers",
-        ko!("TaskManager 수"),
+        en_ko!("TaskManagers", "TaskManager 수"),
         Count,
         task_managers
     ),
@@ -916,8 +893,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         true,
-        "Source: time between events per subtask",
-        ko!("소스: 서브태스크당 이벤트 간격"),
+        en_ko!(
+            "Source: time between events per subtask",
+            "소스: 서브태스크당 이벤트 간격"
+        ),
         Duration,
         source_interval
     ),
@@ -931,8 +910,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         true,
-        "Source: abnormal ratio",
-        ko!("소스: 이상행동 비율"),
+        en_ko!("Source: abnormal ratio", "소스: 이상행동 비율"),
         Ratio,
         abnormal_ratio
     ),
@@ -943,8 +921,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         true,
-        "Source: users per subtask",
-        ko!("소스: 서브태스크당 사용자 수"),
+        en_ko!("Source: users per subtask", "소스: 서브태스크당 사용자 수"),
         Count,
         users_per_subtask
     ),
@@ -955,8 +932,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         true,
-        "Keys with state besides the named users",
-        ko!("이름 있는 사용자 외에 상태를 가진 키"),
+        en_ko!(
+            "Keys with state besides the named users",
+            "이름 있는 사용자 외에 상태를 가진 키"
+        ),
         Count,
         state_keys
     ),
@@ -970,8 +949,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         true,
-        "Serialized state per key",
-        ko!("키당 직렬화된 상태 크기"),
+        en_ko!("Serialized state per key", "키당 직렬화된 상태 크기"),
         Bytes,
         state_bytes_per_key
     ),
@@ -985,8 +963,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Checkpoint storage bytes per second, per subtask",
-        ko!("서브태스크당 초당 체크포인트 저장소 전송량"),
+        en_ko!(
+            "Checkpoint storage bytes per second, per subtask",
+            "서브태스크당 초당 체크포인트 저장소 전송량"
+        ),
         Bytes,
         storage_bandwidth
     ),
@@ -1000,8 +980,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Record size on the wire",
-        ko!("레코드 크기"),
+        en_ko!("Record size on the wire", "레코드 크기"),
         Bytes,
         record_bytes
     ),
@@ -1012,8 +991,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Network latency, least",
-        ko!("네트워크 지연 최소"),
+        en_ko!("Network latency, least", "네트워크 지연 최소"),
         Duration,
         channel_latency_min
     ),
@@ -1024,8 +1002,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Network latency, most",
-        ko!("네트워크 지연 최대"),
+        en_ko!("Network latency, most", "네트워크 지연 최대"),
         Duration,
         channel_latency_max
     ),
@@ -1036,8 +1013,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "RPC latency, least",
-        ko!("RPC 지연 최소"),
+        en_ko!("RPC latency, least", "RPC 지연 최소"),
         Duration,
         rpc_latency_min
     ),
@@ -1048,8 +1024,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "RPC latency, most",
-        ko!("RPC 지연 최대"),
+        en_ko!("RPC latency, most", "RPC 지연 최대"),
         Duration,
         rpc_latency_max
     ),
@@ -1060,8 +1035,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         true,
-        "Keyed function: time per event",
-        ko!("키 함수: 이벤트당 처리 시간"),
+        en_ko!(
+            "Keyed function: time per event",
+            "키 함수: 이벤트당 처리 시간"
+        ),
         Duration,
         record_cost
     ),
@@ -1072,8 +1049,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Snapshot synchronous phase, least",
-        ko!("스냅샷 동기 단계 최소"),
+        en_ko!("Snapshot synchronous phase, least", "스냅샷 동기 단계 최소"),
         Duration,
         snapshot_sync_min
     ),
@@ -1084,8 +1060,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Snapshot synchronous phase, most",
-        ko!("스냅샷 동기 단계 최대"),
+        en_ko!("Snapshot synchronous phase, most", "스냅샷 동기 단계 최대"),
         Duration,
         snapshot_sync_max
     ),
@@ -1096,8 +1071,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Snapshot asynchronous phase, least",
-        ko!("스냅샷 비동기 단계 최소"),
+        en_ko!(
+            "Snapshot asynchronous phase, least",
+            "스냅샷 비동기 단계 최소"
+        ),
         Duration,
         snapshot_async_min
     ),
@@ -1108,8 +1085,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Snapshot asynchronous phase, most",
-        ko!("스냅샷 비동기 단계 최대"),
+        en_ko!(
+            "Snapshot asynchronous phase, most",
+            "스냅샷 비동기 단계 최대"
+        ),
         Duration,
         snapshot_async_max
     ),
@@ -1120,8 +1099,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Extra time of a subtask's first snapshot",
-        ko!("서브태스크 첫 스냅샷 추가 시간"),
+        en_ko!(
+            "Extra time of a subtask's first snapshot",
+            "서브태스크 첫 스냅샷 추가 시간"
+        ),
         Duration,
         snapshot_first_extra
     ),
@@ -1132,8 +1113,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Task deployment",
-        ko!("태스크 배포 시간"),
+        en_ko!("Task deployment", "태스크 배포 시간"),
         Duration,
         deploy_duration
     ),
@@ -1144,8 +1124,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Task initialization (restore)",
-        ko!("태스크 초기화 (복원) 시간"),
+        en_ko!("Task initialization (restore)", "태스크 초기화 (복원) 시간"),
         Duration,
         initialize_duration
     ),
@@ -1156,8 +1135,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Task cancellation",
-        ko!("태스크 취소 시간"),
+        en_ko!("Task cancellation", "태스크 취소 시간"),
         Duration,
         cancel_duration
     ),
@@ -1168,8 +1146,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Peers notice a lost connection after",
-        ko!("연결 끊김 감지 시간"),
+        en_ko!(
+            "Peers notice a lost connection after",
+            "연결 끊김 감지 시간"
+        ),
         Duration,
         connection_loss_detection
     ),
@@ -1180,8 +1160,7 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "TaskManager start-up",
-        ko!("TaskManager 기동 시간"),
+        en_ko!("TaskManager start-up", "TaskManager 기동 시간"),
         Duration,
         task_manager_startup
     ),
@@ -1192,8 +1171,10 @@ pub static OPTIONS: &[FlinkOption] = &[
         Simulation,
         None,
         false,
-        "Wall-clock epoch of simulated time zero (ms)",
-        ko!("시뮬레이션 0초의 실제 시각 (ms)"),
+        en_ko!(
+            "Wall-clock epoch of simulated time zero (ms)",
+            "시뮬레이션 0초의 실제 시각 (ms)"
+        ),
         EpochMs,
         epoch_ms
     ),
@@ -1673,7 +1654,7 @@ mod tests {
                 "{}",
                 option.key
             );
-            assert!(!option.en.is_empty() && !option.ko.is_empty());
+            assert!(!option.en.is_empty());
         }
     }
 

@@ -71,58 +71,54 @@ pub(super) fn option_row(label: &'static str, value: String, id: &'static str) -
 }
 
 /// Flink's option labels (English, Korean) and the test id of each value cell.
-pub(super) const CONFIG_LABELS: [(&str, &str, &str); 13] = [
+pub(super) const CONFIG_LABELS: [(&str, &str); 13] = [
     (
-        "Checkpointing Mode",
-        ko!("체크포인팅 모드"),
+        en_ko!("Checkpointing Mode", "체크포인팅 모드"),
         "cp-config-mode",
     ),
     (
-        "Checkpoint Storage",
-        ko!("체크포인트 저장소"),
+        en_ko!("Checkpoint Storage", "체크포인트 저장소"),
         "cp-config-storage",
     ),
-    ("State Backend", ko!("상태 백엔드"), "cp-config-backend"),
-    ("Interval", ko!("간격"), "cp-config-interval"),
-    ("Timeout", ko!("타임아웃"), "cp-config-timeout"),
+    (en_ko!("State Backend", "상태 백엔드"), "cp-config-backend"),
+    (en_ko!("Interval", "간격"), "cp-config-interval"),
+    (en_ko!("Timeout", "타임아웃"), "cp-config-timeout"),
     (
-        "Minimum Pause Between Checkpoints",
-        ko!("체크포인트 사이 최소 간격"),
+        en_ko!(
+            "Minimum Pause Between Checkpoints",
+            "체크포인트 사이 최소 간격"
+        ),
         "cp-config-min-pause",
     ),
     (
-        "Maximum Concurrent Checkpoints",
-        ko!("최대 동시 체크포인트"),
+        en_ko!("Maximum Concurrent Checkpoints", "최대 동시 체크포인트"),
         "cp-config-max-concurrent",
     ),
     (
-        "Unaligned Checkpoints",
-        ko!("비정렬 체크포인트"),
+        en_ko!("Unaligned Checkpoints", "비정렬 체크포인트"),
         "cp-config-unaligned",
     ),
     (
-        "Aligned checkpoint timeout",
-        ko!("정렬 체크포인트 타임아웃"),
+        en_ko!("Aligned checkpoint timeout", "정렬 체크포인트 타임아웃"),
         "cp-config-aligned-timeout",
     ),
     (
-        "Persist Checkpoints Externally",
-        ko!("체크포인트 외부 보존"),
+        en_ko!("Persist Checkpoints Externally", "체크포인트 외부 보존"),
         "cp-config-external",
     ),
     (
-        "Tolerable Failed Checkpoints",
-        ko!("허용 실패 체크포인트 수"),
+        en_ko!("Tolerable Failed Checkpoints", "허용 실패 체크포인트 수"),
         "cp-config-tolerable",
     ),
     (
-        "Checkpoints With Finished Tasks",
-        ko!("종료된 태스크 포함 체크포인트"),
+        en_ko!(
+            "Checkpoints With Finished Tasks",
+            "종료된 태스크 포함 체크포인트"
+        ),
         "cp-config-finished-tasks",
     ),
     (
-        "State Changelog",
-        ko!("상태 변경 로그"),
+        en_ko!("State Changelog", "상태 변경 로그"),
         "cp-config-changelog",
     ),
 ];
@@ -134,7 +130,7 @@ pub(super) fn config_rows(
     CONFIG_LABELS
         .iter()
         .zip(config_values(c, lang))
-        .map(|(&(en, _, id), value)| (tr_dyn(lang, en), value, id))
+        .map(|(&(en, id), value)| (tr_dyn(lang, en), value, id))
         .collect()
 }
 

@@ -68,7 +68,7 @@ pub fn lookup(lang: Lang, en: &'static &'static str) -> &'static &'static str {
     }
 }
 
-/// The text `en` in `lang`, for texts of tables (`ko!` entries beside their English literal):
+/// The text `en` in `lang`, for texts of tables (`en_ko!` entries):
 /// like [`lookup`], the Korean text comes from the installed catalog.
 pub fn tr_dyn(lang: Lang, en: &'static str) -> &'static str {
     match lang {
@@ -80,8 +80,8 @@ pub fn tr_dyn(lang: Lang, en: &'static str) -> &'static str {
     }
 }
 
-/// `tr!(lang, "English", "Korean")`: the text of `lang`. Only the English literal reaches the
-/// page's code; the Korean one is read by `tests/i18n_catalog.rs` into the catalog, which the
+/// `tr!` over a language, an English and a Korean string literal: the text of `lang`. Only the
+/// English literal reaches the page's code; the Korean one is read by `tests/i18n_catalog.rs` into the catalog, which the
 /// page looks up by the English text. One English text has one Korean text (the test checks).
 macro_rules! tr {
     ($lang:expr, $en:literal, $ko:literal $(,)?) => {{
@@ -91,7 +91,7 @@ macro_rules! tr {
 }
 pub(crate) use tr;
 
-/// `trf!(lang, "{n} of {total} slots used", "슬롯 {total}개 중 {n}개 사용", n = used, total)`: a
+/// `trf! (lang, "{n} of {total} slots used", "슬롯 {total}개 중 {n}개 사용", n = used, total)`: a
 /// text with values, for [`tr!`]'s catalog. Each `{name}` is filled (by `Display`) at run time,
 /// so the Korean template can order the values its own way; `name` alone means `name = name`.
 macro_rules! trf {
