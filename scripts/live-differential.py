@@ -160,8 +160,9 @@ def main():
     recovered_ms = int(time.time() * 1000) - killed_at
     after = rest(f"/jobs/{jid}/checkpoints")
     exceptions = rest(f"/jobs/{jid}/exceptions")["exceptionHistory"]["entries"]
-    # Let the restored job pass the killed instant, so every replayed alarm is printed again.
-    time.sleep(max(5.0, 3 * args.interval_ms / 1000 * 3))
+    # Let the restored job pass the killed instant, so every replayed alarm is printed again
+    # (at least 9 source intervals: 3 abnormal events make an alarm).
+    time.sleep(max(5.0, 9 * args.interval_ms / 1000))
     lines_after = alarm_lines()
 
     with tempfile.TemporaryDirectory() as out:

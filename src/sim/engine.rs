@@ -425,29 +425,25 @@ impl Sim {
         // unaligned snapshot holds a key's records in flight (processed after the restore).
         // Only the output verifier reads it, which the page's build leaves out (`OTHER_SINKS`).
         if crate::sim::sink::OTHER_SINKS {
-            let in_flight: Vec<(KeyIndex, u64)> = self
+            // Per key, the lowest sequence number among the snapshot's in-flight records.
+            let mut first = vec![u64::MAX; self.graph.keys.len()];
+            let elements = self
                 .storage
                 .latest()
                 .into_iter()
                 .flat_map(|m| m.operators.iter().flat_map(|o| &o.subtasks))
-                .flat_map(|s| s.channel_state.iter().flat_map(|c| &c.elements))
-                .filter_map(|e| match e {
-                    crate::sim::channel::Element::Record { seq, key, .. } => Some((*key, *seq)),
-                    _ => None,
-                })
-                .collect();
+                .flat_map(|s| s.channel_state.iter().flat_map(|c| &c.elements));
+            for element in elements {
+                if let crate::sim::channel::Element::Record { seq, key, .. } = element {
+                    first[key.index()] = first[key.index()].min(*seq);
+                }
+            }
             for (k, key) in self.graph.keys.iter().enumerate() {
                 if key.source_subtask != crate::sim::graph::NO_SOURCE {
                     let source = self
                         .graph
                         .task(crate::sim::graph::SOURCE_VERTEX, key.source_subtask);
-                    let first = in_flight
-                        .iter()
-                        .filter(|(key, _)| key.index() == k)
-                        .map(|(_, seq)| *seq)
-                        .min();
-                    let offset = self.tasks[source.index()].next_seq;
-                    self.sink.base[k] = first.map_or(offset, |f| f.min(offset));
+                    self.sink.base[k] = first[k].min(self.tasks[source.index()].next_seq);
                 }
                 self.sink.base_counts[k] = self.key_counts[k];
             }
